@@ -1,0 +1,218 @@
+/**
+ * Stack configuration as plain data: every `keelson:*` key, its default per provider, and validation with
+ * messages that name the key, the value and what was expected. No Pulumi here; `infra/config/index.ts`
+ * feeds it from `pulumi.Config` (secrets stay Outputs and are read there).
+ */
+import { parseDuration } from '../../pipelines/gitops/spec.js';
+
+export const PROVIDERS = ['eks', 'gke', 'existing'] as const;
+export type ClusterProvider = (typeof PROVIDERS)[number];
+
+/** A stack setting that cannot work. */
+export class InfraConfigError extends Error {
+  constructor(key: string, value: unknown, expected: string) {
+    super(`keelson:${key} = ${value === undefined ? '(unset)' : JSON.stringify(value)}: expected ${expected}`);
+    this.name = 'InfraConfigError';
+  }
+}
+
+export interface EksSettings {
+  clusterName: string;
+  kubernetesVersion?: string;
+  systemInstanceType: string;
+  systemNodeCount: number;
+  vpcId?: string;
+  publicSubnetIds?: string[];
+  privateSubnetIds?: string[];
+}
+
+export interface GkeSettings {
+  clusterName: string;
+  location: string;
+  kubernetesVersion?: string;
+  systemMachineType: string;
+  systemNodeCount: number;
+}
+
+export interface GpuSettings {
+  /** Create a GPU node pool (EKS/GKE only). */
+  nodePool: boolean;
+  instanceType: string;
+  /** GKE accelerator type, e.g. `nvidia-l4`. */
+  accelerator: string;
+  minNodes: number;
+  maxNodes: number;
+  /** Install the NVIDIA GPU Operator (device plugin + DCGM exporter). */
+  operator: boolean;
+  /** The nodes' image already ships the driver and container toolkit. */
+  driverPreinstalled: boolean;
+}
+
+export interface InfraSettings {
+  provider: ClusterProvider;
+  stack: string;
+  namespace: string;
+  deploySpecPath: string;
+  drainTimeoutMs: number;
+  preStopSleepMs: number;
+  logLevel: string;
+  maxReplicas: number;
+  hostname?: string;
+  /** Existing GatewayClass to use; unset installs Envoy Gateway (EKS, existing) or uses GKE's class. */
+  gatewayClassName?: string;
+  kibanaUrl: string;
+  /** Namespace of the gateway's proxies when `gatewayClassName` names your own controller. */
+  gatewayNamespace: string;
+  /** Base URL of the alert runbooks (README section); alerts link `<base>#runbook-<alert>`. */
+  runbookBaseUrl?: string;
+  /** Kubeconfig context for `existing` (the file's current context when unset). */
+  kubeContext?: string;
+  eks: EksSettings;
+  gke: GkeSettings;
+  gpu: GpuSettings;
+  monitoring: { prometheusRetention: string; prometheusStorageSize: string; grafanaStorageSize: string };
+  logging: {
+    enabled: boolean;
+    elasticVersion: string;
+    elasticNodeCount: number;
+    storageSize: string;
+    storageClass?: string;
+    retentionDays: number;
+    kibanaCount: number;
+  };
+}
+
+/** Reads one raw string setting (Pulumi config values arrive as strings). */
+export type ConfigReader = (key: string) => string | undefined;
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+const QUANTITY = /^\d+(?:\.\d+)?(?:Ki|Mi|Gi|Ti)$/;
+
+/** Applies defaults and validates; `stack` is the Pulumi stack name. */
+export function resolveSettings(get: ConfigReader, stack: string): InfraSettings {
+  const read = reader(get);
+  const provider = read.oneOf('provider', PROVIDERS);
+  const cloud = provider !== 'existing';
+  const clusterName = read.string('clusterName', `keelson-${stack}`, /^[a-z][a-z0-9-]{0,38}$/, 'a lower-case name (≤ 39 characters)');
+  const drainTimeoutMs = read.duration('drainTimeout', '10s');
+  const preStopSleepMs = read.duration('preStopSleep', '5s');
+  const gpuMin = read.int('gpuMinNodes', 0, 0);
+  return {
+    provider,
+    stack,
+    namespace: read.string('namespace', 'keelson', /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Kubernetes namespace name'),
+    deploySpecPath: read.string('deploySpec', `deploy/${stack}.yaml`, /\.ya?ml$/, 'a path to a deploy/<env>.yaml file'),
+    drainTimeoutMs,
+    preStopSleepMs,
+    logLevel: read.oneOf('logLevel', LOG_LEVELS, 'info'),
+    maxReplicas: read.int('maxReplicas', 10, 1),
+    hostname: read.optional('hostname', /^[a-z0-9.-]+$/, 'a DNS host name such as keelson.example.com'),
+    gatewayClassName: read.optional('gatewayClassName', /^[a-z0-9][a-z0-9.-]*$/, 'a GatewayClass name'),
+    kibanaUrl: read.string('kibanaUrl', 'https://localhost:5601', /^https?:\/\/\S+$/, 'an http(s) URL'),
+    gatewayNamespace: read.string('gatewayNamespace', 'envoy-gateway-system', /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name'),
+    runbookBaseUrl: read.optional('runbookBaseUrl', /^[^\s#]+$/, 'a URL without spaces or "#"'),
+    kubeContext: read.optional('kubeContext', /^\S+$/, 'a context name from the kubeconfig'),
+    eks: {
+      clusterName,
+      kubernetesVersion: read.optional('kubernetesVersion', /^1\.\d+$/, 'a minor version such as 1.33'),
+      systemInstanceType: read.string('systemInstanceType', 't3.large'),
+      systemNodeCount: read.int('systemNodeCount', 2, 1),
+      vpcId: read.optional('vpcId', /^vpc-[0-9a-f]+$/, 'a VPC id such as vpc-0abc123'),
+      publicSubnetIds: read.list('publicSubnetIds'),
+      privateSubnetIds: read.list('privateSubnetIds'),
+    },
+    gke: {
+      clusterName,
+      location: read.string('location', 'us-central1-a'),
+      kubernetesVersion: read.optional('kubernetesVersion', /^1\.\d+$/, 'a minor version such as 1.33'),
+      systemMachineType: read.string('systemInstanceType', 'e2-standard-4'),
+      systemNodeCount: read.int('systemNodeCount', 2, 1),
+    },
+    gpu: {
+      nodePool: cloud && read.bool('gpuNodePool', true),
+      instanceType: read.string('gpuInstanceType', provider === 'gke' ? 'g2-standard-4' : 'g5.xlarge'),
+      accelerator: read.string('gpuAccelerator', 'nvidia-l4'),
+      minNodes: gpuMin,
+      maxNodes: read.int('gpuMaxNodes', 2, Math.max(1, gpuMin)),
+      operator: read.bool('gpuOperator', cloud),
+      driverPreinstalled: provider === 'existing' ? read.bool('gpuDriverPreinstalled', true) : true,
+    },
+    monitoring: {
+      prometheusRetention: read.string('prometheusRetention', '15d', /^\d+[hdwy]$/, 'a Prometheus retention such as 15d'),
+      prometheusStorageSize: read.string('prometheusStorageSize', '50Gi', QUANTITY, 'a size such as 50Gi'),
+      grafanaStorageSize: read.string('grafanaStorageSize', '10Gi', QUANTITY, 'a size such as 10Gi'),
+    },
+    logging: {
+      enabled: read.bool('logging', true),
+      elasticVersion: read.string('elasticVersion', '8.19.0', /^\d+\.\d+\.\d+$/, 'a stack version such as 8.19.0'),
+      elasticNodeCount: read.int('elasticNodeCount', cloud ? 3 : 1, 1),
+      storageSize: read.string('elasticStorageSize', '50Gi', QUANTITY, 'a size such as 50Gi'),
+      storageClass: read.optional('storageClass', /^[a-z0-9][a-z0-9.-]*$/, 'a StorageClass name'),
+      retentionDays: read.int('logRetentionDays', 7, 1),
+      kibanaCount: read.int('kibanaCount', 1, 1),
+    },
+  };
+}
+
+function reader(get: ConfigReader) {
+  const raw = (key: string) => {
+    const value = get(key);
+    return value === undefined || value === '' ? undefined : value;
+  };
+  return {
+    string(key: string, fallback: string, pattern?: RegExp, expected = 'a non-empty string'): string {
+      const value = raw(key) ?? fallback;
+      if (pattern && !pattern.test(value)) throw new InfraConfigError(key, value, expected);
+      return value;
+    },
+    optional(key: string, pattern: RegExp, expected: string): string | undefined {
+      const value = raw(key);
+      if (value !== undefined && !pattern.test(value)) throw new InfraConfigError(key, value, expected);
+      return value;
+    },
+    oneOf<T extends string>(key: string, allowed: readonly T[], fallback?: T): T {
+      const value = raw(key) ?? fallback;
+      if (!allowed.includes(value as T)) throw new InfraConfigError(key, value, `one of ${allowed.join(', ')}`);
+      return value as T;
+    },
+    int(key: string, fallback: number, min: number): number {
+      const text = raw(key);
+      const value = text === undefined ? fallback : Number(text);
+      if (!Number.isInteger(value) || value < min) throw new InfraConfigError(key, text ?? value, `a whole number ≥ ${min}`);
+      return value;
+    },
+    bool(key: string, fallback: boolean): boolean {
+      const text = raw(key);
+      if (text === undefined) return fallback;
+      if (text !== 'true' && text !== 'false') throw new InfraConfigError(key, text, 'true or false');
+      return text === 'true';
+    },
+    duration(key: string, fallback: string): number {
+      const text = raw(key) ?? fallback;
+      try {
+        return parseDuration(text);
+      } catch {
+        throw new InfraConfigError(key, text, 'a duration such as "10s" or "1m30s"');
+      }
+    },
+    list(key: string): string[] | undefined {
+      const text = raw(key);
+      if (text === undefined) return undefined;
+      let items: unknown;
+      try {
+        items = text.trim().startsWith('[') ? JSON.parse(text) : text.split(',').map((s) => s.trim());
+      } catch {
+        items = undefined;
+      }
+      if (!Array.isArray(items) || items.some((i) => typeof i !== 'string' || i === '')) {
+        throw new InfraConfigError(key, text, 'a comma-separated list or JSON array of ids');
+      }
+      return items as string[];
+    },
+  };
+}
+
+/** GPU nodes to start with: the configured minimum, but at least one when the service asks for a GPU. */
+export function gpuDesiredNodes(gpu: GpuSettings, serviceWantsGpu: boolean): number {
+  return Math.min(gpu.maxNodes, Math.max(gpu.minNodes, serviceWantsGpu && gpu.nodePool ? 1 : 0));
+}

@@ -1,0 +1,122 @@
+/**
+ * keelson on Kubernetes: `pulumi up` builds (or adopts) a cluster and installs GPU support, monitoring,
+ * logging, a gateway and the inference service. This file only wires the components; see README "Infrastructure".
+ */
+import { buildDashboards, buildRuleGroups } from '../dashboards/index.js';
+import { loadDeploySpec } from '../pipelines/gitops/spec.js';
+import { Cluster } from './cluster/cluster.js';
+import { loadStackConfig } from './config/index.js';
+import { gpuDesiredNodes } from './config/settings.js';
+import { ENVOY_GATEWAY_NAMESPACE, GatewayController, GKE_GATEWAY_CLASS } from './gateway/gateway-controller.js';
+import { GpuSupport } from './gpu/gpu-support.js';
+import { Logging } from './logging/logging.js';
+import { MONITORING_RELEASE, Monitoring } from './monitoring/monitoring.js';
+import { InferenceService } from './service/inference-service.js';
+
+const MONITORING_NAMESPACE = 'monitoring';
+const LOGGING_NAMESPACE = 'logging';
+
+const config = loadStackConfig();
+const s = config.settings;
+const spec = loadDeploySpec(s.deploySpecPath);
+const cloud = s.provider !== 'existing';
+
+const cluster = new Cluster('keelson', {
+  provider: s.provider,
+  eks: s.eks,
+  gke: s.gke,
+  gpu: { ...s.gpu, desiredNodes: gpuDesiredNodes(s.gpu, spec.service.gpu) },
+  kubeconfig: config.kubeconfig,
+  context: s.kubeContext,
+  storageClass: s.logging.storageClass,
+});
+const inCluster = { providers: [cluster.provider] };
+
+const monitoring = new Monitoring(
+  'monitoring',
+  {
+    namespace: MONITORING_NAMESPACE,
+    grafanaAdminPassword: config.grafanaAdminPassword,
+    alertmanagerReceivers: config.alertmanagerReceivers,
+    retention: s.monitoring.prometheusRetention,
+    prometheusStorageSize: s.monitoring.prometheusStorageSize,
+    grafanaStorageSize: s.monitoring.grafanaStorageSize,
+    storageClassName: cluster.storageClassName,
+    systemNodes: cloud,
+    dashboards: buildDashboards({ kibanaUrl: s.kibanaUrl }),
+    rules: buildRuleGroups(s.runbookBaseUrl ? { runbookBaseUrl: s.runbookBaseUrl } : {}),
+  },
+  inCluster,
+);
+
+const gpu = s.gpu.operator
+  ? new GpuSupport(
+      'gpu',
+      { provider: s.provider, driverPreinstalled: s.gpu.driverPreinstalled, monitoringCrds: [monitoring.release], gpuNodes: cluster.gpuNodeGroup },
+      inCluster,
+    )
+  : undefined;
+
+const logging = s.logging.enabled
+  ? new Logging(
+      'logging',
+      {
+        namespace: LOGGING_NAMESPACE,
+        elasticVersion: s.logging.elasticVersion,
+        elasticNodeCount: s.logging.elasticNodeCount,
+        storageSize: s.logging.storageSize,
+        storageClassName: cluster.storageClassName,
+        retentionDays: s.logging.retentionDays,
+        kibanaCount: s.logging.kibanaCount,
+        systemNodes: cloud,
+      },
+      inCluster,
+    )
+  : undefined;
+
+const usesGkeGateway = s.provider === 'gke' && s.gatewayClassName === undefined;
+const gateway = new GatewayController(
+  'gateway',
+  { install: s.gatewayClassName === undefined && !usesGkeGateway, className: s.gatewayClassName ?? (usesGkeGateway ? GKE_GATEWAY_CLASS : undefined) },
+  inCluster,
+);
+
+const service = new InferenceService(
+  'keelson',
+  {
+    namespace: s.namespace,
+    spec,
+    drainTimeoutMs: s.drainTimeoutMs,
+    preStopSleepMs: s.preStopSleepMs,
+    logLevel: s.logLevel,
+    maxReplicas: s.maxReplicas,
+    gatewayClassName: gateway.gatewayClassName,
+    gatewaySource: usesGkeGateway
+      ? { kind: 'google-front-ends' }
+      : { kind: 'namespace', namespace: s.gatewayClassName ? s.gatewayNamespace : ENVOY_GATEWAY_NAMESPACE },
+    gkeHealthChecks: usesGkeGateway,
+    hostname: s.hostname,
+    monitoringNamespace: MONITORING_NAMESPACE,
+    monitoringCrds: [monitoring.release],
+    gatewayCrds: gateway.ready,
+  },
+  { ...inCluster, dependsOn: gpu ? [gpu] : [] },
+);
+
+/** Kubeconfig of the cluster (secret): `pulumi stack output --show-secrets kubeconfig > kubeconfig.json`. */
+export const kubeconfig = cluster.kubeconfig;
+export const provider = s.provider;
+export const serviceEndpoint = service.endpoint;
+export const deployedModel = `${spec.model.name}:${spec.model.version}`;
+export const deployedImage = spec.service.image;
+export const grafanaUrl = 'http://localhost:3000';
+export const grafanaPortForward = `kubectl -n ${MONITORING_NAMESPACE} port-forward svc/${MONITORING_RELEASE}-grafana 3000:80`;
+export const grafanaInClusterUrl = monitoring.grafanaUrl;
+export const prometheusInClusterUrl = monitoring.prometheusUrl;
+export const kibanaUrl = logging ? 'https://localhost:5601' : undefined;
+export const kibanaPortForward = logging ? `kubectl -n ${LOGGING_NAMESPACE} port-forward svc/keelson-kb-http 5601` : undefined;
+export const kibanaInClusterUrl = logging?.kibanaUrl;
+/** Kibana logs in as `elastic` with the password ECK generated. */
+export const kibanaPasswordCommand = logging
+  ? `kubectl -n ${LOGGING_NAMESPACE} get secret keelson-es-elastic-user -o jsonpath='{.data.elastic}' | base64 -d`
+  : undefined;

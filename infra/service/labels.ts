@@ -1,0 +1,44 @@
+/**
+ * Names, labels and ports of the inference service in the cluster. Fixed by the service (issue 2) and
+ * the dashboards' `variant` contract; pure.
+ */
+import { VARIANT_LABEL, type Variant } from '../../dashboards/contract.js';
+
+export { VARIANT_LABEL, type Variant };
+
+export const APP_NAME = 'keelson';
+/** The service listens here and serves `/metrics` on the same port. */
+export const CONTAINER_PORT = 8080;
+export const PORT_NAME = 'http';
+export const METRICS_PATH = '/metrics';
+export const LIVE_PATH = '/v2/health/live';
+export const READY_PATH = '/v2/health/ready';
+/** Where the image keeps its model repository (baked in at build time). */
+export const MODELS_DIR = '/models';
+
+/** Labels every keelson pod and Service carries, whatever the variant. */
+export function appLabels(): Record<string, string> {
+  return { 'app.kubernetes.io/name': APP_NAME, 'app.kubernetes.io/component': 'inference' };
+}
+
+/** Pod selector for one variant (stable pods, canary pods...). */
+export function variantSelector(variant: Variant): Record<string, string> {
+  return { ...appLabels(), [VARIANT_LABEL]: variant };
+}
+
+/** Labels of a pod template: the selector plus what the pod serves. */
+export function podLabels(variant: Variant, model: { name: string; version: string }): Record<string, string> {
+  return { ...variantSelector(variant), 'keelson.dev/model': model.name, 'keelson.dev/model-version': model.version };
+}
+
+/** `keelson-stable`, `keelson-canary`: Deployment and Service names per variant. */
+export function variantName(variant: Variant): string {
+  return `${APP_NAME}-${variant}`;
+}
+
+/** The headless Service Prometheus scrapes: it selects pods of every variant. */
+export const METRICS_SERVICE = `${APP_NAME}-metrics`;
+/** Labels of the metrics Service, which the ServiceMonitor selects. */
+export function metricsServiceLabels(): Record<string, string> {
+  return { ...appLabels(), 'keelson.dev/scrape': 'true' };
+}

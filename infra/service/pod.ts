@@ -1,0 +1,116 @@
+/**
+ * The service's pod template: container, probes, shutdown timing, security and resources. Pure: the
+ * InferenceService component and the tests both call these.
+ */
+import type * as k8s from '@pulumi/kubernetes';
+import type { DeploySpec } from '../../pipelines/gitops/spec.js';
+import { GPU_NODE_LABELS, GPU_RESOURCE, GPU_TOLERATION } from '../gpu/scheduling.js';
+import { CONTAINER_PORT, LIVE_PATH, MODELS_DIR, PORT_NAME, podLabels, READY_PATH, variantSelector, type Variant } from './labels.js';
+
+type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
+type Container = k8s.types.input.core.v1.Container;
+type Resources = { requests: Record<string, string>; limits: Record<string, string> };
+
+/** UID and GID of the `keelson` user in `service/Dockerfile`. */
+export const SERVICE_UID = 10001;
+/** Slack between the end of the drain and SIGKILL, for process exit and log flushing. */
+export const SHUTDOWN_SLACK_SECONDS = 5;
+
+export interface PodInput {
+  variant: Variant;
+  image: string;
+  model: { name: string; version: string };
+  gpu: boolean;
+  resources?: DeploySpec['service']['resources'];
+  drainTimeoutMs: number;
+  preStopSleepMs: number;
+  logLevel: string;
+  serviceAccountName: string;
+}
+
+/** Seconds Kubernetes waits after deleting a pod: preStop sleep, then the drain, then slack. */
+export function gracePeriodSeconds(drainTimeoutMs: number, preStopSleepMs: number): number {
+  return Math.ceil((drainTimeoutMs + preStopSleepMs) / 1000) + SHUTDOWN_SLACK_SECONDS;
+}
+
+/** Requests and limits: the deploy spec's values over defaults; GPU pods ask for one GPU. */
+export function resourceRequirements(resources: PodInput['resources'], gpu: boolean): Resources {
+  const requests: Record<string, string> = { cpu: '500m', memory: '512Mi', ...stripUndefined(resources?.requests) };
+  const limits: Record<string, string> = { cpu: '2', memory: '1Gi', ...stripUndefined(resources?.limits) };
+  if (gpu) {
+    // Extended resources are not overcommitted: request and limit must be equal.
+    requests[GPU_RESOURCE] = '1';
+    limits[GPU_RESOURCE] = '1';
+  }
+  return { requests, limits };
+}
+
+/** Liveness, readiness and startup probes on the service's health endpoints. */
+export function probes(): Pick<Container, 'livenessProbe' | 'readinessProbe' | 'startupProbe'> {
+  const get = (path: string) => ({ httpGet: { path, port: PORT_NAME } });
+  return {
+    // Model loading and the warm-up inference happen before "live" flips; give them a minute.
+    startupProbe: { ...get(LIVE_PATH), periodSeconds: 2, failureThreshold: 30 },
+    livenessProbe: { ...get(LIVE_PATH), periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+    readinessProbe: { ...get(READY_PATH), periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 },
+  };
+}
+
+/** The inference container. */
+export function serviceContainer(input: PodInput): Container {
+  return {
+    name: 'keelson',
+    image: input.image,
+    // The image's ENTRYPOINT is `keelson serve`; the model is baked in under /models.
+    args: ['--models', MODELS_DIR, '--model', `${input.model.name}:${input.model.version}`, '--host', '0.0.0.0', '--port', String(CONTAINER_PORT)],
+    env: [
+      { name: 'LOG_LEVEL', value: input.logLevel },
+      { name: 'KEELSON_DRAIN_TIMEOUT_MS', value: String(input.drainTimeoutMs) },
+      { name: 'KEELSON_PORT', value: String(CONTAINER_PORT) },
+    ],
+    ports: [{ name: PORT_NAME, containerPort: CONTAINER_PORT, protocol: 'TCP' }],
+    ...probes(),
+    // The sleep keeps the pod serving while endpoints and the gateway stop sending it traffic.
+    lifecycle: { preStop: { sleep: { seconds: Math.ceil(input.preStopSleepMs / 1000) } } },
+    resources: resourceRequirements(input.resources, input.gpu),
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: SERVICE_UID,
+      runAsGroup: SERVICE_UID,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+  };
+}
+
+/** The pod template of one variant's Deployment. */
+export function podTemplate(input: PodInput): PodTemplate {
+  return {
+    metadata: { labels: podLabels(input.variant, input.model) },
+    spec: {
+      serviceAccountName: input.serviceAccountName,
+      automountServiceAccountToken: false,
+      terminationGracePeriodSeconds: gracePeriodSeconds(input.drainTimeoutMs, input.preStopSleepMs),
+      securityContext: { runAsNonRoot: true, runAsUser: SERVICE_UID, runAsGroup: SERVICE_UID, fsGroup: SERVICE_UID },
+      containers: [serviceContainer(input)],
+      // Read-only root filesystem: tsx's transform cache and temporary files go here.
+      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: 'kubernetes.io/hostname',
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: variantSelector(input.variant) },
+        },
+      ],
+      ...(input.gpu ? { nodeSelector: { ...GPU_NODE_LABELS }, tolerations: [{ ...GPU_TOLERATION }] } : {}),
+    },
+  };
+}
+
+function stripUndefined(values: Record<string, string | undefined> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(values ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
+}

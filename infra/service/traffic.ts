@@ -1,0 +1,102 @@
+/**
+ * How traffic and scrapes reach the pods: Services, the Gateway and its HTTPRoute (stable/canary weights),
+ * the NetworkPolicy and the ServiceMonitor. Plain objects (the custom resources' `spec`s); pure.
+ */
+import { VARIANT_LABEL } from '../../dashboards/contract.js';
+import { appLabels, CONTAINER_PORT, METRICS_PATH, METRICS_SERVICE, metricsServiceLabels, PORT_NAME, READY_PATH, variantName, variantSelector } from './labels.js';
+
+export const GATEWAY_NAME = 'keelson';
+export const ROUTE_NAME = 'keelson';
+/** Weights `pulumi up` creates; the rollout changes them at run time. */
+export const DEFAULT_WEIGHTS = { stable: 100, canary: 0 } as const;
+
+/** Where the gateway's proxies run, so the NetworkPolicy can let them in. */
+export type GatewaySource =
+  | { kind: 'namespace'; namespace: string }
+  /** Google front ends and health checkers (GKE's managed gateway proxies from outside the cluster). */
+  | { kind: 'google-front-ends' };
+
+/** Google's documented load-balancer source ranges. */
+export const GOOGLE_FRONT_END_RANGES = ['35.191.0.0/16', '130.211.0.0/22'];
+
+/** A traffic Service for one variant. */
+export function variantServiceSpec(variant: 'stable' | 'canary') {
+  return {
+    type: 'ClusterIP',
+    selector: variantSelector(variant),
+    ports: [{ name: PORT_NAME, port: CONTAINER_PORT, targetPort: PORT_NAME, protocol: 'TCP' }],
+  };
+}
+
+/** The headless Service Prometheus scrapes: every variant's pods, told apart by the `variant` pod label. */
+export function metricsServiceSpec() {
+  return { clusterIP: 'None', selector: appLabels(), ports: [{ name: PORT_NAME, port: CONTAINER_PORT, targetPort: PORT_NAME }] };
+}
+
+/** ServiceMonitor spec: selects the metrics Service and copies the pods' `variant` label onto every series. */
+export function serviceMonitorSpec(namespace: string) {
+  return {
+    selector: { matchLabels: metricsServiceLabels() },
+    namespaceSelector: { matchNames: [namespace] },
+    podTargetLabels: [VARIANT_LABEL, 'keelson.dev/model', 'keelson.dev/model-version'],
+    endpoints: [{ port: PORT_NAME, path: METRICS_PATH, interval: '15s', scrapeTimeout: '10s' }],
+  };
+}
+
+/** Gateway spec: one HTTP listener accepting routes from its own namespace. */
+export function gatewaySpec(gatewayClassName: string, hostname?: string) {
+  return {
+    gatewayClassName,
+    listeners: [
+      { name: 'http', protocol: 'HTTP', port: 80, ...(hostname ? { hostname } : {}), allowedRoutes: { namespaces: { from: 'Same' } } },
+    ],
+  };
+}
+
+/** HTTPRoute spec: all paths to stable and canary by weight (100/0 until a rollout moves them). */
+export function httpRouteSpec(hostname?: string, weights: { stable: number; canary: number } = DEFAULT_WEIGHTS) {
+  return {
+    parentRefs: [{ name: GATEWAY_NAME }],
+    ...(hostname ? { hostnames: [hostname] } : {}),
+    rules: [
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+        backendRefs: [
+          { name: variantName('stable'), port: CONTAINER_PORT, weight: weights.stable },
+          { name: variantName('canary'), port: CONTAINER_PORT, weight: weights.canary },
+        ],
+      },
+    ],
+  };
+}
+
+/** Field paths of the weights, which Pulumi ignores after creation (the rollout owns them). */
+export const ROLLOUT_OWNED_ROUTE_FIELDS = ['spec.rules[0].backendRefs[0].weight', 'spec.rules[0].backendRefs[1].weight'];
+
+/** NetworkPolicy spec: only the gateway and Prometheus reach the pods, and only on the service port. */
+export function networkPolicySpec(gateway: GatewaySource, monitoringNamespace: string) {
+  const byNamespace = (namespace: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
+  const gatewayPeers =
+    gateway.kind === 'namespace' ? [byNamespace(gateway.namespace)] : GOOGLE_FRONT_END_RANGES.map((cidr) => ({ ipBlock: { cidr } }));
+  return {
+    podSelector: { matchLabels: appLabels() },
+    policyTypes: ['Ingress'],
+    ingress: [
+      { from: gatewayPeers, ports: [{ port: CONTAINER_PORT, protocol: 'TCP' }] },
+      {
+        from: [{ ...byNamespace(monitoringNamespace), podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
+        ports: [{ port: CONTAINER_PORT, protocol: 'TCP' }],
+      },
+    ],
+  };
+}
+
+/** GKE HealthCheckPolicy spec: GKE's load balancer health-checks the readiness path, not `/`. */
+export function gkeHealthCheckSpec(serviceName: string) {
+  return {
+    default: { config: { type: 'HTTP', httpHealthCheck: { port: CONTAINER_PORT, requestPath: READY_PATH } } },
+    targetRef: { group: '', kind: 'Service', name: serviceName },
+  };
+}
+
+export { METRICS_SERVICE };

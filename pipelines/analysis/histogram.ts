@@ -1,0 +1,81 @@
+import type { LatencyHistogram } from './types.js';
+
+/**
+ * Helpers for cumulative (Prometheus-style) histograms. Values between bucket boundaries are interpolated linearly,
+ * as Prometheus' histogram_quantile does; the first bucket's lower edge is 0.
+ */
+
+/** An empty histogram with the given boundaries. */
+export function emptyHistogram(buckets: number[]): LatencyHistogram {
+  return { buckets: [...buckets], counts: buckets.map(() => 0), count: 0 };
+}
+
+/** Whether two histograms share bucket boundaries (their counts can be compared bucket by bucket). */
+export function sameBuckets(a: LatencyHistogram, b: LatencyHistogram): boolean {
+  return a.buckets.length === b.buckets.length && a.buckets.every((bound, i) => bound === b.buckets[i]);
+}
+
+/** `later − earlier`, bucket by bucket (the requests observed between two cumulative snapshots); never negative. */
+export function histogramIncrement(later: LatencyHistogram, earlier: LatencyHistogram | null): LatencyHistogram {
+  if (!earlier || !sameBuckets(later, earlier)) return { buckets: later.buckets, counts: [...later.counts], count: later.count };
+  return {
+    buckets: later.buckets,
+    counts: later.counts.map((c, i) => Math.max(0, c - earlier.counts[i]!)),
+    count: Math.max(0, later.count - earlier.count),
+  };
+}
+
+/** Number of observations at or below `x` (interpolated inside its bucket; the +Inf bucket is never split). */
+export function countAtOrBelow(h: LatencyHistogram, x: number): number {
+  const { buckets, counts } = h;
+  if (buckets.length === 0 || x <= 0) return 0;
+  const last = buckets.length - 1;
+  if (x >= buckets[last]!) return counts[last]!;
+  // Binary search for the first boundary ≥ x.
+  let lo = 0;
+  let hi = last;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (buckets[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  const upper = buckets[lo]!;
+  const lower = lo === 0 ? 0 : buckets[lo - 1]!;
+  const below = lo === 0 ? 0 : counts[lo - 1]!;
+  const inBucket = counts[lo]! - below;
+  return below + (inBucket * (x - lower)) / (upper - lower);
+}
+
+/** Number of observations above `x`. */
+export function countAbove(h: LatencyHistogram, x: number): number {
+  return Math.max(0, h.count - countAtOrBelow(h, x));
+}
+
+/** The q-quantile as Prometheus' histogram_quantile computes it; null without observations. */
+export function histogramQuantile(h: LatencyHistogram, q: number): number | null {
+  const { buckets, counts, count } = h;
+  if (count <= 0 || buckets.length === 0) return null;
+  const rank = q * count;
+  for (let i = 0; i < buckets.length; i++) {
+    if (counts[i]! >= rank) {
+      const lower = i === 0 ? 0 : buckets[i - 1]!;
+      const below = i === 0 ? 0 : counts[i - 1]!;
+      const inBucket = counts[i]! - below;
+      if (inBucket <= 0) return lower;
+      return lower + ((buckets[i]! - lower) * (rank - below)) / inBucket;
+    }
+  }
+  return buckets[buckets.length - 1]!;
+}
+
+/** Checks the shape: increasing boundaries, non-decreasing counts ≤ count. Returns a problem or null. */
+export function histogramProblem(h: LatencyHistogram): string | null {
+  if (h.buckets.length !== h.counts.length) return `buckets (${h.buckets.length}) and counts (${h.counts.length}) differ in length`;
+  for (let i = 0; i < h.buckets.length; i++) {
+    if (!(h.buckets[i]! > 0) || (i > 0 && !(h.buckets[i]! > h.buckets[i - 1]!))) return `buckets must be positive and increasing (bucket ${i} is ${h.buckets[i]})`;
+    if (i > 0 && h.counts[i]! < h.counts[i - 1]!) return `counts must be cumulative (count ${i} is ${h.counts[i]}, below ${h.counts[i - 1]})`;
+  }
+  const last = h.counts[h.counts.length - 1];
+  if (last !== undefined && last > h.count) return `count (${h.count}) must be at least the last bucket's count (${last})`;
+  return null;
+}

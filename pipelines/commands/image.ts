@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+
+/** `keelson image base`: builds the offline base image (debootstrap + local node) unless it exists. */
+export function register(program: Command): void {
+  const image = program.command('image').description('manage the container images keelson builds on');
+  image
+    .command('base')
+    .description(
+      'build the base image (Debian bookworm minbase via debootstrap + this machine\'s node and npm) ' +
+        'as localhost/keelson-base:bookworm-node<major>; skipped if it exists. Needs root and debootstrap',
+    )
+    .option('--suite <name>', 'Debian suite to debootstrap', 'bookworm')
+    .option('--mirror <url>', 'Debian mirror (default: the one in /etc/apt/sources.list*, else deb.debian.org)')
+    .option('--builder <kind>', 'docker | podman | buildah (default: detected; env KEELSON_BUILDER)')
+    .option('--force', 'rebuild even if the image exists', false)
+    .action(async (options: { suite: string; mirror?: string; builder?: string; force: boolean }) => {
+      const { withContainerEnv } = await import('../container/command-support.js');
+      await withContainerEnv(async (ctx) => {
+        const { openBuilder } = await import('../container/select.js');
+        const { ensureBaseImage } = await import('../container/base-image.js');
+        const builder = await openBuilder(ctx, options.builder ?? (process.env.KEELSON_BUILDER || undefined));
+        const ref = await ensureBaseImage({
+          builder,
+          exec: ctx.exec,
+          reporter: ctx.reporter,
+          suite: options.suite,
+          force: options.force,
+          ...(options.mirror ? { mirror: options.mirror } : {}),
+        });
+        console.log(ref);
+      });
+    });
+}

@@ -1,0 +1,67 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { PlatformControl, RolloutClaim, RolloutProgress } from './control.js';
+import { PlatformBadRequest, PlatformConflict, PlatformNotFound } from './errors.js';
+import type { Variant, Weights } from './state.js';
+
+/**
+ * The platform's control API (loopback only): what `keelson rollout`, `promote`, `rollback`, `down`
+ * and the GitOps agent call. Versioned under `/v1`.
+ */
+export function createControlApi(control: PlatformControl, onShutdown: () => void): Hono {
+  const app = new Hono();
+
+  app.get('/v1/state', (c) => c.json({ state: control.state(), answered: control.answered() }));
+
+  app.put('/v1/weights', async (c) => c.json(control.setWeights(await body<Weights>(c.req.raw))));
+
+  app.post('/v1/instances', async (c) => {
+    const { role, version } = await body<{ role: Variant; version: string }>(c.req.raw);
+    return c.json(await control.startInstance(role, String(version)), 201);
+  });
+
+  app.delete('/v1/instances/:name', async (c) => {
+    await control.stopInstance(c.req.param('name'), c.req.query('reason') ?? 'stopped on request');
+    return c.json({ stopped: c.req.param('name') });
+  });
+
+  app.post('/v1/rollouts', async (c) => c.json(await control.beginRollout(await body<RolloutClaim>(c.req.raw)), 201));
+
+  app.patch('/v1/rollouts/:id', async (c) => c.json(control.updateRollout(c.req.param('id'), await body<RolloutProgress>(c.req.raw))));
+
+  // `current` addresses whatever rollout is running (the manual `keelson promote` / `keelson rollback`).
+  app.post('/v1/rollouts/:id/:action{promote|rollback}', async (c) => {
+    const id = c.req.param('id') === 'current' ? undefined : c.req.param('id');
+    const { reason } = await body<{ reason?: string }>(c.req.raw);
+    const outcome = c.req.param('action') === 'promote' ? 'promoted' : 'rolled-back';
+    return c.json(await control.finish(id, outcome, reason ?? `${c.req.param('action')} requested`));
+  });
+
+  app.post('/v1/shutdown', (c) => {
+    setImmediate(onShutdown);
+    return c.json({ stopping: true }, 202);
+  });
+
+  app.onError((error, c) => {
+    const status: ContentfulStatusCode =
+      error instanceof PlatformConflict ? 409
+      : error instanceof PlatformNotFound ? 404
+      : error instanceof PlatformBadRequest ? 400
+      : error instanceof HTTPException ? error.status
+      : 500;
+    const details = error instanceof PlatformConflict ? error.details : {};
+    return c.json({ error: error.message, ...details }, status);
+  });
+  return app;
+}
+
+async function body<T>(request: Request): Promise<T> {
+  const text = await request.text();
+  if (text.trim() === '') return {} as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new PlatformBadRequest(`request body is not JSON: ${text.slice(0, 80)}`);
+  }
+}

@@ -1,0 +1,214 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ALL_STABLE, type Variant, type Weights } from '../state.js';
+import { Balancer, type Upstream } from './balancer.js';
+import { ConnectFailure, endToEndHeaders, forwardOnce, UpstreamTimeout } from './forward.js';
+import { createRouterMetrics, type RouterMetrics } from './metrics.js';
+
+export interface RouterOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Largest request body buffered for retries. */
+  maxBodyBytes?: number;
+  upstreamTimeoutMs?: number;
+  /** How long an instance whose connection failed is skipped. */
+  ejectMs?: number;
+  /** Attempts per request, the first included. */
+  maxAttempts?: number;
+  metrics?: RouterMetrics;
+}
+
+/** The weighted router: the local stand-in for the cluster's Gateway. */
+export interface Router {
+  url: string;
+  port: number;
+  metrics: RouterMetrics;
+  /** Replaces the instances and weights at once (a single synchronous swap: no request sees half of it). */
+  setPool(upstreams: readonly Upstream[], weights: Weights): void;
+  weights(): Weights;
+  /** Requests currently forwarded to one instance (used to drain before stopping it). */
+  inFlight(instance: string): number;
+  close(): Promise<void>;
+}
+
+// Inference is a pure function of the model and the input, so these may be sent twice.
+const IDEMPOTENT_POST = /^\/v2\/models\/[^/]+(\/versions\/[^/]+)?\/infer$|^\/v1\/models\/[^/:]+(\/versions\/[^/:]+)?:predict$/;
+const VERSION_IN_PATH = /^\/v[12]\/models\/[^/]+\/versions\/([^/:?]+)/;
+
+function isIdempotent(method: string, path: string): boolean {
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return true;
+  return method === 'POST' && IDEMPOTENT_POST.test(path.split('?', 1)[0] ?? '');
+}
+
+/** Starts the router; resolves once it listens. */
+export async function startRouter(options: RouterOptions = {}): Promise<Router> {
+  const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 30_000;
+  const ejectMs = options.ejectMs ?? 2_000;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const metrics = options.metrics ?? createRouterMetrics();
+  const balancer = new Balancer();
+  const agents = new Map<string, http.Agent>();
+  const inFlight = new Map<string, number>();
+  const ejectedUntil = new Map<string, number>();
+  let currentWeights: Weights = { ...ALL_STABLE };
+
+  function agentFor(name: string): http.Agent {
+    let agent = agents.get(name);
+    if (!agent) {
+      agent = new http.Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 1_000 });
+      agents.set(name, agent);
+    }
+    return agent;
+  }
+
+  function pick(tried: Set<string>, version: string | undefined): Upstream | undefined {
+    const now = Date.now();
+    const skip = new Set(tried);
+    for (const [name, until] of ejectedUntil) if (until > now) skip.add(name);
+    return balancer.pick(skip, version) ?? balancer.pick(tried, version);
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    if (method === 'GET' && path === '/metrics') {
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(await metrics.registry.metrics());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBodyBytes) return reply(res, 413, `request body over ${maxBodyBytes} bytes`);
+      chunks.push(chunk);
+    }
+    const body = chunks.length > 0 ? Buffer.concat(chunks) : null;
+    const headers = endToEndHeaders(req.headers);
+    if (body) headers['content-length'] = String(body.length);
+    else if (method !== 'GET' && method !== 'HEAD') headers['content-length'] = '0';
+    headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const retryable = isIdempotent(method, path);
+    const version = VERSION_IN_PATH.exec(path)?.[1];
+    const tried = new Set<string>();
+    let lastError = 'no instance is ready';
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      const upstream = pick(tried, version);
+      if (!upstream) break;
+      tried.add(upstream.name);
+      const variant = upstream.role;
+      inFlight.set(upstream.name, (inFlight.get(upstream.name) ?? 0) + 1);
+      metrics.inFlight.inc({ variant });
+      const done = (): void => {
+        inFlight.set(upstream.name, (inFlight.get(upstream.name) ?? 1) - 1);
+        metrics.inFlight.dec({ variant });
+      };
+      let upstreamRes: http.IncomingMessage;
+      try {
+        upstreamRes = await forwardOnce(upstream, agentFor(upstream.name), {
+          method,
+          path,
+          headers,
+          body,
+          timeoutMs: upstreamTimeoutMs,
+          signal: abort.signal,
+        });
+      } catch (error) {
+        done();
+        if (abort.signal.aborted) return;
+        if (error instanceof UpstreamTimeout) {
+          metrics.upstreamFailures.inc({ variant, reason: 'timeout' });
+          return reply(res, 504, error.message, variant);
+        }
+        const code = error instanceof ConnectFailure ? error.code : String(error);
+        metrics.upstreamFailures.inc({ variant, reason: code });
+        ejectedUntil.set(upstream.name, Date.now() + ejectMs);
+        lastError = `instance ${upstream.name} (${variant}) failed: ${code}`;
+        if (!retryable) break;
+        metrics.retries.inc({ variant });
+        continue;
+      }
+      ejectedUntil.delete(upstream.name);
+      const outHeaders = endToEndHeaders(upstreamRes.headers);
+      outHeaders['x-keelson-variant'] = variant;
+      outHeaders['x-keelson-instance'] = upstream.name;
+      res.writeHead(upstreamRes.statusCode ?? 502, outHeaders);
+      upstreamRes.pipe(res);
+      await new Promise<void>((resolve) => {
+        let settled = false;
+        const finish = (): void => {
+          if (settled) return;
+          settled = true;
+          done();
+          resolve();
+        };
+        upstreamRes.on('error', () => {
+          // The instance died mid-response: the client sees a broken response, as with any proxy.
+          metrics.upstreamFailures.inc({ variant, reason: 'response-aborted' });
+          res.destroy();
+          finish();
+        });
+        res.on('close', finish);
+      });
+      const code = String(upstreamRes.statusCode ?? 502);
+      metrics.requests.inc({ variant, code });
+      metrics.answered[variant] += 1;
+      metrics.duration.observe({ variant }, Number(process.hrtime.bigint() - started) / 1e9);
+      return;
+    }
+    reply(res, tried.size === 0 ? 503 : 502, lastError);
+  }
+
+  function reply(res: http.ServerResponse, status: number, error: string, variant: Variant | 'none' = 'none'): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(status, { 'content-type': 'application/json', 'x-keelson-variant': variant });
+    res.end(JSON.stringify({ error }));
+    metrics.requests.inc({ variant, code: String(status) });
+  }
+
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    handle(req, res).catch((error: unknown) => reply(res, 500, `router error: ${String(error)}`));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${hostForUrl}:${address.port}`,
+    port: address.port,
+    metrics,
+    setPool(upstreams, weights) {
+      balancer.update(upstreams, weights);
+      currentWeights = { ...weights };
+      metrics.setWeights(weights);
+      const names = new Set(upstreams.map((u) => u.name));
+      for (const [name, agent] of agents) {
+        if (!names.has(name) && !(inFlight.get(name) ?? 0)) {
+          agent.destroy();
+          agents.delete(name);
+        }
+      }
+    },
+    weights: () => ({ ...currentWeights }),
+    inFlight: (name) => inFlight.get(name) ?? 0,
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const agent of agents.values()) agent.destroy();
+      });
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './instances/ports.js';
+import type { InstanceRuntime, RunningInstance } from './instances/runtime.js';
+import { instanceLogPath, type PlatformPaths } from './paths.js';
+import type { InstanceRecord, Variant } from './state.js';
+import type { StateStore } from './store.js';
+
+export interface SupervisorOptions {
+  store: StateStore;
+  runtime: InstanceRuntime;
+  paths: PlatformPaths;
+  modelsDir: string;
+  host: string;
+  /** Requests in flight through the router to an instance (drained before it is stopped). */
+  inFlight(name: string): number;
+  drainTimeoutMs: number;
+  /** Called when an instance dies without being asked to (the platform restarts stable ones). */
+  onUnexpectedExit?(record: InstanceRecord): void;
+  readyPollMs?: number;
+}
+
+const MAX_READY_WAIT_MS = 10 * 60_000;
+
+/** Starts, watches and stops service instances, keeping their records in the state store. */
+export class Supervisor {
+  private readonly handles = new Map<string, RunningInstance>();
+  private readonly stopping = new Set<string>();
+
+  constructor(private readonly options: SupervisorOptions) {}
+
+  /** Starts an instance; it joins the router's pool once its readiness endpoint answers 200. */
+  async start(role: Variant, model: string, version: string): Promise<InstanceRecord> {
+    const { store, runtime, paths, modelsDir, host } = this.options;
+    const name = `${model}-${version}-${role}-${randomBytes(2).toString('hex')}`;
+    const port = await freePort(connectHost(host));
+    const handle = await runtime.start({
+      name,
+      model,
+      version,
+      modelsDir,
+      host,
+      port,
+      logFile: instanceLogPath(paths, name),
+      env: { KEELSON_VARIANT: role },
+    });
+    this.handles.set(name, handle);
+    const record: InstanceRecord = {
+      name,
+      role,
+      model,
+      version,
+      url: `http://${connectHost(host)}:${port}`,
+      pid: handle.pid,
+      runtime: runtime.kind,
+      status: 'starting',
+      startedAt: new Date().toISOString(),
+    };
+    store.update((s) => ({ ...s, instances: [...s.instances, record] }));
+    store.record('instance-started', `started ${name} (${role}, ${model}:${version}) on ${record.url}`);
+    void handle.exited.then((exit) => this.exited(name, `exited with code ${exit.code ?? 'none'}${exit.signal ? ` (${exit.signal})` : ''}`));
+    void this.pollReady(name, record.url);
+    return record;
+  }
+
+  /** Resolves with the record once ready, failed, or `timeoutMs` passed (then status is still `starting`). */
+  async waitReady(name: string, timeoutMs: number): Promise<InstanceRecord | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const record = this.find(name);
+      if (!record || record.status !== 'starting' || Date.now() >= deadline) return record;
+      await sleep(100);
+    }
+  }
+
+  /** Takes the instance out of the router, waits for its in-flight requests, then stops it gracefully. */
+  async stop(name: string, reason: string): Promise<void> {
+    const handle = this.handles.get(name);
+    if (!handle || this.stopping.has(name)) return;
+    this.stopping.add(name);
+    this.setStatus(name, 'draining', reason);
+    const deadline = Date.now() + this.options.drainTimeoutMs;
+    while (this.options.inFlight(name) > 0 && Date.now() < deadline) await sleep(20);
+    await handle.stop(this.options.drainTimeoutMs);
+    this.handles.delete(name);
+    this.options.store.update((s) => ({ ...s, instances: s.instances.filter((i) => i.name !== name) }));
+    this.options.store.record('instance-stopped', `stopped ${name}: ${reason}`);
+  }
+
+  /** Stops every instance (platform shutdown). */
+  async stopAll(reason: string): Promise<void> {
+    await Promise.all([...this.handles.keys()].map((name) => this.stop(name, reason)));
+  }
+
+  find(name: string): InstanceRecord | undefined {
+    return this.options.store.get().instances.find((i) => i.name === name);
+  }
+
+  private setStatus(name: string, status: InstanceRecord['status'], detail?: string): void {
+    this.options.store.update((s) => ({
+      ...s,
+      instances: s.instances.map((i) => (i.name === name ? { ...i, status, ...(detail ? { detail } : {}) } : i)),
+    }));
+  }
+
+  private exited(name: string, detail: string): void {
+    if (this.stopping.has(name)) return;
+    this.handles.delete(name);
+    const record = this.find(name);
+    if (!record) return;
+    this.setStatus(name, 'failed', detail);
+    this.options.store.record('instance-failed', `${name} (${record.role}) ${detail}`);
+    this.options.onUnexpectedExit?.({ ...record, status: 'failed', detail });
+  }
+
+  private async pollReady(name: string, url: string): Promise<void> {
+    const pollMs = this.options.readyPollMs ?? 200;
+    const deadline = Date.now() + MAX_READY_WAIT_MS;
+    while (Date.now() < deadline) {
+      const record = this.find(name);
+      if (!record || record.status !== 'starting') return;
+      if (await isReady(url)) {
+        this.setStatus(name, 'ready');
+        this.options.store.record('instance-ready', `${name} is ready`);
+        return;
+      }
+      await sleep(pollMs);
+    }
+  }
+}
+
+async function isReady(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/v2/health/ready`, { signal: AbortSignal.timeout(2_000) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** The address to connect to an instance bound on `host` (a wildcard bind is reached over loopback). */
+export function connectHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host;
+}

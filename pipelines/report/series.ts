@@ -1,0 +1,96 @@
+import type { ArmCounts } from '../rollout/judge-port.js';
+import type { RolloutRecordBook } from '../rollout/timeline.js';
+
+export type Arm = 'baseline' | 'canary';
+export const ARMS: readonly Arm[] = ['baseline', 'canary'];
+export type Point = [number, number];
+
+/**
+ * A quantile from cumulative histogram counts (linear within the bucket, as PromQL's histogram_quantile);
+ * null without observations. Observations above the last finite bucket report that bucket's bound.
+ */
+export function histogramQuantile(q: number, buckets: readonly number[], counts: readonly number[], total: number): number | null {
+  if (total <= 0) return null;
+  const rank = q * total;
+  let previousBound = 0;
+  let previousCount = 0;
+  for (let i = 0; i < buckets.length; i++) {
+    const count = counts[i] ?? previousCount;
+    if (count >= rank) {
+      const inBucket = count - previousCount;
+      const fraction = inBucket > 0 ? (rank - previousCount) / inBucket : 1;
+      return previousBound + (buckets[i]! - previousBound) * fraction;
+    }
+    previousBound = buckets[i]!;
+    previousCount = count;
+  }
+  return buckets.at(-1) ?? null;
+}
+
+function delta(current: ArmCounts, previous: ArmCounts | undefined): ArmCounts {
+  if (!previous) return current;
+  const latency = current.latency && previous.latency && previous.latency.buckets.length === current.latency.buckets.length
+    ? {
+        buckets: current.latency.buckets,
+        counts: current.latency.counts.map((c, i) => c - (previous.latency!.counts[i] ?? 0)),
+        count: current.latency.count - previous.latency.count,
+      }
+    : current.latency;
+  return { requests: current.requests - previous.requests, errors: current.errors - previous.errors, ...(latency ? { latency } : {}) };
+}
+
+/** Latency quantile (ms) per arm per look, over the requests since the previous look. */
+export function latencySeries(book: RolloutRecordBook, q: number): Record<Arm, Point[]> {
+  const out: Record<Arm, Point[]> = { baseline: [], canary: [] };
+  const previous: Partial<Record<Arm, ArmCounts>> = {};
+  for (const sample of book.samples) {
+    if (!sample.snapshot) continue;
+    for (const arm of ARMS) {
+      const d = delta(sample.snapshot[arm], previous[arm]);
+      previous[arm] = sample.snapshot[arm];
+      const value = d.latency ? histogramQuantile(q, d.latency.buckets, d.latency.counts, d.latency.count) : null;
+      if (value !== null) out[arm].push([sample.t, value * 1_000]);
+    }
+  }
+  return out;
+}
+
+/** Error rate (%) per arm per look, over the requests since the previous look. */
+export function errorRateSeries(book: RolloutRecordBook): Record<Arm, Point[]> {
+  const out: Record<Arm, Point[]> = { baseline: [], canary: [] };
+  const previous: Partial<Record<Arm, ArmCounts>> = {};
+  for (const sample of book.samples) {
+    if (!sample.snapshot) continue;
+    for (const arm of ARMS) {
+      const d = delta(sample.snapshot[arm], previous[arm]);
+      previous[arm] = sample.snapshot[arm];
+      if (d.requests > 0) out[arm].push([sample.t, (100 * d.errors) / d.requests]);
+    }
+  }
+  return out;
+}
+
+/** Predicted-class counts per arm at the last look with data. */
+export function classMix(book: RolloutRecordBook): Record<Arm, Record<string, number>> {
+  const last = [...book.samples].reverse().find((s) => s.snapshot)?.snapshot;
+  return { baseline: { ...(last?.baseline.predictions ?? {}) }, canary: { ...(last?.canary.predictions ?? {}) } };
+}
+
+/** Weight per variant over time, as steps (from the step events, then the end). */
+export function weightSeries(book: RolloutRecordBook, endT: number): Record<'stable' | 'baseline' | 'canary', Point[]> {
+  const out = { stable: [[0, 100]] as Point[], baseline: [[0, 0]] as Point[], canary: [[0, 0]] as Point[] };
+  for (const event of book.events) {
+    if (!event.weights) continue;
+    for (const v of ['stable', 'baseline', 'canary'] as const) out[v].push([event.t, event.weights[v]]);
+  }
+  // Either way the rollout ends with everything on stable (after a promotion, stable is the new version).
+  const final = { stable: 100, baseline: 0, canary: 0 };
+  for (const v of ['stable', 'baseline', 'canary'] as const) out[v].push([endT, final[v]]);
+  return out;
+}
+
+/** Arm totals at the last look with data. */
+export function armTotals(book: RolloutRecordBook): Record<Arm, ArmCounts> | null {
+  const last = [...book.samples].reverse().find((s) => s.snapshot)?.snapshot;
+  return last ? { baseline: last.baseline, canary: last.canary } : null;
+}

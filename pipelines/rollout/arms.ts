@@ -1,0 +1,36 @@
+import { instanceLogPath, type PlatformPaths } from '../platform/paths.js';
+import type { InstanceRecord, PlatformState } from '../platform/state.js';
+
+/** The canary and baseline instances of the running rollout, as the platform reports them. */
+export interface Arms {
+  canary: InstanceRecord | undefined;
+  baseline: InstanceRecord | undefined;
+}
+
+export function findArms(state: PlatformState, names: { canary: string; baseline: string }): Arms {
+  return {
+    canary: state.instances.find((i) => i.name === names.canary),
+    baseline: state.instances.find((i) => i.name === names.baseline),
+  };
+}
+
+/** Names of the arms not ready yet, for the ready-timeout message. */
+export function notReady(arms: Arms): string[] {
+  const out: string[] = [];
+  if (arms.canary?.status !== 'ready') out.push(`canary ${arms.canary?.model ?? ''}:${arms.canary?.version ?? '?'}`);
+  if (arms.baseline?.status !== 'ready') out.push(`baseline ${arms.baseline?.model ?? ''}:${arms.baseline?.version ?? '?'}`);
+  return out;
+}
+
+/** Why an arm is gone (exited, stopped by someone), or null when both are alive. */
+export function lostArm(arms: Arms, names: { canary: string; baseline: string }, paths: PlatformPaths): string | null {
+  for (const role of ['canary', 'baseline'] as const) {
+    const record = arms[role];
+    if (!record) return `the ${role} instance ${names[role]} disappeared`;
+    if (record.status === 'failed' || record.status === 'stopped' || record.status === 'draining') {
+      const when = record.status === 'failed' ? 'unexpectedly' : 'while the rollout needed it';
+      return `the ${role} instance ${record.name} (${record.model}:${record.version}) ${record.detail ?? record.status} ${when}; see ${instanceLogPath(paths, record.name)}`;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,170 @@
+import { PlatformClient } from '../platform/client.js';
+import { PlatformBadRequest, PlatformConflict } from '../platform/errors.js';
+import { platformPaths, type PlatformPaths } from '../platform/paths.js';
+import type { InstanceRecord } from '../platform/state.js';
+import type { Reporter } from '../steps/index.js';
+import { writeRolloutReports } from '../report/write.js';
+import { drive } from './controller.js';
+import { loadAnalysis, type Judge, type MetricSource } from './judge-port.js';
+import { DEFAULT_ROLLOUT_POLICY, PolicyError, type RolloutPolicy } from './policy.js';
+import { newRolloutId } from './rollout-id.js';
+import type { RolloutRecordBook } from './timeline.js';
+
+export interface RunRolloutOptions {
+  model: string;
+  version: string;
+  policy?: RolloutPolicy;
+  /** The platform's directory (`.keelson/` by default); its state.json says where the control API is. */
+  paths?: PlatformPaths;
+  client?: PlatformClient;
+  /** Judge with Prometheus at this URL instead of scraping the arms directly. */
+  prometheusUrl?: string;
+  /** Where `<rollout-id>.md` and `.html` go (default `reports`). */
+  reportsDir?: string;
+  /** Progress output; silent by default (the CLI passes a spinner / plain-line reporter). */
+  reporter?: Reporter;
+  /** Aborting rolls back. */
+  signal?: AbortSignal;
+  id?: string;
+  /** Replaces the metric source (tests of the no-data path). */
+  createSource?: (arms: { baselineUrl: string; canaryUrl: string; model: string }) => MetricSource;
+  pollMs?: number;
+}
+
+/** How a rollout ended. */
+export interface RolloutResult {
+  id: string;
+  model: string;
+  fromVersion: string;
+  toVersion: string;
+  outcome: 'promoted' | 'rolled-back';
+  reason: string;
+  durationMs: number;
+  /** Decision to traffic switched, in ms (the platform's clock). */
+  switchMs: number | null;
+  /** Earlier rollout found orphaned (its controller died) and rolled back before this one started. */
+  resolvedOrphan: string | null;
+  reports: { markdown: string; html: string };
+}
+
+/** A rollout refused because another is running; `runningId` names it. */
+export class RolloutConflict extends Error {
+  constructor(message: string, readonly runningId: string) {
+    super(message);
+    this.name = 'RolloutConflict';
+  }
+}
+
+/**
+ * Runs one canary rollout against the running platform, start to finish: start canary and baseline,
+ * shift weights step by step while the judge looks, promote or roll back, write the reports.
+ * Throws only when it cannot start (bad policy, no platform, a rollout already running).
+ */
+export async function runRollout(options: RunRolloutOptions): Promise<RolloutResult> {
+  const policy = options.policy ?? { ...DEFAULT_ROLLOUT_POLICY, steps: [...DEFAULT_ROLLOUT_POLICY.steps] };
+  const paths = options.paths ?? platformPaths();
+  const analysis = await loadAnalysis();
+  let judge: Judge;
+  try {
+    judge = analysis.createJudge(policy.judge === undefined ? undefined : analysis.parseJudgePolicy(policy.judge));
+  } catch (error) {
+    throw new PolicyError('policy', [`'judge': ${(error as Error).message}`]);
+  }
+  const client = options.client ?? PlatformClient.locate(paths);
+  const reporter = options.reporter ?? { emit: () => {}, close: () => {} };
+  const id = options.id ?? newRolloutId(options.model, options.version);
+  const started = Date.now();
+
+  let claim;
+  try {
+    claim = await client.beginRollout({ id, model: options.model, toVersion: options.version, ownerPid: process.pid, stepCount: policy.steps.length });
+  } catch (error) {
+    if (error instanceof PlatformConflict) throw new RolloutConflict(error.message, String(error.details.runningId ?? ''));
+    if (error instanceof PlatformBadRequest) throw new PolicyError('rollout', [error.message]);
+    throw error;
+  }
+  const { record, resolved } = claim;
+  if (resolved) reporter.emit({ kind: 'note', level: 'warn', message: `rollout ${resolved.id} had been left orphaned: ${resolved.reason}` });
+  reporter.emit({ kind: 'note', level: 'info', message: `rollout ${id}: ${options.model}:${record.fromVersion} → ${options.version}` });
+
+  const book: RolloutRecordBook = {
+    id,
+    model: options.model,
+    fromVersion: record.fromVersion,
+    toVersion: options.version,
+    startedAt: new Date(started).toISOString(),
+    endedAt: null,
+    outcome: null,
+    reason: null,
+    switchMs: null,
+    policy: { steps: policy.steps, intervalMs: policy.intervalMs, minRequests: policy.minRequests, readyTimeoutMs: policy.readyTimeoutMs, analysisTimeoutMs: policy.analysisTimeoutMs },
+    source: options.prometheusUrl ? `prometheus ${options.prometheusUrl}` : 'scrape',
+    samples: [],
+    events: [],
+  };
+
+  let arms: { canary: InstanceRecord; baseline: InstanceRecord };
+  try {
+    // Started together, so neither arm has a warm-up advantage.
+    const [baseline, canary] = await Promise.all([client.startInstance('baseline', record.fromVersion), client.startInstance('canary', options.version)]);
+    arms = { canary, baseline };
+  } catch (error) {
+    const reason = `could not start canary and baseline: ${(error as Error).message}`;
+    const end = await client.finish(id, 'rollback', reason);
+    book.outcome = 'rolled-back';
+    book.reason = end.reason;
+    book.endedAt = end.at;
+    return finishResult(book, options, started, resolved?.id ?? null);
+  }
+  book.events.push({ t: 0, kind: 'started', message: `started canary ${arms.canary.name} (${options.model}:${options.version}) and baseline ${arms.baseline.name} (${options.model}:${record.fromVersion})` });
+
+  const createSource = (): MetricSource => {
+    const urls = { baselineUrl: arms.baseline.url, canaryUrl: arms.canary.url, model: options.model };
+    if (options.createSource) return options.createSource(urls);
+    if (options.prometheusUrl) return analysis.createPrometheusSource({ url: options.prometheusUrl, model: options.model });
+    return analysis.createScrapeSource(urls);
+  };
+  let outcome;
+  try {
+    outcome = await drive({
+      id,
+      policy,
+      client,
+      paths,
+      judge,
+      source: createSource,
+      names: { canary: arms.canary.name, baseline: arms.baseline.name },
+      book,
+      reporter,
+      ...(options.signal ? { signal: options.signal } : {}),
+      pollMs: options.pollMs ?? 250,
+    });
+  } catch (error) {
+    // The controller itself failed (the platform went away...): leave traffic on stable if anything is left.
+    const reason = `the rollout controller failed: ${(error as Error).message}`;
+    const end = await client.finish(id, 'rollback', reason).catch(() => null);
+    outcome = { state: { phase: 'rolled-back' as const, reason }, end };
+  }
+  const { state, end } = outcome;
+  book.outcome = state.phase === 'promoted' ? 'promoted' : 'rolled-back';
+  book.reason = end?.reason ?? state.reason ?? 'ended';
+  book.endedAt = end?.at ?? new Date().toISOString();
+  book.events.push({ t: (Date.now() - started) / 1_000, kind: book.outcome, message: book.reason });
+  return finishResult(book, options, started, resolved?.id ?? null);
+}
+
+function finishResult(book: RolloutRecordBook, options: RunRolloutOptions, started: number, resolvedOrphan: string | null): RolloutResult {
+  const reports = writeRolloutReports(book, options.reportsDir ?? 'reports');
+  return {
+    id: book.id,
+    model: book.model,
+    fromVersion: book.fromVersion,
+    toVersion: book.toVersion,
+    outcome: book.outcome ?? 'rolled-back',
+    reason: book.reason ?? 'ended',
+    durationMs: Date.now() - started,
+    switchMs: book.switchMs,
+    resolvedOrphan,
+    reports,
+  };
+}

@@ -1,0 +1,37 @@
+import type { Logger } from '../logging/logger.js';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
+import type { ModelRegistry, ReadyModel } from '../models/model-registry.js';
+import type { Inference } from '../runtime/inference-engine.js';
+
+/** What `createApp` needs; every side effect comes in here, so tests pass fakes. */
+export interface AppDeps {
+  models: ModelRegistry;
+  inference: Inference;
+  metrics: ServiceMetrics;
+  logger: Logger;
+  /** True from the moment shutdown starts: readiness fails and new inference requests get 503. */
+  isDraining(): boolean;
+  options: AppOptions;
+}
+
+/** HTTP-level settings. */
+export interface AppOptions {
+  /** Largest accepted request body in bytes (413 beyond). */
+  bodyLimitBytes: number;
+  /** When set, inference and model routes require `Authorization: Bearer <token>`. */
+  authToken?: string;
+  serverVersion: string;
+  /** Protocol extensions listed by `GET /v2`. */
+  extensions: string[];
+}
+
+/** Hono environment: per-request variables set by middleware and handlers. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    /** Route template for metrics and logs, when the router's own is not the one to report. */
+    route?: string;
+    /** The model version an inference request resolved to (labels only for served versions). */
+    model?: ReadyModel;
+  };
+}

@@ -1,0 +1,56 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DriftWindow } from './drift.js';
+
+type ModelLabels = 'model' | 'version';
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const QUEUE_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
+const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+
+/**
+ * Every Prometheus metric of the service, on a registry of its own (so several apps can live in one test
+ * process). Names are fixed: dashboards, alerts and the canary judge query them. Label values are bounded:
+ * only served model versions, route templates and status codes ever become labels.
+ */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  readonly httpRequests = new Counter({ name: 'http_requests_total', help: 'HTTP requests by method, route template and status code', labelNames: ['method', 'route', 'code'], registers: [this.registry] });
+  readonly httpDuration = new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request duration from first byte in to response out', labelNames: ['method', 'route', 'code'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly httpInFlight = new Gauge({ name: 'http_requests_in_flight', help: 'HTTP requests being served now', registers: [this.registry] });
+  readonly inferenceRequests = new Counter({ name: 'model_inference_requests_total', help: 'Inference requests by outcome (success, client_error, server_error)', labelNames: ['model', 'version', 'outcome'], registers: [this.registry] });
+  readonly inferenceDuration = new Histogram({ name: 'model_inference_duration_seconds', help: 'Model compute time of the batch each request ran in', labelNames: ['model', 'version'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly queueDuration = new Histogram({ name: 'model_queue_duration_seconds', help: 'Time a request waited for a free inference worker (and for its batch to fill)', labelNames: ['model', 'version'], buckets: QUEUE_BUCKETS, registers: [this.registry] });
+  readonly batchSize = new Histogram({ name: 'model_batch_size', help: 'Rows per executed batch', labelNames: ['model', 'version'], buckets: BATCH_BUCKETS, registers: [this.registry] });
+  readonly predictions = new Counter({ name: 'model_predictions_total', help: 'Predicted rows by class label', labelNames: ['model', 'version', 'label'], registers: [this.registry] });
+  readonly cacheRequests = new Counter({ name: 'model_cache_requests_total', help: 'Prediction cache lookups by result (hit, miss)', labelNames: ['model', 'version', 'result'], registers: [this.registry] });
+  readonly info = new Gauge({ name: 'model_info', help: 'Served model versions and the sha256 of their ONNX file (always 1)', labelNames: ['model', 'version', 'sha256'], registers: [this.registry] });
+  readonly ready = new Gauge({ name: 'model_ready', help: '1 when the model version is loaded and warmed up, else 0', labelNames: ['model', 'version'], registers: [this.registry] });
+  private readonly driftWindows = new Map<string, { model: string; version: string; window: DriftWindow }>();
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    const windows = this.driftWindows;
+    new Gauge<ModelLabels | 'feature'>({
+      name: 'model_input_drift_psi',
+      help: 'Population stability index of recent inputs (bounded window) against the training reference, per feature',
+      labelNames: ['model', 'version', 'feature'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { model, version, window } of windows.values()) {
+          for (const { feature, value } of window.psi()) this.set({ model, version, feature }, value);
+        }
+      },
+    });
+  }
+
+  /** Publishes PSI of `window` for a model version at every scrape. */
+  trackDrift(model: string, version: string, window: DriftWindow): void {
+    this.driftWindows.set(`${model}:${version}`, { model, version, window });
+  }
+
+  /** The text exposition format, for `/metrics`. */
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

@@ -1,0 +1,114 @@
+import { badRequest, describeValue } from '../errors.js';
+import type { TensorSpec } from '../manifest.js';
+import { jsonElement } from './datatypes.js';
+import { decodeTensor, type RawTensor } from './decode-tensor.js';
+import { expectObject } from './expect.js';
+import type { Tensor, TensorMap } from './tensor.js';
+
+/** What the protocol layer needs to know about a model version. */
+export interface ModelSignature {
+  name: string;
+  version: string;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+}
+
+/** A validated Open Inference Protocol request. */
+export interface InferRequest {
+  id?: string;
+  parameters?: Record<string, string | number | boolean>;
+  /** Every model input, decoded, in the model's order. */
+  inputs: TensorMap;
+  /** Output names the client asked for; undefined means all. */
+  outputs?: string[];
+}
+
+/** JSON body of an inference response. */
+export interface InferResponseBody {
+  model_name: string;
+  model_version: string;
+  id?: string;
+  outputs: { name: string; datatype: string; shape: number[]; data: (number | boolean)[] }[];
+}
+
+/** Validates an OIP (KServe V2) inference request body against a model's signature. Throws 400 errors. */
+export function parseInferRequest(body: unknown, model: ModelSignature, maxElements: number): InferRequest {
+  const request = expectObject(body, 'request body', 'an object with "inputs"');
+  const result: InferRequest = { inputs: {} };
+  if (request.id !== undefined) {
+    if (typeof request.id !== 'string') throw badRequest(`id: expected a string, got ${describeValue(request.id)}`);
+    result.id = request.id;
+  }
+  if (request.parameters !== undefined) result.parameters = parseParameters(request.parameters, 'parameters');
+  const inputs = request.inputs;
+  if (!Array.isArray(inputs) || inputs.length === 0) {
+    throw badRequest(`inputs: expected a non-empty array of tensors (${names(model.inputs)}), got ${describeValue(inputs)}`);
+  }
+  const decoded: Record<string, Tensor> = {};
+  inputs.forEach((raw, i) => {
+    const field = `inputs[${i}]`;
+    const input = expectObject(raw, field, 'an object with name, datatype, shape and data');
+    const spec = model.inputs.find((s) => s.name === input.name);
+    if (!spec) {
+      throw badRequest(`${field}.name: model "${model.name}" version ${model.version} has no input ${describeValue(input.name)}; expected ${names(model.inputs)}`);
+    }
+    if (decoded[spec.name]) throw badRequest(`${field}.name: input "${spec.name}" is given more than once`);
+    if (input.parameters !== undefined) parseParameters(input.parameters, `${field}.parameters`);
+    decoded[spec.name] = decodeTensor(input as unknown as RawTensor, spec, field, maxElements);
+  });
+  for (const spec of model.inputs) {
+    if (!decoded[spec.name]) throw badRequest(`inputs: input "${spec.name}" (${spec.datatype} ${JSON.stringify(spec.shape)}) is missing`);
+    result.inputs[spec.name] = decoded[spec.name]!;
+  }
+  if (request.outputs !== undefined) result.outputs = parseOutputFilter(request.outputs, model);
+  return result;
+}
+
+/** Builds the response body: the requested outputs (all when no filter) with flat row-major data. */
+export function formatInferResponse(model: ModelSignature, request: Pick<InferRequest, 'id' | 'outputs'>, outputs: TensorMap): InferResponseBody {
+  const wanted = request.outputs ?? model.outputs.map((o) => o.name);
+  const body: InferResponseBody = { model_name: model.name, model_version: model.version, outputs: [] };
+  if (request.id !== undefined) body.id = request.id;
+  for (const name of wanted) {
+    const tensor = outputs[name];
+    if (!tensor) continue;
+    body.outputs.push({ name, datatype: tensor.datatype, shape: tensor.shape, data: toJsonArray(tensor) });
+  }
+  return body;
+}
+
+/** A tensor's elements as JSON numbers (booleans for BOOL). */
+export function toJsonArray(tensor: Tensor): (number | boolean)[] {
+  const out = new Array<number | boolean>(tensor.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = jsonElement(tensor.datatype, tensor.data, i);
+  return out;
+}
+
+function parseOutputFilter(value: unknown, model: ModelSignature): string[] {
+  if (!Array.isArray(value)) throw badRequest(`outputs: expected an array of {"name": ...} objects, got ${describeValue(value)}`);
+  const wanted: string[] = [];
+  value.forEach((raw, i) => {
+    const output = expectObject(raw, `outputs[${i}]`, 'an object with "name"');
+    if (!model.outputs.some((o) => o.name === output.name)) {
+      throw badRequest(`outputs[${i}].name: model "${model.name}" version ${model.version} has no output ${describeValue(output.name)}; expected ${names(model.outputs)}`);
+    }
+    if (wanted.includes(output.name as string)) throw badRequest(`outputs[${i}].name: output "${output.name}" is requested more than once`);
+    if (output.parameters !== undefined) parseParameters(output.parameters, `outputs[${i}].parameters`);
+    wanted.push(output.name as string);
+  });
+  return wanted;
+}
+
+function parseParameters(value: unknown, field: string): Record<string, string | number | boolean> {
+  const params = expectObject(value, field, 'an object of string, number or boolean values');
+  for (const [key, v] of Object.entries(params)) {
+    if (typeof v !== 'string' && typeof v !== 'boolean' && !(typeof v === 'number' && Number.isFinite(v))) {
+      throw badRequest(`${field}.${key}: expected a string, number or boolean, got ${describeValue(v)}`);
+    }
+  }
+  return params as Record<string, string | number | boolean>;
+}
+
+function names(specs: TensorSpec[]): string {
+  return specs.map((s) => `"${s.name}"`).join(', ');
+}

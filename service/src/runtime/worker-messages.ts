@@ -1,0 +1,13 @@
+import type { TensorMap } from '../protocol/tensor.js';
+import type { GraphSignature } from './onnx-session.js';
+
+/** Messages from the pool to an inference worker; every one carries an id its answer repeats. */
+export type WorkerRequest =
+  | { kind: 'load'; id: number; key: string; bytes: Uint8Array; intraOpNumThreads: number }
+  | { kind: 'run'; id: number; key: string; feeds: TensorMap };
+
+/** Answers from an inference worker. */
+export type WorkerResponse =
+  | { kind: 'loaded'; id: number; signature: GraphSignature }
+  | { kind: 'result'; id: number; outputs: TensorMap }
+  | { kind: 'failed'; id: number; message: string };

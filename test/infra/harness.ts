@@ -1,0 +1,80 @@
+/**
+ * Runs the Pulumi program under `pulumi.runtime.setMocks` (no cloud, no CLI) and records every resource
+ * it registers. Call once per test file: the program is an ES module and runs once per process.
+ */
+import * as pulumi from '@pulumi/pulumi';
+
+/** One registered resource as the engine would see it. */
+export interface RecordedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+  provider?: string;
+}
+
+/** The program's resource graph plus its stack outputs (resolved). */
+export interface ProgramRun {
+  resources: RecordedResource[];
+  outputs: Record<string, unknown>;
+}
+
+/** Outputs that providers compute and later code reads (a kubeconfig, an endpoint). */
+function computedState(type: string, inputs: Record<string, any>): Record<string, unknown> {
+  switch (type) {
+    case 'eks:index:Cluster':
+      return { kubeconfigJson: JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [] }) };
+    case 'gcp:container/cluster:Cluster':
+      return { endpoint: '203.0.113.10', masterAuth: { clusterCaCertificate: 'Q0E=' }, name: inputs.name };
+    default:
+      return {};
+  }
+}
+
+/** Sets config (keys without the `keelson:` prefix) and mocks, imports the program, resolves its exports. */
+export async function runProgram(stack: string, config: Record<string, string>, secretKeys: string[] = []): Promise<ProgramRun> {
+  const resources: RecordedResource[] = [];
+  const prefixed = Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(':') ? k : `keelson:${k}`, v]));
+  pulumi.runtime.setAllConfig(prefixed, secretKeys.map((k) => `keelson:${k}`));
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.inputs) } };
+      },
+      call(args) {
+        return args.inputs;
+      },
+    },
+    'keelson',
+    stack,
+    false,
+  );
+  const program = (await import('../../infra/index.js')) as Record<string, unknown>;
+  const outputs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(program)) {
+    outputs[key] = pulumi.Output.isInstance(value) ? await new Promise((resolve) => value.apply(resolve)) : value;
+  }
+  // Registrations are asynchronous: wait until every outstanding one has reached the mocks.
+  await pulumi.runtime.disconnect();
+  return { resources, outputs };
+}
+
+/** Resources of one type token. */
+export function ofType(run: ProgramRun, type: string): RecordedResource[] {
+  return run.resources.filter((r) => r.type === type);
+}
+
+/** Kubernetes objects (including custom resources) by `kind`. */
+export function ofKind(run: ProgramRun, kind: string): RecordedResource[] {
+  return run.resources.filter((r) => r.type.startsWith('kubernetes:') && r.inputs.kind === kind);
+}
+
+/** Exactly one resource of a kind named `name`; throws listing what exists otherwise. */
+export function single(run: ProgramRun, kind: string, name?: string): RecordedResource {
+  const found = ofKind(run, kind).filter((r) => name === undefined || r.inputs.metadata?.name === name);
+  if (found.length !== 1) {
+    const names = ofKind(run, kind).map((r) => r.inputs.metadata?.name);
+    throw new Error(`expected one ${kind}${name ? ` named ${name}` : ''}, found ${found.length} (have: ${names.join(', ')})`);
+  }
+  return found[0]!;
+}
