@@ -11,12 +11,13 @@ import { query, stateTimelinePanel, timeseriesPanel, type Link } from './panels.
 import { quantile, rate, re, series, sumBy } from './promql.js';
 import { datasourceVariable, MODEL_MATCHERS, modelVariables, NAMESPACE_MATCHER, RATE_WINDOW, textVariable } from './variables.js';
 
-/** ECS fields the service's request log lines carry (pino + @elastic/ecs-pino-format). */
+/** ECS fields of the service's log lines (service/src/logging: pino + @elastic/ecs-pino-format). */
 export const ECS_FIELDS = {
   service: 'service.name',
   requestId: 'http.request.id',
   statusCode: 'http.response.status_code',
   duration: 'event.duration',
+  category: 'event.category',
 } as const;
 
 /** Builds the "keelson / Logs" dashboard. */
@@ -87,8 +88,8 @@ export function logsDashboard(options: DashboardOptions): Dashboard {
           description: 'Readiness of each model version; lifecycle events (loaded, refused, ready, draining, stopped) are in Kibana.',
           queries: [query(`min by (model, version) (${series(M.modelReady, MODEL_MATCHERS)})`, '{{model}} v{{version}}')],
           valueText: { '1': { text: 'ready', color: 'green' }, '0': { text: 'not ready', color: 'red' } },
-          panelLinks: [link('Kibana: lifecycle events', [`not ${ECS_FIELDS.requestId}:*`])],
-          dataLinks: [link('Kibana: lifecycle events', [`not ${ECS_FIELDS.requestId}:*`])],
+          panelLinks: [link('Kibana: lifecycle events', [kqlEquals(ECS_FIELDS.category, 'process')])],
+          dataLinks: [link('Kibana: lifecycle events', [kqlEquals(ECS_FIELDS.category, 'process')])],
           width: 24,
         }),
       ],

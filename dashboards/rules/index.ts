@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import { resolveRuleOptions, type RuleOptions } from '../options.js';
 import { modelRuleGroup } from './model.js';
 import { gpuRuleGroup, rolloutRuleGroup } from './platform.js';
@@ -14,4 +15,9 @@ export function buildRuleGroups(options: Partial<RuleOptions> = {}): RuleFile {
   return {
     groups: [...sloRuleGroups(resolved), modelRuleGroup(resolved), gpuRuleGroup(resolved), rolloutRuleGroup(resolved)],
   };
+}
+
+/** The rule file as Prometheus reads it (YAML, expressions never folded). */
+export function renderRuleFile(file: RuleFile): string {
+  return stringify(file, { lineWidth: 0 });
 }

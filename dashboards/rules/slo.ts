@@ -52,7 +52,7 @@ export const SLO_RECORDS = {
   latency: 'keelson:slo_latency_slow:ratio_rate',
 } as const;
 
-/** Recording groups for both SLIs and the alert group on top of them. */
+/** One group per SLI: its error ratios over every window, then its fast- and slow-burn alerts. */
 export function sloRuleGroups(options: RuleOptions): RuleGroup[] {
   const infer: Matcher[] = [re('route', options.inferRouteRegex)];
   const by = options.sloGroupBy;
@@ -73,10 +73,12 @@ export function sloRuleGroups(options: RuleOptions): RuleGroup[] {
       what: `inference requests slower than ${options.latencyThresholdSeconds}s`,
     },
   ];
-  return [
-    ...slis.map((sli) => ({ name: `keelson-slo-${sli.name.toLowerCase()}-ratios`, rules: WINDOWS.map((w) => recording(sli, w)) })),
-    { name: 'keelson-slo-alerts', rules: slis.flatMap((sli) => BURN_RATE_ALERTS.map((a) => burnAlert(sli, a, options))) },
-  ];
+  // Recordings and the alerts reading them share a group: rules in a group run in order, so an alert
+  // always sees this evaluation's ratios, never the previous one's.
+  return slis.map((sli) => ({
+    name: `keelson-slo-${sli.name.toLowerCase()}`,
+    rules: [...WINDOWS.map((w) => recording(sli, w)), ...BURN_RATE_ALERTS.map((a) => burnAlert(sli, a, options))],
+  }));
 }
 
 function recording(sli: Sli, window: string): RecordingRule {

@@ -10,10 +10,11 @@ export const DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
 export const DASHBOARD_FOLDER_ANNOTATION = 'grafana_folder';
 export const DASHBOARD_FOLDER = 'keelson';
 
-/** A Kubernetes object name from free text (lower case, `[a-z0-9-]`, ≤ 63 characters). */
-export function objectName(prefix: string, text: string): string {
+/** A Kubernetes object name from free text: lower case `[a-z0-9-]`, starting with `prefix-` once, ≤ 63 characters. */
+export function objectName(prefix: string, text: string, suffix = ''): string {
   const slug = text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
-  return `${prefix}-${slug}`.slice(0, 63).replace(/-+$/, '');
+  const base = slug.startsWith(`${prefix}-`) ? slug : `${prefix}-${slug}`;
+  return `${base.slice(0, 63 - suffix.length).replace(/-+$/, '')}${suffix}`;
 }
 
 /** ConfigMap contents for one dashboard. */
@@ -28,7 +29,7 @@ export interface DashboardConfigMap {
 export function dashboardConfigMaps(dashboards: BuiltDashboard[]): DashboardConfigMap[] {
   const names = new Set<string>();
   return dashboards.map(({ uid, fileName, dashboard }) => {
-    const name = objectName('keelson-dashboard', uid);
+    const name = objectName('keelson', uid, '-dashboard');
     if (names.has(name)) throw new Error(`dashboard uid "${uid}": expected a uid unique after normalising to ${name}`);
     names.add(name);
     return {

@@ -133,6 +133,8 @@ export class InferenceService extends pulumi.ComponentResource {
         kind: 'Gateway',
         metadata: meta(GATEWAY_NAME),
         spec: pulumi.output(args.gatewayClassName).apply((className) => gatewaySpec(className, args.hostname)),
+        // Declares the `status` output (custom resources only get outputs for the keys they are given).
+        status: undefined,
       },
       routing,
     );
@@ -146,8 +148,7 @@ export class InferenceService extends pulumi.ComponentResource {
     this.namespace = ns;
     this.endpoint = args.hostname
       ? pulumi.output(`http://${args.hostname}`)
-      : // Custom resources expose their live fields untyped; the Gateway reports its address in status.
-        (gateway as unknown as { status: pulumi.Output<{ addresses?: { value: string }[] } | undefined> }).status.apply((status) => {
+      : (gateway as unknown as { status: pulumi.Output<{ addresses?: { value: string }[] } | undefined> }).status.apply((status) => {
           const address = status?.addresses?.[0]?.value;
           return address ? `http://${address}` : `(pending) kubectl -n ${ns} get gateway ${GATEWAY_NAME} -o jsonpath='{.status.addresses[0].value}'`;
         });

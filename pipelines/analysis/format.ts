@@ -1,10 +1,8 @@
 /** Number formatting for verdict sentences: people read these, so round and group digits. */
 
-const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
 /** 1240 → "1,240". */
 export function count(n: number): string {
-  return grouped.format(Math.round(n));
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** 0.234 → "+23%", −0.05 → "−5%"; small values keep one decimal. */

@@ -1,9 +1,23 @@
 import type { LatencyHistogram } from './types.js';
 
 /**
- * Helpers for cumulative (Prometheus-style) histograms. Values between bucket boundaries are interpolated linearly,
- * as Prometheus' histogram_quantile does; the first bucket's lower edge is 0.
+ * Helpers for cumulative (Prometheus-style) histograms. Inside a bucket, observations are taken as spread evenly on a
+ * log scale (latency buckets are spaced geometrically, and a latency distribution is roughly flat in log-latency
+ * across one bucket); Prometheus' histogram_quantile spreads them linearly, which understates shifts inside wide
+ * buckets. The first bucket (from 0) is linear.
  */
+
+/** Where x sits between lower and upper, from 0 to 1. */
+function position(x: number, lower: number, upper: number): number {
+  if (lower <= 0) return (x - lower) / (upper - lower);
+  return Math.log(x / lower) / Math.log(upper / lower);
+}
+
+/** The value at position f (0..1) between lower and upper; the inverse of `position`. */
+function valueAt(f: number, lower: number, upper: number): number {
+  if (lower <= 0) return lower + f * (upper - lower);
+  return lower * Math.pow(upper / lower, f);
+}
 
 /** An empty histogram with the given boundaries. */
 export function emptyHistogram(buckets: number[]): LatencyHistogram {
@@ -43,7 +57,7 @@ export function countAtOrBelow(h: LatencyHistogram, x: number): number {
   const lower = lo === 0 ? 0 : buckets[lo - 1]!;
   const below = lo === 0 ? 0 : counts[lo - 1]!;
   const inBucket = counts[lo]! - below;
-  return below + (inBucket * (x - lower)) / (upper - lower);
+  return below + inBucket * position(x, lower, upper);
 }
 
 /** Number of observations above `x`. */
@@ -51,7 +65,7 @@ export function countAbove(h: LatencyHistogram, x: number): number {
   return Math.max(0, h.count - countAtOrBelow(h, x));
 }
 
-/** The q-quantile as Prometheus' histogram_quantile computes it; null without observations. */
+/** The q-quantile (interpolated as above; beyond the last finite bucket, that bucket's bound); null without observations. */
 export function histogramQuantile(h: LatencyHistogram, q: number): number | null {
   const { buckets, counts, count } = h;
   if (count <= 0 || buckets.length === 0) return null;
@@ -62,7 +76,7 @@ export function histogramQuantile(h: LatencyHistogram, q: number): number | null
       const below = i === 0 ? 0 : counts[i - 1]!;
       const inBucket = counts[i]! - below;
       if (inBucket <= 0) return lower;
-      return lower + ((buckets[i]! - lower) * (rank - below)) / inBucket;
+      return valueAt((rank - below) / inBucket, lower, buckets[i]!);
     }
   }
   return buckets[buckets.length - 1]!;

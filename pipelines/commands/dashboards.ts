@@ -70,9 +70,8 @@ export function register(program: Command): void {
     .option('--runbook-base-url <url>', 'where the README runbooks live; alerts link <url>#runbook-<alert> (env KEELSON_RUNBOOK_BASE_URL, default README.md)', process.env.KEELSON_RUNBOOK_BASE_URL)
     .option('--rollout-stuck-after <duration>', 'how long traffic may stay split before KeelsonRolloutStuck fires (default 1h)')
     .action(async (flags: RulesFlags) => {
-      const [{ buildRuleGroups }, { stringify }, { mkdir, writeFile }, { dirname, resolve }] = await Promise.all([
+      const [{ buildRuleGroups, renderRuleFile }, { mkdir, writeFile }, { dirname, resolve }] = await Promise.all([
         import('../../dashboards/index.js'),
-        import('yaml'),
         import('node:fs/promises'),
         import('node:path'),
       ]);
@@ -87,7 +86,7 @@ export function register(program: Command): void {
       );
       const file = resolve(flags.out);
       await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, stringify(rules, { lineWidth: 0 }));
+      await writeFile(file, renderRuleFile(rules));
       const alerts = rules.groups.flatMap((g) => g.rules).filter((r) => 'alert' in r).length;
       console.log(`wrote ${file} (${rules.groups.length} groups, ${alerts} alerts)`);
     });

@@ -7,7 +7,7 @@ import type { ImageBuilder } from './builders/types.js';
 import { defaultDebianMirror, findDebianMirror } from './debian-mirror.js';
 import { findOnPath, onPath } from './detect.js';
 import { check, ContainerError, ToolMissingError } from './errors.js';
-import type { Exec } from './exec.js';
+import type { Exec } from '../steps/exec.js';
 
 /** The base image name for a Debian suite and the running Node.js major version. */
 export function baseImageRef(suite = 'bookworm', nodeVersion = process.versions.node): string {

@@ -51,7 +51,7 @@ export async function buildImage(
       tags: [ref],
       buildArgs: { BASE_IMAGE: base, GPU: String(options.gpu), MODELS_DIR: stagedModelsDir },
       // Only step headers: one line per Dockerfile instruction is the right grain for a progress line.
-      onLine: (line) => /^(STEP \d+\/\d+:|#\d+ \[)/.test(line) && progress(line),
+      onLine: (line) => /^((\[\d+\/\d+\] )?STEP \d+\/\d+:|#\d+ \[)/.test(line) && progress(line),
     });
   });
   const info = await builder.inspect(ref);

@@ -1,6 +1,6 @@
 import { createReporter } from '../steps/reporter.js';
 import { toCliError } from './errors.js';
-import { zxExec } from './exec.js';
+import { zxExec } from '../steps/exec.js';
 import { containerEnv, type ContainerEnv } from './select.js';
 
 /**

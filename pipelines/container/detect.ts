@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { InvalidOptionError } from './errors.js';
-import type { Exec } from './exec.js';
+import type { Exec } from '../steps/exec.js';
 import { builderKinds, type BuilderKind } from './builders/types.js';
 
 /** What detection may ask about the machine; injected so the decision is testable without tools. */

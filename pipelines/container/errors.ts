@@ -1,5 +1,5 @@
 import { CliError } from '../cli-error.js';
-import { tail, type ExecResult } from './exec.js';
+import { tail, type ExecResult } from '../steps/exec.js';
 
 /** A failure on the container path, carrying what went wrong and what the user can do about it. */
 export class ContainerError extends Error {

@@ -1,5 +1,5 @@
 import { check, InvalidOptionError } from './errors.js';
-import type { Exec } from './exec.js';
+import type { Exec } from '../steps/exec.js';
 
 /** Parses `--registry HOST:PORT` (or `HOST`, `[::1]:PORT`, optionally with a path prefix). */
 export function parseRegistry(value: string): { host: string; port: number | undefined; prefix: string } {

@@ -6,7 +6,7 @@ import type { BuilderKind, ContainerRuntime, ImageBuilder } from './builders/typ
 import { detectBuilder, findOnPath, onPath, systemProbe, type BuilderProbe } from './detect.js';
 import { engineSettings, ensureContainersConf, type EngineSettings } from './engine.js';
 import { ContainerError, ToolMissingError } from './errors.js';
-import type { Exec } from './exec.js';
+import type { Exec } from '../steps/exec.js';
 import { containerPaths } from './paths.js';
 
 /** The wiring every container command needs: how to run programs, where files go, how engines are invoked. */
@@ -52,7 +52,10 @@ export async function openBuilder(ctx: ContainerEnv, forced = process.env.KEELSO
  * The runtime that can run images of `builder`: docker runs what docker built; podman runs what
  * podman or buildah built (they share `containers-storage`).
  */
-export function runtimeFor(builder: BuilderKind, ctx: Pick<ContainerEnv, 'exec' | 'settings'>): ContainerRuntime {
+export function runtimeFor(
+  builder: BuilderKind,
+  ctx: Pick<ContainerEnv, 'exec' | 'settings'>,
+): ContainerRuntime & Pick<ImageBuilder, 'inspect'> {
   if (builder === 'docker') return dockerBuilder(ctx.exec);
   if (!onPath('podman')) {
     throw new ToolMissingError('podman', 'buildah builds images but cannot run them: install podman (apt-get install podman runc)');

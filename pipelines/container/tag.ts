@@ -1,5 +1,5 @@
 import { ContainerError, InvalidOptionError } from './errors.js';
-import type { Exec } from './exec.js';
+import type { Exec } from '../steps/exec.js';
 
 /** What the tag is computed from: the commit checked out and whether the tree differs from it. */
 export interface GitState {

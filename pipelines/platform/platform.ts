@@ -107,12 +107,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   });
 
   let stopping: Promise<void> | undefined;
-  let tick: NodeJS.Timeout | undefined;
+  const timers: { reconcile?: NodeJS.Timeout } = {};
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      clearInterval(tick);
+      clearInterval(timers.reconcile);
       await supervisor.stopAll('platform stopping');
       await router.close();
       await new Promise<void>((resolve) => (control.server ? control.server.close(() => resolve()) : resolve()));
@@ -149,7 +149,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   // A crashing stable instance is replaced at most every 5 s, so a broken version cannot spin the CPU.
   let reconciling = false;
   let lastReplacement = Date.now();
-  tick = setInterval(() => {
+  timers.reconcile = setInterval(() => {
     if (reconciling || stopping) return;
     reconciling = true;
     void (async () => {

@@ -16,6 +16,20 @@ export interface RecordedResource {
 export interface ProgramRun {
   resources: RecordedResource[];
   outputs: Record<string, unknown>;
+  /** Names of the stack outputs that are secrets. */
+  secretOutputs: string[];
+}
+
+const SIG_KEY = '4dabf18193072939515e22adb298388d';
+const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
+
+/** Inputs as the engine receives them, with secret wrappers removed so tests read the values. */
+function unwrapSecrets(value: unknown): any {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  if (record[SIG_KEY] === SECRET_SIG) return unwrapSecrets(record.value);
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
 }
 
 /** Outputs that providers compute and later code reads (a kubeconfig, an endpoint). */
@@ -38,7 +52,7 @@ export async function runProgram(stack: string, config: Record<string, string>, 
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
+        resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs), provider: args.provider });
         return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.inputs) } };
       },
       call(args) {
@@ -51,12 +65,18 @@ export async function runProgram(stack: string, config: Record<string, string>, 
   );
   const program = (await import('../../infra/index.js')) as Record<string, unknown>;
   const outputs: Record<string, unknown> = {};
+  const secretOutputs: string[] = [];
   for (const [key, value] of Object.entries(program)) {
-    outputs[key] = pulumi.Output.isInstance(value) ? await new Promise((resolve) => value.apply(resolve)) : value;
+    if (!pulumi.Output.isInstance(value)) {
+      outputs[key] = value;
+      continue;
+    }
+    outputs[key] = await new Promise((resolve) => value.apply(resolve));
+    if (await value.isSecret) secretOutputs.push(key);
   }
   // Registrations are asynchronous: wait until every outstanding one has reached the mocks.
   await pulumi.runtime.disconnect();
-  return { resources, outputs };
+  return { resources, outputs, secretOutputs };
 }
 
 /** Resources of one type token. */

@@ -18,7 +18,7 @@ import { DISPLAY_CONFIDENCE, eValue, logMeanExp, type ArmPair, type SequentialMe
  */
 
 /** Pseudo-count of the Beta prior on the canary share: effects of a few points around ρ are typical. */
-const PRIOR_CONCENTRATION = 20;
+const PRIOR_CONCENTRATION = 60;
 /** The baseline needs this many observations before its quantile serves as a threshold. */
 const MIN_THRESHOLD_OBSERVATIONS = 20;
 /** Scale factors (canary/baseline) for the displayed bounds: −75% … +300% in 1% log steps. */
@@ -69,7 +69,7 @@ export function createLatencyTest(settings: TestSettings & { quantiles: number[]
       counts.baselineTested += baseline.count;
       counts.canaryAbove += countAbove(canary, factor * x);
       counts.canaryTested += canary.count;
-      GRID.forEach((g, i) => (counts.gridCanaryAbove[i]! += countAbove(canary, g * x)));
+      for (let i = 0; i < GRID.length; i++) counts.gridCanaryAbove[i]! += countAbove(canary, GRID[i]! * x);
     }
   }
 

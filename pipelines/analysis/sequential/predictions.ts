@@ -17,8 +17,16 @@ const MIN_PREDICTIONS = 30;
 const MIX_SD = 0.1;
 const MAX_EXACT_CLASSES = 6;
 
+const subsetCache = new Map<number, number[][]>();
+
 /** Class subsets to compare: all of them up to MAX_EXACT_CLASSES classes, else singletons and complements. */
 export function classSubsets(classes: number): number[][] {
+  let subsets = subsetCache.get(classes);
+  if (!subsets) subsetCache.set(classes, (subsets = enumerateSubsets(classes)));
+  return subsets;
+}
+
+function enumerateSubsets(classes: number): number[][] {
   if (classes < 2) return [];
   if (classes <= MAX_EXACT_CLASSES) {
     const subsets: number[][] = [];

@@ -64,14 +64,16 @@ export function logMixtureBelow(counts: SplitCounts, p0: number, prior: BetaPrio
  */
 export function shareConfidenceSequence(counts: SplitCounts, alpha: number, prior: BetaPrior): { lower: number; upper: number } {
   const n = counts.canary + counts.baseline;
+  // log M(p0) = marginal − logLikelihood(p0); the marginal does not depend on p0.
+  const marginal = logBeta(prior.a + counts.canary, prior.b + counts.baseline) - logBeta(prior.a, prior.b);
   const bound = Math.log(1 / alpha);
   const center = n > 0 ? counts.canary / n : prior.a / (prior.a + prior.b);
-  const rejected = (p: number): boolean => logMixtureVsPoint(counts, p, prior) >= bound;
+  const rejected = (p: number): boolean => marginal - logLikelihood(counts, p) >= bound;
   const search = (inside: number, outside: number): number => {
     if (!rejected(outside)) return outside;
     let lo = inside;
     let hi = outside;
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 40; i++) {
       const mid = (lo + hi) / 2;
       if (rejected(mid)) hi = mid;
       else lo = mid;

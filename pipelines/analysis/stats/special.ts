@@ -11,6 +11,12 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /** log Γ(x) for x > 0. */
 export function logGamma(x: number): number {
+  // Stirling's series is cheaper and, from x = 10 on, as accurate as Lanczos (error < 1e-13).
+  if (x >= 10) {
+    const inv = 1 / x;
+    const inv2 = inv * inv;
+    return (x - 0.5) * Math.log(x) - x + HALF_LOG_2PI + inv * (1 / 12 - inv2 * (1 / 360 - inv2 * (1 / 1260 - inv2 / 1680)));
+  }
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const z = x - 1;
   let sum = LANCZOS[0]!;

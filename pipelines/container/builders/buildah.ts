@@ -1,6 +1,6 @@
 import { engineEnv, storageArgs, type EngineSettings } from '../engine.js';
 import { check } from '../errors.js';
-import type { Exec } from '../exec.js';
+import type { Exec } from '../../steps/exec.js';
 import { buildArgsFlags } from './flags.js';
 import type { ImageBuilder, ImageInfo } from './types.js';
 

@@ -1,5 +1,5 @@
 import { check } from '../errors.js';
-import type { Exec } from '../exec.js';
+import type { Exec } from '../../steps/exec.js';
 import { buildArgsFlags, importChangeFlags } from './flags.js';
 import type { ContainerRuntime, ImageBuilder, ImageInfo } from './types.js';
 
@@ -41,11 +41,12 @@ export function dockerBuilder(exec: Exec): ImageBuilder & ContainerRuntime {
       await docker('docker tag', ['tag', source, destination]);
       await docker('docker push', ['push', destination], onLine);
     },
-    async run({ name, image, args, env, labels }) {
+    async run({ name, image, args, env, labels, mounts }) {
       await docker('docker run', [
         'run', '--detach', '--name', name, '--network', 'host',
         '--read-only', '--tmpfs', '/tmp',
         ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+        ...(mounts ?? []).flatMap((m) => ['--volume', `${m.source}:${m.target}:ro`]),
         ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
         image,
         ...args,
@@ -66,8 +67,8 @@ export function dockerBuilder(exec: Exec): ImageBuilder & ContainerRuntime {
       const result = await probe(['rm', '--force', name]);
       if (!result.ok && !/no such container/i.test(result.stderr)) check('docker rm', 'docker', ['rm', '--force', name], result, hint);
     },
-    async listByLabel(key, value) {
-      const result = await docker('docker ps', ['ps', '--all', '--filter', `label=${key}=${value}`, '--format', '{{.Names}}']);
+    async listByLabel(key) {
+      const result = await docker('docker ps', ['ps', '--all', '--filter', `label=${key}`, '--format', '{{.Names}}']);
       return result.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
     },
   };

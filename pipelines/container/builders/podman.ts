@@ -1,6 +1,6 @@
 import { engineEnv, storageArgs, type EngineSettings } from '../engine.js';
 import { check } from '../errors.js';
-import type { Exec } from '../exec.js';
+import type { Exec } from '../../steps/exec.js';
 import { buildArgsFlags, importChangeFlags } from './flags.js';
 import type { ContainerRuntime, ImageBuilder, ImageInfo } from './types.js';
 
@@ -50,7 +50,7 @@ export function podmanBuilder(exec: Exec, settings: EngineSettings): ImageBuilde
     async push({ source, destination, tlsVerify, onLine }) {
       await podman('podman push', ['push', `--tls-verify=${tlsVerify}`, source, `docker://${destination}`], onLine);
     },
-    async run({ name, image, args, env: containerEnv, labels }) {
+    async run({ name, image, args, env: containerEnv, labels, mounts }) {
       await podman('podman run', [
         'run', '--detach', '--name', name,
         ...(settings.ociRuntime ? ['--runtime', settings.ociRuntime] : []),
@@ -58,6 +58,7 @@ export function podmanBuilder(exec: Exec, settings: EngineSettings): ImageBuilde
         // The image must work read-only; podman adds a tmpfs on /tmp, /var/tmp and /run.
         '--read-only',
         ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+        ...(mounts ?? []).flatMap((m) => ['--volume', `${m.source}:${m.target}:ro`]),
         ...Object.entries(containerEnv).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
         // podman would schedule HEALTHCHECK through systemd timers, absent in sandboxes; smoke runs it itself.
         '--no-healthcheck',
@@ -80,8 +81,8 @@ export function podmanBuilder(exec: Exec, settings: EngineSettings): ImageBuilde
       const result = await probe(['rm', '--force', '--ignore', '--time', '5', name]);
       check('podman rm', 'podman', ['rm', '--force', name], result, hint);
     },
-    async listByLabel(key, value) {
-      const result = await podman('podman ps', ['ps', '--all', '--filter', `label=${key}=${value}`, '--format', '{{.Names}}']);
+    async listByLabel(key) {
+      const result = await podman('podman ps', ['ps', '--all', '--filter', `label=${key}`, '--format', '{{.Names}}']);
       return result.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
     },
   };

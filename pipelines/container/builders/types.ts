@@ -1,4 +1,4 @@
-import type { ExecResult } from '../exec.js';
+import type { ExecResult } from '../../steps/exec.js';
 
 /** The image builders keelson knows, in the order it prefers them. */
 export const builderKinds = ['docker', 'podman', 'buildah'] as const;
@@ -57,6 +57,8 @@ export interface RunRequest {
   args: string[];
   env: Record<string, string>;
   labels: Record<string, string>;
+  /** Host directories mounted read-only. */
+  mounts?: Array<{ source: string; target: string }>;
 }
 
 /** Runs containers (podman or docker); buildah builds but does not run. */
@@ -69,6 +71,6 @@ export interface ContainerRuntime {
   exec(name: string, command: string[]): Promise<ExecResult>;
   /** Force-removes a container; succeeds when it is already gone. */
   remove(name: string): Promise<void>;
-  /** Names of containers (running or not) carrying the label `key=value`. */
-  listByLabel(key: string, value: string): Promise<string[]>;
+  /** Names of containers (running or not) carrying the label `key`, whatever its value. */
+  listByLabel(key: string): Promise<string[]>;
 }

@@ -49,6 +49,11 @@ export class ServiceMetrics {
     this.driftWindows.set(`${model}:${version}`, { model, version, window });
   }
 
+  /** The drift window of a model version, if it has a training reference. */
+  driftWindow(model: string, version: string): DriftWindow | undefined {
+    return this.driftWindows.get(`${model}:${version}`)?.window;
+  }
+
   /** The text exposition format, for `/metrics`. */
   async exposition(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };

@@ -1,7 +1,8 @@
 import type { ModelManifest } from '../manifest.js';
+import type { DenseClassifier } from './classifier.js';
 import type { BusyWorkOptions } from './onnx/busy-work.js';
 import { buildClassifierOnnx, CLASSIFIER_IO } from './onnx/classifier-onnx.js';
-import { measure, TRAINING, trainPenguinModels, type PenguinModels } from './penguin-models.js';
+import { measure, TRAINING, trainPenguinModels, type Dataset, type PenguinModels } from './penguin-models.js';
 import { PENGUIN_FEATURES } from './penguins-data.js';
 import { classifierManifest, sha256Hex } from './sample-manifest.js';
 
@@ -22,63 +23,96 @@ export const SLOW_BUSY_WORK: BusyWorkOptions = { size: 256, steps: 32, seed: 3 }
 /** Input of the incompatible version 5: a different name and a fifth column. */
 export const INCOMPATIBLE_INPUT = { name: 'x', features: [...PENGUIN_FEATURES, 'sex'] } as const;
 
+interface ClassifierVersion {
+  version: string;
+  kind: SampleKind;
+  description: string;
+  model: DenseClassifier;
+  /** Training and held-out rows in the model's own input layout. */
+  data: { train: Dataset; test: Dataset };
+  features?: readonly string[];
+  inputName?: string;
+  busyWork?: BusyWorkOptions;
+}
+
+/** Exports one trained classifier and writes its manifest from the bytes actually produced. */
+function classifierVersion(spec: ClassifierVersion): SampleVersion {
+  const inputName = spec.inputName ?? CLASSIFIER_IO.input;
+  const onnx = buildClassifierOnnx(spec.model, {
+    graphName: 'penguins',
+    docString: spec.description,
+    inputName,
+    ...(spec.busyWork ? { busyWork: spec.busyWork } : {}),
+  });
+  const manifest = classifierManifest({
+    version: spec.version,
+    description: spec.description,
+    onnx,
+    model: spec.model,
+    features: [...(spec.features ?? PENGUIN_FEATURES)],
+    inputName,
+    train: spec.data.train,
+    metrics: measure(spec.model, spec.data.train, spec.data.test),
+  });
+  return { version: spec.version, kind: spec.kind, onnx, manifest };
+}
+
 /** Builds all six sample versions in memory (deterministic bytes). */
 export function buildSampleVersions(models: PenguinModels = trainPenguinModels()): SampleVersion[] {
-  const features = [...PENGUIN_FEATURES];
-  const io = { features, inputName: CLASSIFIER_IO.input, train: models.train };
-  const mlpMetrics = measure(models.mlp, models.train, models.test);
-  const doc = (text: string): { docString: string; graphName: string } => ({ docString: text, graphName: 'penguins' });
-
-  const v1Text = 'Multinomial logistic regression (softmax, gradient descent) on the four measurements.';
-  const v1 = buildClassifierOnnx(models.logistic, doc(v1Text));
-  const v2Text = 'MLP 4-16-3 (tanh, Adam) on the four measurements; more accurate than version 1 on the held-out split.';
-  const v2 = buildClassifierOnnx(models.mlp, doc(v2Text));
-  const v3Text = `Slow: version 2's predictions plus ${SLOW_BUSY_WORK.steps} products of ${SLOW_BUSY_WORK.size}x${SLOW_BUSY_WORK.size} matrices per inference call.`;
-  const v3 = buildClassifierOnnx(models.mlp, { ...doc(v3Text), busyWork: SLOW_BUSY_WORK });
-  const v4Text = `Shifted: version 2 with +${models.shiftBias} on the ${TRAINING.shift.label} logit, so it over-predicts ${TRAINING.shift.label}.`;
-  const v4 = buildClassifierOnnx(models.shifted, doc(v4Text));
-  const v5Text = `Incompatible: expects input '${INCOMPATIBLE_INPUT.name}' [-1, 5] (the measurements plus sex), not 'features' [-1, 4].`;
-  const v5 = buildClassifierOnnx(models.withSex, { ...doc(v5Text), inputName: INCOMPATIBLE_INPUT.name });
-  const v6Text = "Corrupt: version 2's file with damaged bytes; the manifest's sha256 is the intact file's, so loading must refuse it.";
-
-  const v2Manifest = classifierManifest({ ...io, version: '2', description: v2Text, onnx: v2, model: models.mlp, metrics: mlpMetrics });
+  const data = { train: models.train, test: models.test };
+  const { size, steps } = SLOW_BUSY_WORK;
+  const shifted = TRAINING.shift.label;
+  const mlp = classifierVersion({
+    version: '2',
+    kind: 'mlp',
+    description: 'MLP 4-16-3 (tanh, Adam) on the four measurements; more accurate than version 1 on the held-out split.',
+    model: models.mlp,
+    data,
+  });
   return [
-    {
+    classifierVersion({
       version: '1',
       kind: 'logistic',
-      onnx: v1,
-      manifest: classifierManifest({ ...io, version: '1', description: v1Text, onnx: v1, model: models.logistic, metrics: measure(models.logistic, models.train, models.test) }),
-    },
-    { version: '2', kind: 'mlp', onnx: v2, manifest: v2Manifest },
-    { version: '3', kind: 'slow', onnx: v3, manifest: classifierManifest({ ...io, version: '3', description: v3Text, onnx: v3, model: models.mlp, metrics: mlpMetrics }) },
-    {
+      description: 'Multinomial logistic regression (softmax, gradient descent) on the four measurements.',
+      model: models.logistic,
+      data,
+    }),
+    mlp,
+    classifierVersion({
+      version: '3',
+      kind: 'slow',
+      description: `Slow: version 2's predictions plus ${steps} products of ${size}x${size} matrices per inference call.`,
+      model: models.mlp,
+      data,
+      busyWork: SLOW_BUSY_WORK,
+    }),
+    classifierVersion({
       version: '4',
       kind: 'shifted',
-      onnx: v4,
-      manifest: classifierManifest({ ...io, version: '4', description: v4Text, onnx: v4, model: models.shifted, metrics: measure(models.shifted, models.train, models.test) }),
-    },
-    {
+      description: `Shifted: version 2 with +${models.shiftBias} on the ${shifted} logit, so it over-predicts ${shifted}.`,
+      model: models.shifted,
+      data,
+    }),
+    classifierVersion({
       version: '5',
       kind: 'incompatible',
-      onnx: v5,
-      manifest: classifierManifest({
-        version: '5',
-        description: v5Text,
-        onnx: v5,
-        model: models.withSex,
-        features: [...INCOMPATIBLE_INPUT.features],
-        inputName: INCOMPATIBLE_INPUT.name,
-        train: models.withSexTrain,
-        metrics: measure(models.withSex, models.withSexTrain, models.withSexTest),
-      }),
-    },
-    { version: '6', kind: 'corrupt', onnx: damage(v2), manifest: { ...v2Manifest, version: '6', description: v6Text, sha256: sha256Hex(v2) } },
+      description: `Incompatible: expects input '${INCOMPATIBLE_INPUT.name}' [-1, 5] (the measurements plus sex), not 'features' [-1, 4].`,
+      model: models.withSex,
+      data: { train: models.withSexTrain, test: models.withSexTest },
+      features: INCOMPATIBLE_INPUT.features,
+      inputName: INCOMPATIBLE_INPUT.name,
+    }),
+    corrupt(mlp),
   ];
 }
 
-/** Flips one bit in the middle of the file: a one-bit difference that only the checksum catches reliably. */
-function damage(bytes: Uint8Array): Uint8Array {
-  const out = Uint8Array.from(bytes);
-  out[out.length >> 1] ^= 0x01;
-  return out;
+/**
+ * Version 6: version 2's file with one bit flipped in the middle, next to a manifest carrying the intact
+ * file's sha256. Whether the damaged file still parses does not matter: the checksum must refuse it.
+ */
+function corrupt(intact: SampleVersion): SampleVersion {
+  const onnx = Uint8Array.from(intact.onnx);
+  onnx[onnx.length >> 1] ^= 0x01;
+  const description = "Corrupt: version 2's file with one flipped bit; the manifest's sha256 is the intact file's, so loading must refuse it.";
+  return { version: '6', kind: 'corrupt', onnx, manifest: { ...intact.manifest, version: '6', description, sha256: sha256Hex(intact.onnx) } };
 }

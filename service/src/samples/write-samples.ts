@@ -8,7 +8,7 @@ import { buildSampleVersions, type SampleKind, type SampleVersion } from './samp
  * Bump whenever training, graphs or manifests change, so `ensureSampleModels` rewrites old copies.
  * The stamp file `DIR/.keelson-samples.json` records which generator wrote the directory.
  */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 const STAMP_FILE = '.keelson-samples.json';
 
 /** One written version, as the CLI and the test setup report it. */

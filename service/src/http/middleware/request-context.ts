@@ -29,7 +29,7 @@ export function requestContext(deps: Pick<AppDeps, 'metrics' | 'logger'>): Middl
     } finally {
       metrics.httpInFlight.dec();
     }
-    c.header('X-Request-Id', requestId);
+    c.res.headers.set('X-Request-Id', requestId);
     const durationNs = Number(process.hrtime.bigint() - started);
     const method = METHODS.has(c.req.method) ? c.req.method : 'other';
     const route = c.get('route') ?? routeLabel(routePath(c, -1));

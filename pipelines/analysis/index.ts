@@ -1,0 +1,4 @@
+/** Canary analysis: the judge (pure), its policy, metric sources (I/O drivers) and replay. */
+export type { ArmSnapshot, Decision, LatencyHistogram, MetricKind, MetricResult, MetricStatistic, MetricStatus, Snapshot, Verdict } from './types.js';
+export { parseJudgePolicy, JudgePolicyError, type JudgePolicy, type JudgePolicyInput } from './policy.js';
+export { createJudge, type Judge } from './judge.js';

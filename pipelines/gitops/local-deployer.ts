@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { $ } from 'zx';
+import { parseDeploySpec } from './spec.js';
+import { policyFromSpec } from './head.js';
+import type { DeployOutcome, Deployer } from './agent.js';
+import type { DesiredModel } from './reconcile.js';
+import { PlatformClient } from '../platform/client.js';
+import type { PlatformPaths } from '../platform/paths.js';
+import { readState } from '../platform/state.js';
+import { runRollout } from '../rollout/run-rollout.js';
+
+export interface LocalDeployerOptions {
+  paths: PlatformPaths;
+  /** The model repository the platform serves from. */
+  modelsDir: string;
+  /** The repository the agent watches (commits are checked out from it for the test step). */
+  repoDir: string;
+  /** Shell command run in a clean checkout of each commit before it is deployed; none: the step is skipped. */
+  testCommand?: string;
+  reportsDir?: string;
+  prometheusUrl?: string;
+  log(line: string): void;
+}
+
+/** Deploys desired states onto the local platform: test the commit, check the model package, canary rollout. */
+export function createLocalDeployer(opts: LocalDeployerOptions): Deployer {
+  return {
+    async live() {
+      const state = readState(opts.paths.state);
+      if (!state?.stable) return null;
+      return { name: state.model, version: state.stable.version, sha256: modelSha(opts.modelsDir, state.model, state.stable.version) ?? '' };
+    },
+    async deploy({ commit, model, specText }): Promise<DeployOutcome> {
+      const spec = parseDeploySpec(specText, `${commit.slice(0, 7)}:deploy spec`);
+      if (opts.testCommand) {
+        opts.log(`gitops: test ${commit.slice(0, 7)}: ${opts.testCommand}`);
+        const tested = await testCommit(opts.repoDir, commit, opts.testCommand, opts.paths.root);
+        if (!tested.ok) return { kind: 'failed', reason: `test step failed (\`${opts.testCommand}\` exited ${tested.exitCode}): ${tested.tail}` };
+      }
+      const packaged = checkPackage(opts.modelsDir, model);
+      if (packaged) return { kind: 'failed', reason: packaged };
+      const client = PlatformClient.locate(opts.paths);
+      if ((await client.view()).state.model !== model.name) {
+        return { kind: 'failed', reason: `the platform serves another model; restart it with --model ${model.name}:${model.version}` };
+      }
+      const policy = policyFromSpec(spec, 'rollout');
+      const result = await runRollout({
+        model: model.name,
+        version: model.version,
+        policy,
+        paths: opts.paths,
+        client,
+        ...(opts.reportsDir ? { reportsDir: opts.reportsDir } : {}),
+        ...(opts.prometheusUrl ? { prometheusUrl: opts.prometheusUrl } : {}),
+      });
+      opts.log(`gitops: rollout ${result.id} ${result.outcome}: ${result.reason} (report ${result.reports.html})`);
+      return result.outcome === 'promoted'
+        ? { kind: 'promoted', detail: `rollout ${result.id}` }
+        : { kind: 'rolled-back', reason: result.reason };
+    },
+  };
+}
+
+/** The sha256 of a model file in the repository, or null when it is absent. */
+function modelSha(modelsDir: string, name: string, version: string): string | null {
+  const file = join(modelsDir, name, version, 'model.onnx');
+  return existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : null;
+}
+
+/** The package step: the model git asks for must exist and be exactly the bytes git pinned. */
+function checkPackage(modelsDir: string, model: DesiredModel): string | null {
+  const actual = modelSha(modelsDir, model.name, model.version);
+  if (actual === null) return `package step: ${join(modelsDir, model.name, model.version, 'model.onnx')} does not exist; add the model to the repository`;
+  if (actual !== model.sha256) {
+    return `package step: model.sha256 in git is ${model.sha256.slice(0, 12)}… but ${model.name}:${model.version} in ${modelsDir} has ${actual.slice(0, 12)}…; commit the sha256 of the model you mean to ship`;
+  }
+  return null;
+}
+
+/** Runs the test command in a clean export of the commit (never the working tree a person is editing). */
+async function testCommit(repoDir: string, commit: string, command: string, workRoot: string) {
+  const dir = join(workRoot, 'gitops', `checkout-${commit.slice(0, 12)}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  try {
+    const exported = await $({ quiet: true, nothrow: true })`git -C ${repoDir} archive ${commit} | tar -x -C ${dir}`;
+    if (!exported.ok) return { ok: false, exitCode: exported.exitCode, tail: exported.stderr.trim() };
+    if (existsSync(join(repoDir, 'node_modules'))) symlinkSync(join(repoDir, 'node_modules'), join(dir, 'node_modules'));
+    const run = await $({ cwd: dir, quiet: true, nothrow: true, env: { ...process.env, KEELSON_COMMIT: commit } })`bash -c ${command}`;
+    const tail = `${run.stdout}${run.stderr}`.trim().split('\n').slice(-3).join(' | ');
+    return { ok: run.ok, exitCode: run.exitCode, tail };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

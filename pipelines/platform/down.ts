@@ -1,0 +1,25 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PlatformClient } from './client.js';
+import { platformPaths, type PlatformPaths } from './paths.js';
+import { isAlive, readState } from './state.js';
+
+/** Stops the platform running from `paths`: asks its control API, then signals, then kills. Returns what happened. */
+export async function stopPlatform(options: { paths?: PlatformPaths; timeoutMs?: number } = {}): Promise<string> {
+  const paths = options.paths ?? platformPaths();
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const state = readState(paths.state);
+  const pid = state?.platform?.pid;
+  if (!state?.platform || !isAlive(pid)) return `no platform is running from ${paths.root}`;
+  try {
+    await new PlatformClient(state.platform.controlUrl).shutdown();
+  } catch {
+    process.kill(pid!, 'SIGTERM');
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+  if (isAlive(pid)) {
+    process.kill(pid!, 'SIGKILL');
+    return `the platform (pid ${pid}) did not stop within ${timeoutMs / 1_000}s and was killed; \`keelson up\` cleans up its instances next time`;
+  }
+  return `platform stopped (pid ${pid})`;
+}

@@ -1,0 +1,24 @@
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
+import type { ReadyModel } from '../models/model-registry.js';
+import type { TensorMap } from '../protocol/tensor.js';
+
+/** Feeds the drift window with the request's feature rows (before the buffers go to a worker). */
+export function observeInputs(metrics: ServiceMetrics, model: ReadyModel, inputs: TensorMap): void {
+  const window = metrics.driftWindow(model.name, model.version);
+  const tensor = inputs[model.manifest.inputs[0]!.name];
+  if (!window || !tensor || tensor.shape.length !== 2 || typeof tensor.data[0] === 'bigint') return;
+  window.addRows(tensor.data as ArrayLike<number>, tensor.shape[0]!, tensor.shape[1]!);
+}
+
+/** Counts predicted class labels (classifiers only); unknown indices count as "unknown", keeping labels bounded. */
+export function observeOutputs(metrics: ServiceMetrics, model: ReadyModel, outputs: TensorMap): void {
+  const { labelOutput, labels } = model.manifest;
+  const tensor = labelOutput ? outputs[labelOutput] : undefined;
+  if (!tensor || !labels) return;
+  const counts = new Map<string, number>();
+  for (const value of tensor.data as Iterable<number | bigint>) {
+    const label = labels[Number(value)] ?? 'unknown';
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  for (const [label, count] of counts) metrics.predictions.inc({ model: model.name, version: model.version, label }, count);
+}

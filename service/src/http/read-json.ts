@@ -1,0 +1,48 @@
+import type { Context } from 'hono';
+import { ServiceError, badRequest } from '../errors.js';
+import type { AppEnv } from './app-env.js';
+
+const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+
+/**
+ * Reads a JSON request body: 415 for a declared non-JSON content type (none declared is taken as JSON),
+ * 413 beyond `limitBytes` (checked on Content-Length and while streaming), 400 for invalid JSON.
+ */
+export async function readJsonBody(c: Context<AppEnv>, limitBytes: number): Promise<unknown> {
+  const type = c.req.header('content-type');
+  if (type !== undefined && !JSON_TYPE.test(type)) {
+    throw new ServiceError('unsupported_media_type', `Content-Type: ${JSON.stringify(type.slice(0, 100))} is not accepted; send application/json`);
+  }
+  const declared = Number(c.req.header('content-length'));
+  if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(`${declared} bytes`, limitBytes);
+  const text = await readLimited(c.req.raw, limitBytes);
+  if (text.trim() === '') throw badRequest('request body: empty; expected a JSON object');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw badRequest(`request body: not valid JSON (${(error as Error).message.slice(0, 120)})`);
+  }
+}
+
+async function readLimited(request: Request, limitBytes: number): Promise<string> {
+  if (!request.body) return '';
+  const decoder = new TextDecoder();
+  const reader = request.body.getReader();
+  let size = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limitBytes) {
+      await reader.cancel();
+      throw tooLarge(`more than ${limitBytes} bytes`, limitBytes);
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+function tooLarge(actual: string, limitBytes: number): ServiceError {
+  return new ServiceError('payload_too_large', `request body: ${actual} exceeds the limit of ${limitBytes} bytes (--body-limit)`);
+}

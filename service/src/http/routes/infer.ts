@@ -1,0 +1,40 @@
+import { Hono, type Context } from 'hono';
+import type { ReadyModel } from '../../models/model-registry.js';
+import { formatInferResponse, parseInferRequest } from '../../protocol/v2-infer.js';
+import type { AppDeps, AppEnv } from '../app-env.js';
+import { observeInputs, observeOutputs } from '../model-observations.js';
+import { readJsonBody } from '../read-json.js';
+
+/** A JSON number takes at least two bytes ("0,"), so a body of N bytes never holds more than N/2 values. */
+export const maxElementsFor = (bodyLimitBytes: number): number => Math.max(1, Math.floor(bodyLimitBytes / 2));
+
+/** `POST /v2/models/{m}[/versions/{v}]/infer` (Open Inference Protocol). */
+export function inferRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const maxElements = maxElementsFor(deps.options.bodyLimitBytes);
+  const infer = async (c: Context<AppEnv>) => {
+    const model = resolveModel(c, deps);
+    const body = await readJsonBody(c, deps.options.bodyLimitBytes);
+    const request = parseInferRequest(body, signatureOf(model), maxElements);
+    observeInputs(deps.metrics, model, request.inputs);
+    const outputs = await deps.inference.infer(model, request.inputs);
+    observeOutputs(deps.metrics, model, outputs);
+    return c.json(formatInferResponse(signatureOf(model), request, outputs));
+  };
+  app.post('/v2/models/:model/infer', infer);
+  app.post('/v2/models/:model/versions/:version/infer', infer);
+  return app;
+}
+
+/** Resolves the URL's model version (404/503) and remembers it for metric labels and the access log. */
+export function resolveModel(c: Context<AppEnv>, deps: AppDeps, name = c.req.param('model')!, version = c.req.param('version')): ReadyModel {
+  const model = deps.models.findReady(name, version);
+  c.set('model', model);
+  return model;
+}
+
+/** The protocol view of a manifest. */
+export function signatureOf(model: ReadyModel) {
+  const { manifest } = model;
+  return { name: model.name, version: model.version, inputs: manifest.inputs, outputs: manifest.outputs };
+}

@@ -1,0 +1,39 @@
+import { ConfigError } from '../errors.js';
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+const DURATION_UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000 };
+
+/** Parses a byte size: `4194304`, `4MiB`, `512KiB`, `1GB`. */
+export function parseBytes(text: string, flag: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = match ? BYTE_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw new ConfigError(`${flag} ${JSON.stringify(text)}: expected a size like 4194304, 4MiB or 512KiB`);
+  return Math.floor(Number(match[1]) * unit);
+}
+
+/** Parses a duration in milliseconds: `500ms`, `10s`, `2m`, or a bare number of milliseconds. */
+export function parseDuration(text: string, flag: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = match ? DURATION_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw new ConfigError(`${flag} ${JSON.stringify(text)}: expected a duration like 500ms, 10s or 2m`);
+  return Number(match[1]) * unit;
+}
+
+/** Parses an integer of at least `min`. */
+export function parseInteger(text: string, flag: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(text);
+  if (!/^\s*-?\d+\s*$/.test(text) || value < min || value > max) {
+    throw new ConfigError(`${flag} ${JSON.stringify(text)}: expected an integer between ${min} and ${max}`);
+  }
+  return value;
+}
+
+/** Thread sizing: workers × intra-op threads must fit the cores, or the workers fight over them. */
+export function threadPlan(cores: number, workers?: number, intraOpThreads?: number): { workers: number; intraOpThreads: number } {
+  const intra = intraOpThreads ?? 1;
+  const count = workers ?? Math.max(1, Math.floor(cores / intra));
+  if (count * intra > cores) {
+    throw new ConfigError(`--workers ${count} × --intra-op-threads ${intra} = ${count * intra} threads exceeds the ${cores} available cores; lower one of them`);
+  }
+  return { workers: count, intraOpThreads: intra };
+}
