@@ -22,7 +22,7 @@ export {
   type RuleOptions,
 } from './options.js';
 
-/** One generated dashboard: its uid, the file name the CLI writes, and the Grafana JSON model. */
+/** One generated dashboard: its uid, the file name the CLI writes, and the Grafana JSON model (plain data). */
 export interface BuiltDashboard {
   uid: string;
   fileName: string;
@@ -35,7 +35,8 @@ const BUILDERS = [serviceOverviewDashboard, canaryAnalysisDashboard, modelQualit
 export function buildDashboards(options: Partial<DashboardOptions> = {}): BuiltDashboard[] {
   const resolved = resolveDashboardOptions(options);
   return BUILDERS.map((build) => {
-    const dashboard = build(resolved);
+    // Plain JSON: the SDK's query objects carry helper functions, which Pulumi inputs must not.
+    const dashboard = JSON.parse(JSON.stringify(build(resolved))) as Dashboard;
     const uid = dashboard.uid ?? '';
     return { uid, fileName: `${uid}.json`, dashboard };
   });

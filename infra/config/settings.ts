@@ -85,7 +85,7 @@ export interface InfraSettings {
 /** Reads one raw string setting (Pulumi config values arrive as strings). */
 export type ConfigReader = (key: string) => string | undefined;
 
-const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 const QUANTITY = /^\d+(?:\.\d+)?(?:Ki|Mi|Gi|Ti)$/;
 
 /** Applies defaults and validates; `stack` is the Pulumi stack name. */

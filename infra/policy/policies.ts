@@ -5,7 +5,7 @@
 import type { ResourceValidationPolicy } from '@pulumi/policy';
 import { isDigestPinned } from '../../pipelines/gitops/spec.js';
 import { GPU_NODE_LABELS, GPU_RESOURCE, GPU_TAINT, kubernetesEffect, selectsNodes, tolerates, type TaintLike } from '../gpu/scheduling.js';
-import { containersOf, describe, podSpecOf } from './workloads.js';
+import { containersOf, describe, podSpecOf, type Props } from './workloads.js';
 
 /** Every container runs as non-root and has CPU and memory limits. */
 export const nonRootWithLimits: ResourceValidationPolicy = {
@@ -68,7 +68,7 @@ export const gpuNodesTainted: ResourceValidationPolicy = {
 };
 
 /** Taints and labels of a GPU node group or pool; undefined when the resource is not one. */
-function gpuNodeShape(type: string, props: Record<string, any>): { taints: TaintLike[]; labels: Record<string, string> } | undefined {
+function gpuNodeShape(type: string, props: Props): { taints: TaintLike[]; labels: Record<string, string> } | undefined {
   if (type === 'eks:index:ManagedNodeGroup' || type === 'aws:eks/nodeGroup:NodeGroup') {
     const gpu = props.gpu === true || /NVIDIA|GPU/i.test(props.amiType ?? '');
     return gpu ? { taints: props.taints ?? [], labels: props.labels ?? {} } : undefined;

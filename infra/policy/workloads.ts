@@ -1,6 +1,8 @@
 /** Reading pod specs and containers out of the resources a policy sees. Pure. */
 
-type Props = Record<string, any>;
+/** Resource properties as the engine sends them to a policy: untyped JSON. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- policy inputs are untyped JSON
+export type Props = Record<string, any>;
 
 /** Kubernetes workload type tokens and where each keeps its pod spec. */
 const POD_SPEC_PATHS: Record<string, string[]> = {
@@ -17,9 +19,9 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
 export function podSpecOf(type: string, props: Props): Props | undefined {
   const path = POD_SPEC_PATHS[type];
   if (!path) return undefined;
-  let current: any = props;
-  for (const key of path) current = current?.[key];
-  return current && typeof current === 'object' ? current : undefined;
+  let current: unknown = props;
+  for (const key of path) current = (current as Props | undefined)?.[key];
+  return current && typeof current === 'object' ? (current as Props) : undefined;
 }
 
 /** Init and regular containers of a pod spec. */

@@ -65,7 +65,8 @@ export function serviceContainer(input: PodInput): Container {
     args: ['--models', MODELS_DIR, '--model', `${input.model.name}:${input.model.version}`, '--host', '0.0.0.0', '--port', String(CONTAINER_PORT)],
     env: [
       { name: 'LOG_LEVEL', value: input.logLevel },
-      { name: 'KEELSON_DRAIN_TIMEOUT_MS', value: String(input.drainTimeoutMs) },
+      // `keelson serve --drain-timeout` reads this; milliseconds are the one unit every duration fits.
+      { name: 'KEELSON_DRAIN_TIMEOUT', value: `${input.drainTimeoutMs}ms` },
       { name: 'KEELSON_PORT', value: String(CONTAINER_PORT) },
     ],
     ports: [{ name: PORT_NAME, containerPort: CONTAINER_PORT, protocol: 'TCP' }],

@@ -44,6 +44,16 @@ export function register(program: Command): void {
         console.log(`platform running: router ${state.platform?.routerUrl} (pid ${state.platform?.pid}), serving ${state.model}:${state.stable.version}; stop it with \`keelson down\``);
         return;
       }
+      // Signals are caught from here on: a Ctrl-C while instances start must still stop them.
+      let stopRequested: string | null = null;
+      let stopPlatform: (() => Promise<void>) | null = null;
+      const shutdown = (signal: string): void => {
+        stopRequested = signal;
+        console.error(`keelson up: ${signal}: stopping (draining instances)…`);
+        void stopPlatform?.();
+      };
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
       const modelsDir = options.models ?? DEFAULT_MODELS_DIR;
       if (!options.models) {
         const { ensureSampleModels } = await import('../../service/src/samples/index.js');
@@ -63,14 +73,12 @@ export function register(program: Command): void {
           log: (line) => console.error(`keelson up: ${line}`),
         }),
       );
-      const state = platform.state();
-      console.log(`router ${platform.routerUrl} → ${state.model}:${state.stable.version}; control API ${platform.controlUrl}; Ctrl-C to stop`);
-      const shutdown = (signal: string): void => {
-        console.error(`keelson up: ${signal}: stopping (draining instances)…`);
-        void platform.stop();
-      };
-      process.once('SIGINT', () => shutdown('SIGINT'));
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      stopPlatform = () => platform.stop();
+      if (stopRequested) await platform.stop();
+      else {
+        const state = platform.state();
+        console.log(`router ${platform.routerUrl} → ${state.model}:${state.stable.version}; control API ${platform.controlUrl}; Ctrl-C to stop`);
+      }
       await platform.stopped;
     });
 }

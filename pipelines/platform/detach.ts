@@ -28,7 +28,7 @@ export async function startDetached(args: string[], paths: PlatformPaths = platf
       throw new Error(`the platform exited before it was ready:\n${tail(outFile)}`);
     }
     const state = safeRead(paths.state);
-    if (state?.platform?.pid === child.pid && state.instances.some((i) => i.role === 'stable' && i.status === 'ready')) return state;
+    if (state && state.platform?.pid === child.pid && state.instances.some((i) => i.role === 'stable' && i.status === 'ready')) return state;
   }
   throw new Error(`the platform (pid ${child.pid}) was not ready within ${timeoutMs / 1_000}s; see ${outFile}`);
 }

@@ -1,4 +1,4 @@
-import type { ArmCounts } from '../rollout/judge-port.js';
+import type { ArmSnapshot } from '../rollout/judge-port.js';
 import type { RolloutRecordBook } from '../rollout/timeline.js';
 
 export type Arm = 'baseline' | 'canary';
@@ -27,28 +27,31 @@ export function histogramQuantile(q: number, buckets: readonly number[], counts:
   return buckets.at(-1) ?? null;
 }
 
-function delta(current: ArmCounts, previous: ArmCounts | undefined): ArmCounts {
+/** Counts between two looks (cumulative minus cumulative). */
+function delta(current: ArmSnapshot, previous: ArmSnapshot | undefined): ArmSnapshot {
   if (!previous) return current;
-  const latency = current.latency && previous.latency && previous.latency.buckets.length === current.latency.buckets.length
+  const sameBuckets = previous.latency.buckets.length === current.latency.buckets.length;
+  const latency = sameBuckets
     ? {
         buckets: current.latency.buckets,
-        counts: current.latency.counts.map((c, i) => c - (previous.latency!.counts[i] ?? 0)),
+        counts: current.latency.counts.map((c, i) => c - (previous.latency.counts[i] ?? 0)),
         count: current.latency.count - previous.latency.count,
       }
     : current.latency;
-  return { requests: current.requests - previous.requests, errors: current.errors - previous.errors, ...(latency ? { latency } : {}) };
+  return { requests: current.requests - previous.requests, errors: current.errors - previous.errors, latency, predictions: {} };
 }
 
 /** Latency quantile (ms) per arm per look, over the requests since the previous look. */
 export function latencySeries(book: RolloutRecordBook, q: number): Record<Arm, Point[]> {
   const out: Record<Arm, Point[]> = { baseline: [], canary: [] };
-  const previous: Partial<Record<Arm, ArmCounts>> = {};
+  const previous: Partial<Record<Arm, ArmSnapshot>> = {};
   for (const sample of book.samples) {
-    if (!sample.snapshot) continue;
     for (const arm of ARMS) {
-      const d = delta(sample.snapshot[arm], previous[arm]);
-      previous[arm] = sample.snapshot[arm];
-      const value = d.latency ? histogramQuantile(q, d.latency.buckets, d.latency.counts, d.latency.count) : null;
+      const counts = sample.snapshot?.[arm];
+      if (!counts) continue;
+      const d = delta(counts, previous[arm]);
+      previous[arm] = counts;
+      const value = histogramQuantile(q, d.latency.buckets, d.latency.counts, d.latency.count);
       if (value !== null) out[arm].push([sample.t, value * 1_000]);
     }
   }
@@ -58,12 +61,13 @@ export function latencySeries(book: RolloutRecordBook, q: number): Record<Arm, P
 /** Error rate (%) per arm per look, over the requests since the previous look. */
 export function errorRateSeries(book: RolloutRecordBook): Record<Arm, Point[]> {
   const out: Record<Arm, Point[]> = { baseline: [], canary: [] };
-  const previous: Partial<Record<Arm, ArmCounts>> = {};
+  const previous: Partial<Record<Arm, ArmSnapshot>> = {};
   for (const sample of book.samples) {
-    if (!sample.snapshot) continue;
     for (const arm of ARMS) {
-      const d = delta(sample.snapshot[arm], previous[arm]);
-      previous[arm] = sample.snapshot[arm];
+      const counts = sample.snapshot?.[arm];
+      if (!counts) continue;
+      const d = delta(counts, previous[arm]);
+      previous[arm] = counts;
       if (d.requests > 0) out[arm].push([sample.t, (100 * d.errors) / d.requests]);
     }
   }
@@ -72,8 +76,8 @@ export function errorRateSeries(book: RolloutRecordBook): Record<Arm, Point[]> {
 
 /** Predicted-class counts per arm at the last look with data. */
 export function classMix(book: RolloutRecordBook): Record<Arm, Record<string, number>> {
-  const last = [...book.samples].reverse().find((s) => s.snapshot)?.snapshot;
-  return { baseline: { ...(last?.baseline.predictions ?? {}) }, canary: { ...(last?.canary.predictions ?? {}) } };
+  const totals = armTotals(book);
+  return { baseline: { ...(totals?.baseline.predictions ?? {}) }, canary: { ...(totals?.canary.predictions ?? {}) } };
 }
 
 /** Weight per variant over time, as steps (from the step events, then the end). */
@@ -89,8 +93,11 @@ export function weightSeries(book: RolloutRecordBook, endT: number): Record<'sta
   return out;
 }
 
-/** Arm totals at the last look with data. */
-export function armTotals(book: RolloutRecordBook): Record<Arm, ArmCounts> | null {
-  const last = [...book.samples].reverse().find((s) => s.snapshot)?.snapshot;
-  return last ? { baseline: last.baseline, canary: last.canary } : null;
+/** Arm totals at the last look where both arms had data. */
+export function armTotals(book: RolloutRecordBook): Record<Arm, ArmSnapshot> | null {
+  for (let i = book.samples.length - 1; i >= 0; i--) {
+    const snapshot = book.samples[i]!.snapshot;
+    if (snapshot?.baseline && snapshot.canary) return { baseline: snapshot.baseline, canary: snapshot.canary };
+  }
+  return null;
 }

@@ -1,5 +1,5 @@
 import { formatMs } from '../platform/duration.js';
-import type { MetricResultLike, Verdict } from '../rollout/judge-port.js';
+import type { Verdict } from '../rollout/judge-port.js';
 import type { RolloutRecordBook } from '../rollout/timeline.js';
 import { ARMS, armTotals, histogramQuantile, type Arm } from './series.js';
 
@@ -18,7 +18,7 @@ const seconds = (t: number): string => `${t.toFixed(1)}s`;
 
 /** The sentences of the last verdict's metrics (what the judge said, with numbers). */
 export function metricSentences(verdict: Verdict | null | undefined): string[] {
-  return (verdict?.metrics ?? []).map((m: MetricResultLike) => (typeof m.sentence === 'string' ? m.sentence : JSON.stringify(m)));
+  return (verdict?.metrics ?? []).map((m) => m.sentence);
 }
 
 export function summarize(book: RolloutRecordBook): ReportSummary {

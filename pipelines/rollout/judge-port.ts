@@ -1,58 +1,30 @@
 /**
- * What the rollout needs from the canary judge (`pipelines/analysis`): a judge per rollout and a metric
- * source per arm pair. One adapter module, so the controller sees only these types.
+ * What the rollout needs from the canary analysis (`pipelines/analysis`): a judge per rollout and a
+ * metric source for the arm pair. One adapter module, so the controller sees only these types.
  */
-import type { Decision } from './machine.js';
+import { createJudge, parseJudgePolicy, type ArmSnapshot, type Judge, type MetricResult, type Snapshot, type Verdict } from '../analysis/index.js';
 
-/** Cumulative counts for one arm since the analysis started (the judge's snapshot shape). */
-export interface ArmCounts {
-  requests: number;
-  errors: number;
-  latency?: { buckets: number[]; counts: number[]; count: number };
-  predictions?: Record<string, number>;
-}
+export type { ArmSnapshot, Judge, MetricResult, Snapshot, Verdict };
 
-export interface Snapshot {
-  t: number;
-  baseline: ArmCounts;
-  canary: ArmCounts;
-}
-
-/** Per-metric outcome; `sentence` is the human explanation. */
-export interface MetricResultLike {
-  name?: string;
-  kind?: string;
-  sentence?: string;
-  decision?: string;
-  [key: string]: unknown;
-}
-
-export interface Verdict {
-  decision: Decision;
-  reasons: string[];
-  metrics: MetricResultLike[];
-  t: number;
-}
-
-export interface Judge {
-  evaluate(snapshot: Snapshot, options?: { final?: boolean }): Verdict;
-}
-
+/** Produces cumulative snapshots of both arms (the analysis module's `MetricSource`). */
 export interface MetricSource {
   snapshot(t: number): Promise<Snapshot>;
 }
 
-interface AnalysisModule {
-  createJudge(policy?: unknown): Judge;
-  parseJudgePolicy(input: unknown): unknown;
+interface SourceFactories {
   createScrapeSource(options: { baselineUrl: string; canaryUrl: string; model: string }): MetricSource;
   createPrometheusSource(options: Record<string, unknown>): MetricSource;
 }
 
-// A computed specifier keeps this file compiling while the judge is being written beside it.
+/** Validates the judge part of a rollout policy and creates the judge (throws the judge's policy error). */
+export function judgeFor(policy: unknown): Judge {
+  return createJudge(policy === undefined ? {} : parseJudgePolicy(policy));
+}
+
+// A computed specifier: the metric sources are being written beside the judge.
 const ANALYSIS_MODULE = '../analysis/index.js';
 
-/** Loads the judge module. */
-export async function loadAnalysis(): Promise<AnalysisModule> {
-  return (await import(ANALYSIS_MODULE)) as AnalysisModule;
+/** Loads the metric source factories. */
+export async function loadSources(): Promise<SourceFactories> {
+  return (await import(ANALYSIS_MODULE)) as SourceFactories;
 }

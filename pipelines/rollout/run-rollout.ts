@@ -5,7 +5,7 @@ import type { InstanceRecord } from '../platform/state.js';
 import type { Reporter } from '../steps/index.js';
 import { writeRolloutReports } from '../report/write.js';
 import { drive } from './controller.js';
-import { loadAnalysis, type Judge, type MetricSource } from './judge-port.js';
+import { judgeFor, loadSources, type Judge, type MetricSource } from './judge-port.js';
 import { DEFAULT_ROLLOUT_POLICY, PolicyError, type RolloutPolicy } from './policy.js';
 import { newRolloutId } from './rollout-id.js';
 import type { RolloutRecordBook } from './timeline.js';
@@ -63,13 +63,13 @@ export class RolloutConflict extends Error {
 export async function runRollout(options: RunRolloutOptions): Promise<RolloutResult> {
   const policy = options.policy ?? { ...DEFAULT_ROLLOUT_POLICY, steps: [...DEFAULT_ROLLOUT_POLICY.steps] };
   const paths = options.paths ?? platformPaths();
-  const analysis = await loadAnalysis();
   let judge: Judge;
   try {
-    judge = analysis.createJudge(policy.judge === undefined ? undefined : analysis.parseJudgePolicy(policy.judge));
+    judge = judgeFor(policy.judge);
   } catch (error) {
     throw new PolicyError('policy', [`'judge': ${(error as Error).message}`]);
   }
+  const analysis = await loadSources();
   const client = options.client ?? PlatformClient.locate(paths);
   const reporter = options.reporter ?? { emit: () => {}, close: () => {} };
   const id = options.id ?? newRolloutId(options.model, options.version);

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { buildRuleGroups, renderRuleFile, type AlertingRule, type RuleFile } from '../../dashboards/index.js';
 import { requireTool } from '../helpers/tools.js';
 
@@ -100,10 +100,14 @@ describe.skipIf(!hasPromtool)('promtool', () => {
     expect(status).toBe(0);
   });
 
-  it('fails the unit tests when an alert stops firing (the tests can fail)', { timeout: 300_000 }, () => {
+  it('fails the unit tests when an alert stops firing (the tests can fail)', { timeout: 120_000 }, () => {
     // With a 90% availability target a 10% error ratio is within budget, so the expected page never comes.
     const dir = prepare('control', buildRuleGroups({ availabilityTarget: 0.9 }));
-    const { status, output } = promtool(dir, ['test', 'rules', UNIT_TEST_FILES[0]]);
+    const doc = parse(readFileSync(join(dir, UNIT_TEST_FILES[0]), 'utf8')) as { tests: { name: string }[] };
+    doc.tests = doc.tests.filter((t) => t.name.startsWith('a 10% error ratio pages'));
+    expect(doc.tests).toHaveLength(1);
+    writeFileSync(join(dir, 'control.yaml'), stringify(doc));
+    const { status, output } = promtool(dir, ['test', 'rules', 'control.yaml']);
     expect(output).toContain('alertname: KeelsonAvailabilityBudgetBurnFast');
     expect(status).not.toBe(0);
   });

@@ -25,6 +25,7 @@ const contains = (labels: Record<string, string>, subset: Record<string, string>
 
 /** Registers the shared graph tests; `getRun` returns the program run made in `beforeAll`. */
 export function registerGraphChecks(getRun: () => ProgramRun, want: Expectations): void {
+  registerOrderingChecks(getRun);
   const stable = () => single(getRun(), 'Deployment', 'keelson-stable').inputs;
   const container = () => stable().spec.template.spec.containers[0];
 
@@ -51,7 +52,7 @@ export function registerGraphChecks(getRun: () => ProgramRun, want: Expectations
     const sleepSeconds = pod.containers[0].lifecycle.preStop.sleep.seconds;
     expect(sleepSeconds).toBe(parseDuration(want.preStopSleep) / 1000);
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(drainSeconds + sleepSeconds);
-    expect(pod.containers[0].env).toContainEqual({ name: 'KEELSON_DRAIN_TIMEOUT_MS', value: String(drainSeconds * 1000) });
+    expect(pod.containers[0].env).toContainEqual({ name: 'KEELSON_DRAIN_TIMEOUT', value: `${drainSeconds * 1000}ms` });
   });
 
   test('the ServiceMonitor selects a Service that selects the pods, on the metrics port, with the variant label', () => {
@@ -129,5 +130,25 @@ export function registerGraphChecks(getRun: () => ProgramRun, want: Expectations
       for (const policy of Object.values(policies)) found.push(...(await violations(policy, args)));
     }
     expect(found).toEqual([]);
+  });
+}
+
+/** Resource options the mocks cannot see, recorded by the harness's stack transformation. */
+export function registerOrderingChecks(getRun: () => ProgramRun): void {
+  test('the rollout owns the HTTPRoute weights: Pulumi ignores changes to them', () => {
+    const route = getRun().resources.find((r) => r.inputs.kind === 'HTTPRoute')!;
+    expect(route.ignoreChanges).toEqual(['spec.rules[0].backendRefs[0].weight', 'spec.rules[0].backendRefs[1].weight']);
+    const deployment = getRun().resources.find((r) => r.inputs.kind === 'Deployment')!;
+    expect(deployment.ignoreChanges).toEqual(['spec.replicas']);
+  });
+
+  test('every monitoring custom resource waits for the release that installs the CRDs', () => {
+    const stack = ofType(getRun(), 'kubernetes:helm.sh/v3:Release').find((r) => r.inputs.chart === CHARTS.kubePrometheusStack.chart)!;
+    const key = `${stack.type}::${stack.name}`;
+    const custom = getRun().resources.filter((r) => r.type.startsWith('kubernetes:monitoring.coreos.com/'));
+    expect(custom.length).toBeGreaterThan(1);
+    for (const resource of custom) expect(resource.dependsOn, `${resource.type} ${resource.name}`).toContain(key);
+    const operator = ofType(getRun(), 'kubernetes:helm.sh/v3:Release').find((r) => r.inputs.chart === CHARTS.gpuOperator.chart);
+    if (operator) expect(operator.dependsOn).toContain(key); // its DCGM ServiceMonitor needs the CRD too
   });
 }

@@ -4,12 +4,20 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 
+/** Untyped JSON as the engine passes it; tests read it with plain property access. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- resource inputs are untyped JSON
+export type Json = any;
+
 /** One registered resource as the engine would see it. */
 export interface RecordedResource {
   type: string;
   name: string;
-  inputs: Record<string, any>;
+  inputs: Record<string, Json>;
   provider?: string;
+  /** `ignoreChanges` of the resource options. */
+  ignoreChanges?: string[];
+  /** `type::name` of every explicit `dependsOn` resource. */
+  dependsOn: string[];
 }
 
 /** The program's resource graph plus its stack outputs (resolved). */
@@ -24,7 +32,7 @@ const SIG_KEY = '4dabf18193072939515e22adb298388d';
 const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
 
 /** Inputs as the engine receives them, with secret wrappers removed so tests read the values. */
-function unwrapSecrets(value: unknown): any {
+function unwrapSecrets(value: unknown): Json {
   if (Array.isArray(value)) return value.map(unwrapSecrets);
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
@@ -33,7 +41,7 @@ function unwrapSecrets(value: unknown): any {
 }
 
 /** Outputs that providers compute and later code reads (a kubeconfig, an endpoint). */
-function computedState(type: string, inputs: Record<string, any>): Record<string, unknown> {
+function computedState(type: string, inputs: Record<string, Json>): Record<string, unknown> {
   switch (type) {
     case 'eks:index:Cluster':
       return { kubeconfigJson: JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [] }) };
@@ -47,12 +55,15 @@ function computedState(type: string, inputs: Record<string, any>): Record<string
 /** Sets config (keys without the `keelson:` prefix) and mocks, imports the program, resolves its exports. */
 export async function runProgram(stack: string, config: Record<string, string>, secretKeys: string[] = []): Promise<ProgramRun> {
   const resources: RecordedResource[] = [];
+  // Mocks do not see resource options; a stack transformation does (it runs in-process, before registration).
+  const names = new WeakMap<pulumi.Resource, string>();
+  const options = new Map<string, { ignoreChanges?: string[]; dependsOn: unknown[] }>();
   const prefixed = Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(':') ? k : `keelson:${k}`, v]));
   pulumi.runtime.setAllConfig(prefixed, secretKeys.map((k) => `keelson:${k}`));
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs), provider: args.provider });
+        resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs), provider: args.provider, dependsOn: [] });
         return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.inputs) } };
       },
       call(args) {
@@ -63,6 +74,13 @@ export async function runProgram(stack: string, config: Record<string, string>, 
     stack,
     false,
   );
+  pulumi.runtime.registerStackTransformation((args) => {
+    const key = `${args.type}::${args.name}`;
+    names.set(args.resource, key);
+    const dependsOn = args.opts.dependsOn === undefined ? [] : ([] as unknown[]).concat(args.opts.dependsOn);
+    options.set(key, { ignoreChanges: args.opts.ignoreChanges, dependsOn });
+    return undefined;
+  });
   const program = (await import('../../infra/index.js')) as Record<string, unknown>;
   const outputs: Record<string, unknown> = {};
   const secretOutputs: string[] = [];
@@ -72,10 +90,15 @@ export async function runProgram(stack: string, config: Record<string, string>, 
       continue;
     }
     outputs[key] = await new Promise((resolve) => value.apply(resolve));
-    if (await value.isSecret) secretOutputs.push(key);
+    if (await pulumi.isSecret(value)) secretOutputs.push(key);
   }
   // Registrations are asynchronous: wait until every outstanding one has reached the mocks.
   await pulumi.runtime.disconnect();
+  for (const resource of resources) {
+    const recorded = options.get(`${resource.type}::${resource.name}`);
+    resource.ignoreChanges = recorded?.ignoreChanges;
+    resource.dependsOn = (recorded?.dependsOn ?? []).map((r) => names.get(r as pulumi.Resource) ?? '(unknown)');
+  }
   return { resources, outputs, secretOutputs };
 }
 

@@ -1,8 +1,9 @@
 /** Synthetic `ResourceValidationArgs` for calling a policy's `validateResource` directly. */
 import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
+import type { Json } from './harness.js';
 
 /** Arguments for a resource of `type` with `props`, as a stack named `stack` would send them. */
-export function policyArgs(type: string, props: Record<string, any>, stack = 'dev', name = 'test'): ResourceValidationArgs {
+export function policyArgs(type: string, props: Record<string, Json>, stack = 'dev', name = 'test'): ResourceValidationArgs {
   return {
     type,
     props,
@@ -21,6 +22,6 @@ export function policyArgs(type: string, props: Record<string, any>, stack = 'de
 export async function violations(policy: ResourceValidationPolicy, args: ResourceValidationArgs): Promise<string[]> {
   const found: string[] = [];
   const validators = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
-  for (const validate of validators) await validate(args, (message) => found.push(message ?? '(no message)'));
+  for (const validate of validators) await validate?.(args, (message) => found.push(message ?? '(no message)'));
   return found;
 }

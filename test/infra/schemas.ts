@@ -17,7 +17,7 @@ import { ConfigMap, Namespace, Service, ServiceAccount } from 'kubernetes-models
 interface Validatable {
   validate(): void;
 }
-type ModelClass = new (data: any) => Validatable;
+type ModelClass = new (data: unknown) => Validatable;
 
 const MODELS: Record<string, ModelClass> = {};
 for (const model of [
@@ -31,17 +31,17 @@ for (const model of [
 export const NO_SCHEMA = new Set(['elasticsearch.k8s.elastic.co/v1/Elasticsearch', 'kibana.k8s.elastic.co/v1/Kibana', 'beat.k8s.elastic.co/v1beta1/Beat']);
 
 /** `apps/v1/Deployment`. */
-export function gvk(object: { apiVersion?: string; kind?: string }): string {
+export function gvk(object: { apiVersion?: unknown; kind?: unknown }): string {
   return `${object.apiVersion}/${object.kind}`;
 }
 
 /** True when a schema exists for the object's apiVersion and kind. */
-export function hasSchema(object: { apiVersion?: string; kind?: string }): boolean {
+export function hasSchema(object: { apiVersion?: unknown; kind?: unknown }): boolean {
   return gvk(object) in MODELS;
 }
 
 /** Throws the schema violations of one object, e.g. "data/spec/replicas must be integer". */
-export function validateKubernetesObject(object: Record<string, any>): void {
+export function validateKubernetesObject(object: Record<string, unknown>): void {
   const Model = MODELS[gvk(object)];
   if (!Model) throw new Error(`no schema for ${gvk(object)}`);
   new Model(object).validate();

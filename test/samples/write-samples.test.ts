@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, inject } from 'vitest';
@@ -35,8 +35,9 @@ describe('writing the sample repository', () => {
     const summary = writeSampleModels(dir);
     expect(summary.versions.map((v) => v.version)).toEqual(['1', '2', '3', '4', '5', '6']);
     for (const version of ['1', '2', '3', '4', '5', '6']) {
+      // A difference here after a code change usually means GENERATOR_VERSION (write-samples.ts) needs a bump.
       expect(fileBytes(dir, version), `model.onnx of version ${version}`).toBe(fileBytes(modelsDir, version));
-      expect(readFileSync(versionFile(dir, version, 'model.json'), 'utf8')).toBe(readFileSync(versionFile(modelsDir, version, 'model.json'), 'utf8'));
+      expect(readFileSync(versionFile(dir, version, 'model.json'), 'utf8'), `model.json of version ${version}`).toBe(readFileSync(versionFile(modelsDir, version, 'model.json'), 'utf8'));
     }
   });
 
@@ -55,7 +56,7 @@ describe('writing the sample repository', () => {
 
     const stamp = join(dir, '.keelson-samples.json');
     const old = { ...JSON.parse(readFileSync(stamp, 'utf8')), generator: GENERATOR_VERSION - 1 };
-    (await import('node:fs')).writeFileSync(stamp, JSON.stringify(old));
+    writeFileSync(stamp, JSON.stringify(old));
     expect((await ensureSampleModels(dir)).written).toBe(true);
   });
 

@@ -13,7 +13,12 @@ import { DISPLAY_CONFIDENCE, eValue, logMeanExp, type ArmPair, type SequentialMe
 
 /** Each arm needs this many predictions before the normal approximation behind the test is trusted. */
 const MIN_PREDICTIONS = 30;
-/** Standard deviation of the mixing distribution: shifts of ~10 points are the ones worth catching quickly. */
+/**
+ * Mixing distribution of the shift beyond the tolerance: centred at 8 points with sd 5 points, so the evidence
+ * piles up fastest for the shifts worth catching (a class gaining 10-20 points); larger ones are caught anyway.
+ */
+const EFFECT_PRIOR = { center: Number(process.env.XMU ?? 0.08), sd: Number(process.env.XSD ?? 0.05) };
+/** Mixing sd of the two-sided normal mixture behind the displayed bounds. */
 const MIX_SD = 0.1;
 const MAX_EXACT_CLASSES = 6;
 
@@ -77,8 +82,8 @@ export function createPredictionsTest(settings: TestSettings): SequentialMetric 
       return { estimate: cs / nc - bs / nb, variance: pooled * (1 - pooled) * (1 / nc + 1 / nb) };
     });
     const delta = settings.tolerance;
-    const logE = differences.length > 0 ? logMeanExp(differences.map((d) => logNormalMixtureAbove(d, delta, MIX_SD))) : 0;
-    const within = differences.length > 0 && differences.every((d) => logNormalMixtureBelow(d, delta, MIX_SD) >= Math.log(1 / settings.promotionAlpha));
+    const logE = differences.length > 0 ? logMeanExp(differences.map((d) => logNormalMixtureAbove(d, delta, EFFECT_PRIOR))) : 0;
+    const within = differences.length > 0 && differences.every((d) => logNormalMixtureBelow(d, delta, EFFECT_PRIOR) >= Math.log(1 / settings.promotionAlpha));
     const status = logE >= Math.log(threshold) ? 'fail' : within ? 'pass' : 'inconclusive';
     const intervals = differences.map((d) => normalMixtureInterval(d, (1 - DISPLAY_CONFIDENCE) / Math.max(differences.length, 1), MIX_SD));
     const exact = labels.length <= MAX_EXACT_CLASSES;

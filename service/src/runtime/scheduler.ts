@@ -155,8 +155,13 @@ export class Scheduler {
     for (const job of jobs) job.state = 'running';
     const rows = jobs.reduce((sum, job) => sum + job.rows, 0);
     const started = now;
-    Promise.resolve()
-      .then(() => this.executor.run(queue.model.key, concatRows(jobs.map((job) => job.inputs))))
+    let run: Promise<TensorMap>;
+    try {
+      run = this.executor.run(queue.model.key, concatRows(jobs.map((job) => job.inputs)));
+    } catch (error) {
+      run = Promise.reject(error);
+    }
+    run
       .then((outputs) => {
         const computeSeconds = (this.clock.now() - started) / 1000;
         const parts = splitRows(outputs, jobs.map((job) => job.rows));

@@ -42,7 +42,7 @@ export function trainClassifier(
   const { mean, std } = columnStats(rows);
   const mean32 = Float32Array.from(mean);
   const std32 = Float32Array.from(std);
-  const inputs = rows.map((row) => row.map((v, j) => (v - (mean32[j])) / (std32[j])));
+  const inputs = rows.map((row) => row.map((v, j) => (v - mean32[j]) / std32[j]));
   const sizes = [rows[0]?.length ?? 0, ...options.hidden, classCount];
   const random = createRandom(options.seed);
   const params: Params[] = sizes.slice(1).map((outputSize, l) => {

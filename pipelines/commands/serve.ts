@@ -1,0 +1,38 @@
+import { Command, Option } from 'commander';
+import { CliError } from '../cli-error.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('serve ONNX models over the Open Inference Protocol (KServe V2) and KServe V1, with /metrics and health probes')
+    .requiredOption('--models <dir>', 'model repository: DIR/<model>/<version>/model.onnx + model.json')
+    .addOption(new Option('--model <name[:version]>', 'serve this model version; repeatable').argParser(collect).default([], 'every model at its highest version'))
+    .addOption(new Option('--host <address>', 'address to listen on').env('KEELSON_HOST').default('127.0.0.1'))
+    .addOption(new Option('--port <port>', 'port to listen on (0 = any free port, printed in the "listening" log line)').env('KEELSON_PORT').default('8080'))
+    .addOption(new Option('--metrics-port <port>', 'also serve GET /metrics on this port').env('KEELSON_METRICS_PORT'))
+    .addOption(new Option('--body-limit <size>', 'largest request body, e.g. 4MiB (413 beyond)').env('KEELSON_BODY_LIMIT').default('4MiB'))
+    .addOption(new Option('--drain-timeout <duration>', 'on SIGTERM/SIGINT, how long in-flight requests may finish, e.g. 10s').env('KEELSON_DRAIN_TIMEOUT').default('10s'))
+    .addOption(new Option('--request-timeout <duration>', 'per-request limit on queueing + inference (503 while queued, 504 while running)').env('KEELSON_REQUEST_TIMEOUT').default('30s'))
+    .addOption(new Option('--auth-token-file <path>', 'require "Authorization: Bearer <token>" on model routes, token read from this file (or set KEELSON_AUTH_TOKEN)'))
+    .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent').env('LOG_LEVEL'))
+    .addOption(new Option('--workers <n>', 'inference worker threads (default: cores / intra-op threads)').env('KEELSON_WORKERS'))
+    .addOption(new Option('--intra-op-threads <n>', 'onnxruntime threads per session (default 1); workers × this ≤ cores').env('KEELSON_INTRA_OP_THREADS'))
+    .addOption(new Option('--max-batch-size <n>', 'dynamic batching: most rows per batch, overrides model.json (0 or 1 = off)').env('KEELSON_MAX_BATCH_SIZE'))
+    .addOption(new Option('--max-queue-delay-us <us>', 'dynamic batching: longest wait for a batch to fill, overrides model.json').env('KEELSON_MAX_QUEUE_DELAY_US'))
+    .addOption(new Option('--max-queue-size <n>', 'requests that may wait per model version before 503 + Retry-After (default: model.json, else 256)').env('KEELSON_MAX_QUEUE_SIZE'))
+    .addOption(new Option('--cache-bytes <size>', 'prediction cache (LRU) size, e.g. 64MiB; 0 = off').env('KEELSON_CACHE_BYTES').default('0'))
+    .addOption(new Option('--drift-window <rows>', 'recent input rows behind model_input_drift_psi').env('KEELSON_DRIFT_WINDOW').default('1000'))
+    .action(async (flags) => {
+      const { ConfigError } = await import('../../service/src/errors.js');
+      const { serverOptionsFromFlags } = await import('../../service/src/server/serve-flags.js');
+      const { runUntilSignal } = await import('../../service/src/server/run-until-signal.js');
+      try {
+        await runUntilSignal(serverOptionsFromFlags(flags, process.env));
+      } catch (error) {
+        if (error instanceof ConfigError) throw new CliError(error.message, 2);
+        throw error;
+      }
+    });
+}

@@ -1,0 +1,53 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+
+/** A listening HTTP server that knows its in-flight requests and can drain them. */
+export interface Listener {
+  url: string;
+  server: Server;
+  inFlight(): number;
+  /** Stops accepting, waits for in-flight requests up to `timeoutMs`, then cuts the rest; resolves with how many were cut. */
+  drain(timeoutMs: number): Promise<number>;
+}
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => unknown;
+
+/** Serves a fetch-style app (Hono) on `host:port` (0 picks a free port). */
+export function listenFetch(fetch: (request: Request) => Response | Promise<Response>, host: string, port: number): Promise<Listener> {
+  return listen(getRequestListener(fetch) as Handler, host, port);
+}
+
+/** Serves a plain node handler on `host:port`. */
+export async function listen(handler: Handler, host: string, port: number): Promise<Listener> {
+  const active = new Set<ServerResponse>();
+  const server = createServer((request, response) => {
+    active.add(response);
+    response.once('close', () => active.delete(response));
+    void handler(request, response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${hostPart}:${address.port}`,
+    server,
+    inFlight: () => active.size,
+    async drain(timeoutMs) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + timeoutMs;
+      while (active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const abandoned = active.size;
+      server.closeAllConnections();
+      await closed;
+      return abandoned;
+    },
+  };
+}

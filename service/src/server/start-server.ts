@@ -1,0 +1,126 @@
+import { availableParallelism } from 'node:os';
+import { ConfigError } from '../errors.js';
+import { createApp } from '../http/app.js';
+import { logEvent } from '../logging/events.js';
+import { createLogger, type LogLevel, type Logger } from '../logging/logger.js';
+import { ServiceMetrics } from '../metrics/service-metrics.js';
+import { ModelRegistry } from '../models/model-registry.js';
+import { parseModelSpec, selectVersions, type ModelSpec } from '../repository/model-selection.js';
+import { scanRepository } from '../repository/scan.js';
+import type { SchedulingOverrides } from '../runtime/batching-policy.js';
+import { InferenceEngine } from '../runtime/inference-engine.js';
+import { PredictionCache } from '../runtime/prediction-cache.js';
+import { Scheduler } from '../runtime/scheduler.js';
+import { WorkerPool } from '../runtime/worker-pool.js';
+import { SERVER_VERSION } from '../version.js';
+import { listen, listenFetch, type Listener } from './http-listener.js';
+import { loadModels } from './load-models.js';
+import { metricsOnlyHandler, observerFor } from './wiring.js';
+import { threadPlan } from './units.js';
+
+/** Everything `keelson serve` can be told; only `modelsDir` is required. */
+export interface ServerOptions extends SchedulingOverrides {
+  modelsDir: string;
+  /** `NAME[:VERSION]` specs; none = every model at its highest version. */
+  models?: (string | ModelSpec)[];
+  host?: string;
+  /** 0 picks a free port (see `url`). Default 8080. */
+  port?: number;
+  metricsPort?: number;
+  bodyLimitBytes?: number;
+  drainTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  authToken?: string;
+  workers?: number;
+  intraOpThreads?: number;
+  /** Prediction cache size; 0 or undefined = off. */
+  cacheBytes?: number;
+  driftWindowRows?: number;
+  logLevel?: LogLevel;
+  /** Replaces the stdout ECS logger (tests). */
+  logger?: Logger;
+}
+
+/** A running server. */
+export interface RunningServer {
+  url: string;
+  metricsUrl?: string;
+  /** Resolves once every selected version was tried: true when all are ready. */
+  loaded: Promise<boolean>;
+  isReady(): boolean;
+  pool: WorkerPool;
+  metrics: ServiceMetrics;
+  /** Graceful stop: readiness false, stop accepting, drain in-flight requests, stop the workers. Idempotent. */
+  close(): Promise<void>;
+}
+
+export const DEFAULTS = { host: '127.0.0.1', port: 8080, bodyLimitBytes: 4 * 1024 * 1024, drainTimeoutMs: 10_000, requestTimeoutMs: 30_000, driftWindowRows: 1000 };
+
+/** Starts the inference server: listens at once (live), loads models in the background (ready when done). */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info', serviceVersion: SERVER_VERSION });
+  const specs = (options.models ?? []).map((m) => (typeof m === 'string' ? parseModelSpec(m) : m));
+  const selected = selectVersions(await scanRepository(options.modelsDir), specs, options.modelsDir);
+  const threads = threadPlan(availableParallelism(), options.workers, options.intraOpThreads);
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes;
+  if (bodyLimitBytes < 1024) throw new ConfigError(`--body-limit ${bodyLimitBytes}: expected at least 1024 bytes`);
+
+  const metrics = new ServiceMetrics();
+  const registry = new ModelRegistry(selected);
+  const pool = new WorkerPool({ workers: threads.workers, intraOpNumThreads: threads.intraOpThreads, onEvent: (event) => logEvent(logger, event) });
+  const scheduler = new Scheduler(pool, options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs);
+  const cache = options.cacheBytes ? new PredictionCache(options.cacheBytes) : undefined;
+  const engine = new InferenceEngine(scheduler, observerFor(metrics), cache);
+  let draining = false;
+  const app = createApp({
+    models: registry, inference: engine, metrics, logger, isDraining: () => draining,
+    options: {
+      bodyLimitBytes, serverVersion: SERVER_VERSION,
+      extensions: ['kserve_v1_predict', 'dynamic_batching', ...(cache ? ['response_cache'] : [])],
+      ...(options.authToken ? { authToken: options.authToken } : {}),
+    },
+  });
+
+  let main: Listener;
+  let metricsListener: Listener | undefined;
+  try {
+    main = await listenFetch(app.fetch, options.host ?? DEFAULTS.host, options.port ?? DEFAULTS.port);
+    if (options.metricsPort !== undefined) metricsListener = await listen(metricsOnlyHandler(metrics), options.host ?? DEFAULTS.host, options.metricsPort);
+  } catch (error) {
+    await pool.close();
+    throw new ConfigError(`cannot listen on ${options.host ?? DEFAULTS.host}:${options.port ?? DEFAULTS.port}: ${(error as Error).message}`);
+  }
+  logEvent(logger, { kind: 'listening', url: main.url, ...(metricsListener ? { metricsUrl: metricsListener.url } : {}) });
+
+  const loaded = loadModels(
+    { dir: options.modelsDir, registry, executor: pool, scheduler, metrics, logger, overrides: options, driftWindowRows: options.driftWindowRows ?? DEFAULTS.driftWindowRows },
+    selected,
+  ).then((ready) => {
+    if (ready && !draining) logEvent(logger, { kind: 'ready', models: selected.map((m) => `${m.name}:${m.version}`) });
+    else if (!ready) logEvent(logger, { kind: 'not_ready', failed: registry.list().flatMap((v) => (v.status === 'failed' ? [`${v.name}:${v.version}: ${v.reason}`] : [])) });
+    return ready;
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: main.url,
+    ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
+    loaded,
+    isReady: () => !draining && registry.allReady(),
+    pool,
+    metrics,
+    close() {
+      closing ??= (async () => {
+        draining = true;
+        const timeoutMs = options.drainTimeoutMs ?? DEFAULTS.drainTimeoutMs;
+        logEvent(logger, { kind: 'draining', inFlight: main.inFlight(), timeoutMs });
+        const abandoned = await main.drain(timeoutMs);
+        await metricsListener?.drain(1000);
+        await loaded.catch(() => false);
+        await pool.close();
+        logEvent(logger, { kind: 'stopped', abandoned });
+      })();
+      return closing;
+    },
+  };
+}

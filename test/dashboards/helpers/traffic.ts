@@ -1,0 +1,59 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadPenguins } from '../../../service/src/samples/index.js';
+
+/** Background inference traffic against service instances until stopped (or `maxMs` passes). */
+export interface Traffic {
+  /** Requests answered so far, by status code. */
+  readonly statuses: Map<number, number>;
+  stop(): Promise<void>;
+}
+
+const ROWS_PER_REQUEST = 4;
+
+/**
+ * Sends, to every instance in turn: real penguin rows to both OIP infer routes (with an `X-Request-Id`),
+ * the same request twice (a cache hit where the cache is on), and one malformed request (a 400).
+ */
+export function startTraffic(instances: { baseUrl: string; version: string }[], maxMs = 300_000, pauseMs = 50): Traffic {
+  const penguins = loadPenguins();
+  const statuses = new Map<number, number>();
+  let running = true;
+  const record = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  const send = async (url: string, body: unknown, requestId: string) => {
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+      await response.arrayBuffer();
+      record(response.status);
+    } catch {
+      record(0);
+    }
+  };
+  const loop = (async () => {
+    const deadline = Date.now() + maxMs;
+    for (let i = 0; running && Date.now() < deadline; i++) {
+      const rows = Array.from({ length: ROWS_PER_REQUEST }, (_, k) => penguins[(i * ROWS_PER_REQUEST + k) % penguins.length].features);
+      const infer = { id: `req-${i}`, inputs: [{ name: 'features', datatype: 'FP32', shape: [ROWS_PER_REQUEST, 4], data: rows.flat() }] };
+      await Promise.all(
+        instances.map(async ({ baseUrl: base, version }) => {
+          await send(`${base}/v2/models/penguins/infer`, infer, `dash-${i}-a`);
+          await send(`${base}/v2/models/penguins/infer`, infer, `dash-${i}-b`);
+          await send(`${base}/v2/models/penguins/versions/${version}/infer`, infer, `dash-${i}-c`);
+          if (i % 5 === 0) await send(`${base}/v2/models/penguins/infer`, { inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 4], data: [1, 2] }] }, `dash-${i}-bad`);
+        }),
+      );
+      await sleep(pauseMs);
+    }
+  })();
+  return {
+    statuses,
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}

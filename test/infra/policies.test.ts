@@ -1,0 +1,134 @@
+/** Each policy in the pack against a compliant and a violating synthetic resource. */
+import { describe, expect, test } from 'vitest';
+import {
+  gpuNodesTainted,
+  gpuPodsTolerateTaint,
+  imagesPinnedByDigest,
+  noPublicLoadBalancer,
+  nonRootWithLimits,
+  productionReplicas,
+} from '../../infra/policy/policies.js';
+import { policyArgs, violations } from './policy-args.js';
+
+const DIGEST = `registry.example.com/keelson@sha256:${'a'.repeat(64)}`;
+const DEPLOYMENT = 'kubernetes:apps/v1:Deployment';
+
+function deployment(container: Record<string, unknown>, pod: Record<string, unknown> = {}, replicas = 2) {
+  return {
+    metadata: { name: 'web' },
+    spec: {
+      replicas,
+      template: {
+        spec: {
+          securityContext: { runAsNonRoot: true, runAsUser: 10001 },
+          containers: [{ name: 'app', image: DIGEST, resources: { limits: { cpu: '1', memory: '1Gi' } }, ...container }],
+          ...pod,
+        },
+      },
+    },
+  };
+}
+
+describe('non-root with limits', () => {
+  test('passes a non-root container with CPU and memory limits', async () => {
+    expect(await violations(nonRootWithLimits, policyArgs(DEPLOYMENT, deployment({})))).toEqual([]);
+  });
+  test('flags root and a missing memory limit, naming the container', async () => {
+    const props = deployment({ securityContext: { runAsUser: 0 }, resources: { limits: { cpu: '1' } } });
+    const found = await violations(nonRootWithLimits, policyArgs(DEPLOYMENT, props));
+    expect(found).toHaveLength(2);
+    expect(found[0]).toContain('Deployment web: container "app" runAsNonRoot = true, runAsUser = 0');
+    expect(found[1]).toContain('no memory limit');
+  });
+  test('checks bare Pods and CronJobs too', async () => {
+    const pod = { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: DIGEST }] } };
+    expect(await violations(nonRootWithLimits, policyArgs('kubernetes:core/v1:Pod', pod))).toHaveLength(3);
+  });
+});
+
+describe('GPU pods tolerate the GPU taint', () => {
+  const gpu = { resources: { limits: { cpu: '1', memory: '1Gi', 'nvidia.com/gpu': '1' } } };
+  test('passes a GPU pod with the toleration and the GPU node selector', async () => {
+    const props = deployment(gpu, {
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+      nodeSelector: { 'node-role': 'gpu' },
+    });
+    expect(await violations(gpuPodsTolerateTaint, policyArgs(DEPLOYMENT, props))).toEqual([]);
+  });
+  test('flags a GPU pod with a toleration for the wrong value and no node selector', async () => {
+    const props = deployment(gpu, { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' }] });
+    const found = await violations(gpuPodsTolerateTaint, policyArgs(DEPLOYMENT, props));
+    expect(found).toHaveLength(2);
+    expect(found[0]).toContain('expected one tolerating nvidia.com/gpu=true:NoSchedule');
+    expect(found[1]).toContain('nodeSelector {}');
+  });
+  test('ignores pods that do not ask for a GPU', async () => {
+    expect(await violations(gpuPodsTolerateTaint, policyArgs(DEPLOYMENT, deployment({})))).toEqual([]);
+  });
+});
+
+describe('GPU nodes carry the taint', () => {
+  const mng = 'eks:index:ManagedNodeGroup';
+  test('passes an NVIDIA managed node group with the taint and label', async () => {
+    const props = { amiType: 'AL2023_x86_64_NVIDIA', labels: { 'node-role': 'gpu' }, taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NO_SCHEDULE' }] };
+    expect(await violations(gpuNodesTainted, policyArgs(mng, props))).toEqual([]);
+  });
+  test('flags an NVIDIA node group without the taint', async () => {
+    const props = { amiType: 'AL2023_x86_64_NVIDIA', labels: { 'node-role': 'gpu' } };
+    expect(await violations(gpuNodesTainted, policyArgs(mng, props))).toEqual([
+      expect.stringContaining('taints []: expected nvidia.com/gpu=true with effect NO_SCHEDULE'),
+    ]);
+  });
+  test('flags a GKE pool with accelerators but a PreferNoSchedule taint and no label', async () => {
+    const props = { nodeConfig: { guestAccelerators: [{ type: 'nvidia-l4', count: 1 }], taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'PREFER_NO_SCHEDULE' }] } };
+    expect(await violations(gpuNodesTainted, policyArgs('gcp:container/nodePool:NodePool', props))).toHaveLength(2);
+  });
+  test('ignores CPU node groups', async () => {
+    expect(await violations(gpuNodesTainted, policyArgs(mng, { amiType: 'AL2023_x86_64_STANDARD' }))).toEqual([]);
+  });
+});
+
+describe('images pinned by digest', () => {
+  test('passes a digest reference', async () => {
+    expect(await violations(imagesPinnedByDigest, policyArgs(DEPLOYMENT, deployment({})))).toEqual([]);
+  });
+  test('flags a tag, init containers included', async () => {
+    const props = deployment({ image: 'nginx:1.27' }, { initContainers: [{ name: 'init', image: 'busybox' }] });
+    const found = await violations(imagesPinnedByDigest, policyArgs(DEPLOYMENT, props));
+    expect(found).toEqual([expect.stringContaining('"init" image "busybox"'), expect.stringContaining('"app" image "nginx:1.27"')]);
+  });
+});
+
+describe('no public LoadBalancer except the gateway', () => {
+  const service = (metadata: Record<string, unknown>) => ({ metadata: { name: 'svc', ...metadata }, spec: { type: 'LoadBalancer' } });
+  const SERVICE = 'kubernetes:core/v1:Service';
+  test('passes an internal load balancer and a gateway-owned one', async () => {
+    const internal = service({ annotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal' } });
+    const gateway = service({ labels: { 'gateway.envoyproxy.io/owning-gateway-name': 'keelson' } });
+    expect(await violations(noPublicLoadBalancer, policyArgs(SERVICE, internal))).toEqual([]);
+    expect(await violations(noPublicLoadBalancer, policyArgs(SERVICE, gateway))).toEqual([]);
+  });
+  test('flags a public LoadBalancer Service', async () => {
+    expect(await violations(noPublicLoadBalancer, policyArgs(SERVICE, service({})))).toEqual([expect.stringContaining('Service svc: type LoadBalancer')]);
+  });
+  test('flags Helm values that expose Grafana through a LoadBalancer', async () => {
+    const release = { chart: 'kube-prometheus-stack', name: 'kps', values: { grafana: { service: { type: 'LoadBalancer' } } } };
+    expect(await violations(noPublicLoadBalancer, policyArgs('kubernetes:helm.sh/v3:Release', release))).toEqual([
+      expect.stringContaining('values.grafana.service.type = "LoadBalancer"'),
+    ]);
+  });
+});
+
+describe('at least two replicas in production', () => {
+  test('passes two replicas in production and one in dev', async () => {
+    expect(await violations(productionReplicas, policyArgs(DEPLOYMENT, deployment({}, {}, 2), 'production'))).toEqual([]);
+    expect(await violations(productionReplicas, policyArgs(DEPLOYMENT, deployment({}, {}, 1), 'dev'))).toEqual([]);
+  });
+  test('flags one replica in the production stack, or a production-labelled HPA with minReplicas 1', async () => {
+    expect(await violations(productionReplicas, policyArgs(DEPLOYMENT, deployment({}, {}, 1), 'production'))).toEqual([
+      'Deployment web: replicas = 1 in production: expected at least 2',
+    ]);
+    const hpa = { metadata: { name: 'h', labels: { 'keelson.dev/environment': 'production' } }, spec: { minReplicas: 1 } };
+    expect(await violations(productionReplicas, policyArgs('kubernetes:autoscaling/v2:HorizontalPodAutoscaler', hpa, 'dev'))).toHaveLength(1);
+  });
+});

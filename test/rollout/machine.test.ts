@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { initialState, transition, type RolloutEvent, type RolloutState, type VerdictSummary } from '../../pipelines/rollout/machine.js';
+import { parseRolloutPolicy } from '../../pipelines/rollout/policy.js';
+
+const policy = parseRolloutPolicy({ steps: [5, 25, 50], interval: '10s', minRequests: 20, readyTimeout: '60s', analysisTimeout: '5m' });
+const cont: VerdictSummary = { decision: 'continue', reasons: ['no decision yet'] };
+const promote: VerdictSummary = { decision: 'promote', reasons: ['canary within tolerance'] };
+
+function run(events: RolloutEvent[], start: RolloutState = initialState(0)) {
+  let state = start;
+  const actions = [];
+  for (const event of events) {
+    const next = transition(state, event, policy);
+    state = next.state;
+    actions.push(...next.actions);
+  }
+  return { state, actions };
+}
+
+const ready: RolloutEvent = { kind: 'arms-ready', now: 1_000, canaryRequests: 0 };
+
+describe('rollout state machine', () => {
+  it('shifts to the first step once both arms are ready, baseline and canary sharing equally', () => {
+    const { state, actions } = run([ready]);
+    expect(state.phase).toBe('analysing');
+    expect(actions).toEqual([{ kind: 'set-weights', step: 0, weights: { stable: 90, baseline: 5, canary: 5 } }]);
+  });
+
+  it('rolls back when the arms are not ready within readyTimeout, naming the arm', () => {
+    const { state, actions } = run([{ kind: 'tick', now: 59_000, canaryRequests: 0, verdict: null }, { kind: 'tick', now: 60_000, canaryRequests: 0, verdict: null, notReady: ['canary penguins:6'] }]);
+    expect(state.phase).toBe('rolled-back');
+    expect(actions).toHaveLength(1);
+    expect(actions[0]).toMatchObject({ kind: 'rollback' });
+    expect(state.reason).toContain('canary penguins:6 not ready within 1m');
+  });
+
+  it('holds a step until both its interval and its minimum requests have passed', () => {
+    const early = run([ready, { kind: 'tick', now: 11_000, canaryRequests: 19, verdict: cont }]);
+    expect(early.actions).toHaveLength(1);
+    expect(early.state.step).toBe(0);
+    const later = run([{ kind: 'tick', now: 12_000, canaryRequests: 20, verdict: cont }], early.state);
+    expect(later.actions).toEqual([{ kind: 'set-weights', step: 1, weights: { stable: 50, baseline: 25, canary: 25 } }]);
+  });
+
+  it('promotes only on the last step, with a promote verdict', () => {
+    const events: RolloutEvent[] = [
+      ready,
+      { kind: 'tick', now: 11_000, canaryRequests: 30, verdict: promote },
+      { kind: 'tick', now: 21_000, canaryRequests: 60, verdict: promote },
+      { kind: 'tick', now: 31_000, canaryRequests: 90, verdict: cont },
+    ];
+    const held = run(events);
+    expect(held.state.step).toBe(2);
+    expect(held.state.phase).toBe('analysing');
+    const done = run([{ kind: 'tick', now: 41_000, canaryRequests: 120, verdict: promote }], held.state);
+    expect(done.state.phase).toBe('promoted');
+    expect(done.actions).toEqual([{ kind: 'promote', reason: 'canary analysis: canary within tolerance' }]);
+  });
+
+  it('rolls back at once on a rollback verdict, with the judge\'s reasons', () => {
+    const { state, actions } = run([ready, { kind: 'tick', now: 5_000, canaryRequests: 3, verdict: { decision: 'rollback', reasons: ['canary p50 latency +40%'] } }]);
+    expect(state.phase).toBe('rolled-back');
+    expect(actions.at(-1)).toEqual({ kind: 'rollback', reason: 'canary analysis: canary p50 latency +40%' });
+  });
+
+  it('does not shift more traffic while the metric source gives no data, and never promotes without it', () => {
+    let { state } = run([ready]);
+    for (let now = 11_000; now < 300_000; now += 10_000) {
+      const next = transition(state, { kind: 'tick', now, canaryRequests: now, verdict: null }, policy);
+      expect(next.actions).toEqual([]);
+      state = next.state;
+    }
+    const end = transition(state, { kind: 'tick', now: 301_000, canaryRequests: 999_999, verdict: null }, policy);
+    expect(state.step).toBe(0);
+    expect(end.state.phase).toBe('rolled-back');
+    expect(end.state.reason).toContain('no data');
+  });
+
+  it('rolls back at the end of the analysis window without a promote verdict', () => {
+    const events: RolloutEvent[] = [ready];
+    for (let i = 1; i <= 30; i++) events.push({ kind: 'tick', now: 1_000 + i * 10_000, canaryRequests: i * 100, verdict: cont });
+    const { state, actions } = run(events);
+    expect(state.phase).toBe('rolled-back');
+    expect(actions.at(-1)).toMatchObject({ kind: 'rollback' });
+    expect(state.reason).toContain('without a promote verdict');
+  });
+
+  it('rolls back when an arm is lost, and ignores events after the end', () => {
+    const lost = run([ready, { kind: 'arm-failed', now: 2_000, reason: 'the canary instance exited' }]);
+    expect(lost.state.phase).toBe('rolled-back');
+    expect(transition(lost.state, { kind: 'tick', now: 99_000, canaryRequests: 1_000, verdict: promote }, policy).actions).toEqual([]);
+  });
+
+  it('takes an outcome decided elsewhere (manual promote) without acting again', () => {
+    const { state, actions } = run([ready, { kind: 'ended-elsewhere', outcome: 'promoted', reason: 'promoted manually' }]);
+    expect(state).toMatchObject({ phase: 'promoted', reason: 'promoted manually' });
+    expect(actions).toHaveLength(1);
+  });
+});
