@@ -45,11 +45,11 @@ export function register(program: Command): void {
         return;
       }
       // Signals are caught from here on: a Ctrl-C while instances start must still stop them.
-      let stopRequested: string | null = null;
+      const starting = new AbortController();
       let stopPlatform: (() => Promise<void>) | null = null;
       const shutdown = (signal: string): void => {
-        stopRequested = signal;
         console.error(`keelson up: ${signal}: stopping (draining instances)…`);
+        starting.abort();
         void stopPlatform?.();
       };
       process.once('SIGINT', () => shutdown('SIGINT'));
@@ -59,10 +59,11 @@ export function register(program: Command): void {
         const { ensureSampleModels } = await import('../../service/src/samples/index.js');
         await ensureSampleModels(modelsDir, (line: string) => console.error(`keelson up: ${line}`));
       }
-      const { startPlatform } = await import('../platform/platform.js');
+      const { startPlatform, PlatformStartAborted } = await import('../platform/platform.js');
       const { mapErrors } = await import('../rollout/cli-errors.js');
       const platform = await mapErrors(() =>
         startPlatform({
+          signal: starting.signal,
           modelsDir,
           model: ref?.model ?? 'penguins',
           ...(ref?.version ? { version: ref.version } : {}),
@@ -72,9 +73,13 @@ export function register(program: Command): void {
           replicas,
           log: (line) => console.error(`keelson up: ${line}`),
         }),
-      );
+      ).catch((error: unknown) => {
+        if (error instanceof PlatformStartAborted) return null;
+        throw error;
+      });
+      if (!platform) return;
       stopPlatform = () => platform.stop();
-      if (stopRequested) await platform.stop();
+      if (starting.signal.aborted) await platform.stop();
       else {
         const state = platform.state();
         console.log(`router ${platform.routerUrl} → ${state.model}:${state.stable.version}; control API ${platform.controlUrl}; Ctrl-C to stop`);

@@ -12,6 +12,11 @@ export interface EngineSettings {
   ociRuntime: string | undefined;
   /** Path of the `containers.conf` to export as `CONTAINERS_CONF` (unless the user set one). */
   containersConf: string | undefined;
+  /**
+   * Keep a cached layer per Dockerfile instruction. Off with vfs: there every layer is a full copy
+   * of the root filesystem (a 15-instruction build wrote 18 GB); on elsewhere.
+   */
+  layers: boolean;
 }
 
 /** `containers.conf` that drops the default ulimits, which runc cannot apply inside an unprivileged sandbox. */
@@ -19,7 +24,8 @@ export const containersConfText = '[containers]\ndefault_ulimits = []\n';
 
 /**
  * Reads the settings from the environment: `KEELSON_STORAGE_DRIVER` (default `vfs`; empty string:
- * podman's own default), `KEELSON_OCI_RUNTIME` (default: the runc found on PATH), `CONTAINERS_CONF`.
+ * podman's own default), `KEELSON_OCI_RUNTIME` (default: the runc found on PATH), `CONTAINERS_CONF`,
+ * `KEELSON_BUILD_LAYERS` (`true`/`false`; default: false with vfs).
  */
 export function engineSettings(
   env: NodeJS.ProcessEnv,
@@ -31,6 +37,7 @@ export function engineSettings(
     storageDriver: driver === '' ? undefined : driver,
     ociRuntime: runtime === '' ? undefined : runtime,
     containersConf: env.CONTAINERS_CONF ?? found.defaultConf,
+    layers: env.KEELSON_BUILD_LAYERS ? env.KEELSON_BUILD_LAYERS === 'true' : driver !== 'vfs',
   };
 }
 

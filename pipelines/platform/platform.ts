@@ -33,6 +33,16 @@ export interface PlatformOptions {
   drainTimeoutMs?: number;
   /** Receives one human-readable line per platform event. */
   log?: (line: string) => void;
+  /** Aborting while the stable instances start stops everything and rejects with `PlatformStartAborted`. */
+  signal?: AbortSignal;
+}
+
+/** `startPlatform` was interrupted (Ctrl-C) before the platform was ready; everything it started is stopped. */
+export class PlatformStartAborted extends Error {
+  constructor() {
+    super('interrupted before the platform was ready; everything started was stopped');
+    this.name = 'PlatformStartAborted';
+  }
 }
 
 /** A running local platform: router, control API and instances. */
@@ -137,7 +147,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
   const stable = await keepStableReplicas(supervisor, store, replicas);
   const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
-  const ready = await Promise.all(stable.map((r) => supervisor.waitReady(r.name, readyTimeoutMs)));
+  const ready = await Promise.all(stable.map((r) => supervisor.waitReady(r.name, readyTimeoutMs, options.signal)));
+  if (options.signal?.aborted) {
+    await stop();
+    throw new PlatformStartAborted();
+  }
   const notReady = ready.find((r) => r?.status !== 'ready');
   if (notReady || ready.length === 0) {
     await stop();

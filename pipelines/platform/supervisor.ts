@@ -63,12 +63,12 @@ export class Supervisor {
     return record;
   }
 
-  /** Resolves with the record once ready, failed, or `timeoutMs` passed (then status is still `starting`). */
-  async waitReady(name: string, timeoutMs: number): Promise<InstanceRecord | undefined> {
+  /** Resolves with the record once ready, failed, aborted or `timeoutMs` passed (then status is still `starting`). */
+  async waitReady(name: string, timeoutMs: number, signal?: AbortSignal): Promise<InstanceRecord | undefined> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const record = this.find(name);
-      if (!record || record.status !== 'starting' || Date.now() >= deadline) return record;
+      if (!record || record.status !== 'starting' || Date.now() >= deadline || signal?.aborted) return record;
       await sleep(100);
     }
   }

@@ -16,18 +16,20 @@ function fakeExec(reply: (command: string, args: readonly string[]) => Partial<E
   return { exec, calls };
 }
 
-const settings: EngineSettings = { storageDriver: 'vfs', ociRuntime: '/usr/sbin/runc', containersConf: '/k/containers.conf' };
+const settings: EngineSettings = { storageDriver: 'vfs', ociRuntime: '/usr/sbin/runc', containersConf: '/k/containers.conf', layers: false };
 const build = { contextDir: '/repo', dockerfile: '/repo/service/Dockerfile', tags: ['localhost/k:t'], buildArgs: { GPU: 'false', BASE_IMAGE: 'b' } };
 
 describe('engine settings', () => {
-  it('default to vfs, the runc on PATH and keelson\'s containers.conf; the environment overrides', () => {
+  it('default to vfs without layer cache, the runc on PATH and keelson\'s containers.conf; the environment overrides', () => {
     const found = { runc: '/usr/sbin/runc', defaultConf: '/k/containers.conf' };
     expect(engineSettings({}, found)).toEqual(settings);
     expect(engineSettings({ KEELSON_STORAGE_DRIVER: '', KEELSON_OCI_RUNTIME: 'crun', CONTAINERS_CONF: '/mine' }, found)).toEqual({
       storageDriver: undefined,
       ociRuntime: 'crun',
       containersConf: '/mine',
+      layers: true,
     });
+    expect(engineSettings({ KEELSON_BUILD_LAYERS: 'true' }, found).layers).toBe(true);
   });
 });
 
@@ -38,7 +40,7 @@ describe('podman adapter', () => {
     expect(calls[0]!.command).toBe('podman');
     expect(calls[0]!.args).toEqual([
       '--storage-driver', 'vfs', 'build', '--isolation', 'chroot', '--network', 'host', '--format', 'docker',
-      '--pull=missing', '--layers', '-f', '/repo/service/Dockerfile', '-t', 'localhost/k:t',
+      '--pull=missing', '--layers=false', '-f', '/repo/service/Dockerfile', '-t', 'localhost/k:t',
       '--build-arg', 'BASE_IMAGE=b', '--build-arg', 'GPU=false', '/repo',
     ]);
     expect(calls[0]!.env).toEqual({ CONTAINERS_CONF: '/k/containers.conf' });

@@ -88,7 +88,7 @@ beforeAll(async () => {
     modelsDir,
     reportsDir: join(repo, 'reports'),
     signal: agent.signal,
-    log: () => {},
+    log: (line) => console.log(line),
   });
 }, 120_000);
 

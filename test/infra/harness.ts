@@ -74,14 +74,19 @@ export async function runProgram(stack: string, config: Record<string, string>, 
     stack,
     false,
   );
-  pulumi.runtime.registerStackTransformation((args) => {
-    const key = `${args.type}::${args.name}`;
-    names.set(args.resource, key);
-    const dependsOn = args.opts.dependsOn === undefined ? [] : ([] as unknown[]).concat(args.opts.dependsOn);
-    options.set(key, { ignoreChanges: args.opts.ignoreChanges, dependsOn });
+  let program: Record<string, unknown> = {};
+  // Inside the root Stack resource, as `pulumi up` runs a program, so stack transformations apply.
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      const key = `${args.type}::${args.name}`;
+      names.set(args.resource, key);
+      const dependsOn = args.opts.dependsOn === undefined ? [] : ([] as unknown[]).concat(args.opts.dependsOn);
+      options.set(key, { ignoreChanges: args.opts.ignoreChanges, dependsOn });
+      return undefined;
+    });
+    program = (await import('../../infra/index.js')) as Record<string, unknown>;
     return undefined;
   });
-  const program = (await import('../../infra/index.js')) as Record<string, unknown>;
   const outputs: Record<string, unknown> = {};
   const secretOutputs: string[] = [];
   for (const [key, value] of Object.entries(program)) {

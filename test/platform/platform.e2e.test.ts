@@ -70,7 +70,9 @@ describe('keelson up / traffic / status / down (CLI, real processes)', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     cleanups.push(() => killAll([child.pid, ...(readState(paths.state)?.instances.map((i) => i.pid) ?? [])]));
-    await eventually('the stable instance is ready', () => readState(paths.state)?.instances.some((i) => i.status === 'ready') ?? false, 90_000);
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c));
+    await eventually('`keelson up` says the router is serving', () => stdout.includes('Ctrl-C to stop'), 90_000);
     const pids = readState(paths.state)!.instances.map((i) => i.pid);
     child.kill('SIGINT');
     expect(await exited).toBe(0);

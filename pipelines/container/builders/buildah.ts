@@ -26,7 +26,7 @@ export function buildahBuilder(exec: Exec, settings: EngineSettings): ImageBuild
           '--network', 'host',
           '--format', 'docker',
           '--pull=false',
-          '--layers',
+          `--layers=${settings.layers}`,
           '-f', dockerfile,
           ...tags.flatMap((t) => ['-t', t]),
           ...buildArgsFlags(buildArgs),

@@ -28,7 +28,7 @@ export function podmanBuilder(exec: Exec, settings: EngineSettings): ImageBuilde
           // docker format: OCI image configs have no HEALTHCHECK, podman would drop it.
           '--format', 'docker',
           '--pull=missing',
-          '--layers',
+          `--layers=${settings.layers}`,
           '-f', dockerfile,
           ...tags.flatMap((t) => ['-t', t]),
           ...buildArgsFlags(buildArgs),

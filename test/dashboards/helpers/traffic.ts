@@ -12,7 +12,7 @@ const ROWS_PER_REQUEST = 4;
 
 /**
  * Sends, to every instance in turn: real penguin rows to both OIP infer routes (with an `X-Request-Id`),
- * the same request twice (a cache hit where the cache is on), and one malformed request (a 400).
+ * the same request twice (a cache hit where the cache is on), and every fifth round a malformed request (a 400).
  */
 export function startTraffic(instances: { baseUrl: string; version: string }[], maxMs = 300_000, pauseMs = 50): Traffic {
   const penguins = loadPenguins();
@@ -36,7 +36,11 @@ export function startTraffic(instances: { baseUrl: string; version: string }[], 
   const loop = (async () => {
     const deadline = Date.now() + maxMs;
     for (let i = 0; running && Date.now() < deadline; i++) {
-      const rows = Array.from({ length: ROWS_PER_REQUEST }, (_, k) => penguins[(i * ROWS_PER_REQUEST + k) % penguins.length].features);
+      // Real penguins; the body mass moves by 0.01 g per round so inputs never repeat across rounds and the
+      // prediction cache cannot answer everything once the 342 penguins have been sent.
+      const rows = Array.from({ length: ROWS_PER_REQUEST }, (_, k) =>
+        penguins[(i * ROWS_PER_REQUEST + k) % penguins.length].features.map((v, column) => (column === 3 ? v + i * 0.01 : v)),
+      );
       const infer = { id: `req-${i}`, inputs: [{ name: 'features', datatype: 'FP32', shape: [ROWS_PER_REQUEST, 4], data: rows.flat() }] };
       await Promise.all(
         instances.map(async ({ baseUrl: base, version }) => {
