@@ -20,8 +20,13 @@ export const SERVICE_METRICS = {
   cacheRequests: 'model_cache_requests_total',
 } as const;
 
-/** Route label values (Hono route templates) of the Open Inference Protocol infer endpoints. */
-export const INFER_ROUTES = ['/v2/models/:model/infer', '/v2/models/:model/versions/:version/infer'] as const;
+/** Route label values of the inference endpoints: Open Inference Protocol (V2) infer and KServe V1 predict. */
+export const INFER_ROUTES = [
+  '/v2/models/:model/infer',
+  '/v2/models/:model/versions/:version/infer',
+  '/v1/models/:model:predict',
+  '/v1/models/:model/versions/:version:predict',
+] as const;
 
 /**
  * Target label that tells rollout arms apart. Set by the scrape configuration (a ServiceMonitor

@@ -22,7 +22,8 @@ export function labelVariable(name: string, title: string, seriesSelector: strin
   return new dashboard.QueryVariableBuilder(name)
     .label(title)
     .datasource(PROMETHEUS_DATASOURCE)
-    .query({ qryType: 1, query: `label_values(${seriesSelector}, ${labelName})`, refId: 'PrometheusVariableQueryEditor-VariableQuery' })
+    // A classic query string: every Grafana version's Prometheus variable editor migrates it.
+    .query(`label_values(${seriesSelector}, ${labelName})`)
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
     .sort(dashboard.VariableSort.NaturalAsc)
     .multi(true)

@@ -7,7 +7,8 @@ import { loadDeploySpec } from '../pipelines/gitops/spec.js';
 import { Cluster } from './cluster/cluster.js';
 import { loadStackConfig } from './config/index.js';
 import { gpuDesiredNodes } from './config/settings.js';
-import { ENVOY_GATEWAY_NAMESPACE, GatewayController, GKE_GATEWAY_CLASS } from './gateway/gateway-controller.js';
+import { GatewayController } from './gateway/gateway-controller.js';
+import { gatewayPlan } from './gateway/plan.js';
 import { GpuSupport } from './gpu/gpu-support.js';
 import { Logging } from './logging/logging.js';
 import { MONITORING_RELEASE, Monitoring } from './monitoring/monitoring.js';
@@ -74,12 +75,8 @@ const logging = s.logging.enabled
     )
   : undefined;
 
-const usesGkeGateway = s.provider === 'gke' && s.gatewayClassName === undefined;
-const gateway = new GatewayController(
-  'gateway',
-  { install: s.gatewayClassName === undefined && !usesGkeGateway, className: s.gatewayClassName ?? (usesGkeGateway ? GKE_GATEWAY_CLASS : undefined) },
-  inCluster,
-);
+const plan = gatewayPlan(s.provider, s.gatewayClassName, s.gatewayNamespace);
+const gateway = new GatewayController('gateway', plan, inCluster);
 
 const service = new InferenceService(
   'keelson',
@@ -91,10 +88,8 @@ const service = new InferenceService(
     logLevel: s.logLevel,
     maxReplicas: s.maxReplicas,
     gatewayClassName: gateway.gatewayClassName,
-    gatewaySource: usesGkeGateway
-      ? { kind: 'google-front-ends' }
-      : { kind: 'namespace', namespace: s.gatewayClassName ? s.gatewayNamespace : ENVOY_GATEWAY_NAMESPACE },
-    gkeHealthChecks: usesGkeGateway,
+    gatewaySource: plan.source,
+    gkeHealthChecks: plan.gkeHealthChecks,
     hostname: s.hostname,
     monitoringNamespace: MONITORING_NAMESPACE,
     monitoringCrds: [monitoring.release],

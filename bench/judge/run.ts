@@ -1,88 +1,98 @@
 /**
- * `npm run bench:judge`: simulated canary analyses judged by every mode. Prints a Markdown table (the one in README)
- * and writes bench/results/judge.json. Options: --aa-runs N (default 1000), --runs N per other scenario (default
- * 300), --seed N, --snapshots N (default 30), --requests N per arm per snapshot (default 60).
+ * `npm run bench:judge`: simulated canary analyses judged by every mode, in parallel child processes. Prints the
+ * Markdown table that README shows and writes bench/results/judge.json.
+ * Options: --aa-runs N (default 1000), --runs N per other scenario (300), --seed N (1), --snapshots N (30),
+ * --requests N per arm per snapshot (60), --jobs N (CPU count).
  */
+import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { JudgePolicyInput, Snapshot } from '../../pipelines/analysis/index.js';
-import { judgeScenario, summarize, type Outcome, type Summary } from './outcome.js';
+import { summarize, type Outcome } from './outcome.js';
 import { SCENARIOS } from './scenarios.js';
-import { simulate } from './simulate.js';
+import { firstPass, KAYENTA_LADDER, secondPass, type BenchOptions, type FirstPass, type OutcomeTable } from './shard.js';
 import { formatTable, type ModeRow } from './table.js';
 
-const { values } = parseArgs({
-  options: {
-    'aa-runs': { type: 'string', default: '1000' },
-    runs: { type: 'string', default: '300' },
-    seed: { type: 'string', default: '1' },
-    snapshots: { type: 'string', default: '30' },
-    requests: { type: 'string', default: '60' },
-  },
-});
-const aaRuns = Number(values['aa-runs']);
-const runs = Number(values.runs);
-const seed = Number(values.seed);
-const snapshotCount = Number(values.snapshots);
-const requestsPerArm = Number(values.requests);
+type Task = { pass: 1 } | { pass: 2; confidence: number };
 
-/** Kayenta's confidence ladder for calibrating its A/A false-rollback rate to the sequential judge's. */
-const KAYENTA_LADDER = [0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999, 0.99999];
-/** Flagger-style bounds as a user would set them here: p99 ≤ 25 ms (the service's bucket above typical p99). */
-const THRESHOLD_POLICY: JudgePolicyInput = { mode: 'threshold', threshold: { maxLatencySeconds: 0.025 } };
-
-const started = Date.now();
-const progress = (message: string): void => void process.stderr.write(`bench:judge ${((Date.now() - started) / 1000).toFixed(0)}s ${message}\n`);
-
-const scenarios = SCENARIOS.map((kind, k) => {
-  const count = kind.group === 'aa' ? aaRuns : runs;
-  const data: Snapshot[][] = [];
-  for (let i = 0; i < count; i++) data.push(simulate(kind.effect, seed * 1_000_003 + k * 100_003 + i, { snapshots: snapshotCount, requestsPerArm }));
-  return { kind, data };
-});
-progress(`simulated ${scenarios.reduce((s, x) => s + x.data.length, 0)} scenarios`);
-
-function judgeAll(policy: JudgePolicyInput): Summary[] {
-  return scenarios.map(({ data }) => summarize(data.map((snapshots) => judgeScenario(policy, snapshots)), snapshotCount));
+/** In a child: run one shard of one pass and send the result back. */
+function runShard(task: Task, options: BenchOptions, shard: number, shards: number): void {
+  const result = task.pass === 1 ? firstPass(options, shard, shards) : secondPass(options, shard, shards, task.confidence);
+  process.send!(result, () => process.disconnect());
 }
 
-const sequential = judgeAll({});
-progress('sequential judged');
+function inChildren<T>(task: Task, options: BenchOptions, jobs: number): Promise<T[]> {
+  return Promise.all(
+    Array.from({ length: jobs }, (_, shard) => {
+      const child = fork(process.argv[1]!, ['--shard', JSON.stringify({ task, options, shard, shards: jobs })], { execArgv: process.execArgv });
+      return new Promise<T>((resolve, reject) => {
+        child.once('message', (message) => resolve(message as T));
+        child.once('error', reject);
+        child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`bench shard ${shard} exited with ${code}`))));
+      });
+    }),
+  );
+}
 
-// Calibrate kayenta: for each A/A run, the highest confidence on the ladder at which it still rolls back. With
-// every metric critical (the default) a rollback at one confidence implies one at every lower confidence.
-const aa = scenarios.find((s) => s.kind.group === 'aa')!;
-const highestRollback = aa.data.map((snapshots) => {
-  let highest = -1;
-  for (let i = 0; i < KAYENTA_LADDER.length; i++) {
-    const outcome: Outcome = judgeScenario({ mode: 'kayenta', kayenta: { confidence: KAYENTA_LADDER[i]! } }, snapshots);
-    if (outcome.decision !== 'rollback') break;
-    highest = i;
+const merge = (tables: OutcomeTable[]): Outcome[][] => SCENARIOS.map((_, k) => tables.flatMap((t) => t[k]!));
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'aa-runs': { type: 'string', default: '1000' },
+      runs: { type: 'string', default: '300' },
+      seed: { type: 'string', default: '1' },
+      snapshots: { type: 'string', default: '30' },
+      requests: { type: 'string', default: '60' },
+      jobs: { type: 'string', default: String(availableParallelism()) },
+      shard: { type: 'string' },
+    },
+  });
+  if (values.shard) {
+    const { task, options, shard, shards } = JSON.parse(values.shard) as { task: Task; options: BenchOptions; shard: number; shards: number };
+    return runShard(task, options, shard, shards);
   }
-  return highest;
-});
-const targetRate = sequential[SCENARIOS.findIndex((s) => s.group === 'aa')]!.rollbackRate;
-const calibrated = KAYENTA_LADDER.findIndex((_, i) => highestRollback.filter((h) => h >= i).length / aa.data.length <= targetRate);
-const calibratedConfidence = KAYENTA_LADDER[calibrated === -1 ? KAYENTA_LADDER.length - 1 : calibrated]!;
-progress(`kayenta calibrated to confidence ${calibratedConfidence}`);
+  const options: BenchOptions = {
+    aaRuns: Number(values['aa-runs']),
+    runs: Number(values.runs),
+    seed: Number(values.seed),
+    snapshots: Number(values.snapshots),
+    requestsPerArm: Number(values.requests),
+  };
+  const jobs = Math.max(1, Number(values.jobs));
+  const started = Date.now();
+  const progress = (message: string): void => void process.stderr.write(`bench:judge ${((Date.now() - started) / 1000).toFixed(0)}s ${message}\n`);
 
-const rows: ModeRow[] = [
-  { mode: 'sequential (default policy)', summaries: sequential },
-  { mode: 'kayenta (confidence 0.98, tolerance 0.25, pass 75, marginal 50)', summaries: judgeAll({ mode: 'kayenta' }) },
-  { mode: `kayenta calibrated to the sequential A/A rate (confidence ${calibratedConfidence})`, summaries: judgeAll({ mode: 'kayenta', kayenta: { confidence: calibratedConfidence } }) },
-  { mode: 'threshold (Flagger-style: error rate ≤ 1%, p99 ≤ 25 ms, 5 failed checks)', summaries: judgeAll(THRESHOLD_POLICY) },
-];
-const seconds = (Date.now() - started) / 1000;
-progress('done');
+  progress(`judging ${options.aaRuns} A/A and ${options.runs} runs of ${SCENARIOS.length - 1} other scenarios in ${jobs} processes`);
+  const first = await inChildren<FirstPass>({ pass: 1 }, options, jobs);
+  const sequential = merge(first.map((f) => f.sequential));
+  const aaIndex = SCENARIOS.findIndex((s) => s.group === 'aa');
+  const targetRate = summarize(sequential[aaIndex]!, options.snapshots).rollbackRate;
+  const highest = first.flatMap((f) => f.kayentaAaHighest);
+  const aaRate = (rung: number): number => highest.filter((h) => h >= rung).length / highest.length;
+  const found = KAYENTA_LADDER.findIndex((_, rung) => aaRate(rung) <= targetRate);
+  const rung = found === -1 ? KAYENTA_LADDER.length - 1 : found;
+  progress(`kayenta calibrated to confidence ${KAYENTA_LADDER[rung]} (A/A ${(aaRate(rung) * 100).toFixed(1)}% vs sequential ${(targetRate * 100).toFixed(1)}%)`);
+  const calibrated = merge(await inChildren<OutcomeTable>({ pass: 2, confidence: KAYENTA_LADDER[rung]! }, options, jobs));
+  // A/A for the calibrated rung follows from the ladder: a run rolls back exactly when its highest rung reaches it.
+  calibrated[aaIndex] = highest.map((h): Outcome => (h >= rung ? { decision: 'rollback', look: null } : { decision: 'promote', look: options.snapshots }));
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
-console.log(formatTable(SCENARIOS, rows));
-console.log(
-  `\n${aaRuns} A/A and ${runs} runs per other scenario, ${snapshotCount} snapshots of ~${requestsPerArm} requests per arm, seed ${seed}; ${seconds.toFixed(0)} s on ${machine}.`,
-);
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(
-  'bench/results/judge.json',
-  `${JSON.stringify({ machine, seconds, aaRuns, runs, snapshots: snapshotCount, requestsPerArm, seed, scenarios: SCENARIOS.map((s) => s.name), rows }, null, 2)}\n`,
-);
+  const summaries = (table: Outcome[][]) => table.map((outcomes) => summarize(outcomes, options.snapshots));
+  const rows: ModeRow[] = [
+    { mode: 'sequential (default policy)', summaries: summaries(sequential) },
+    { mode: 'kayenta (defaults: confidence 0.98, tolerance 0.25, pass 75, marginal 50)', summaries: summaries(merge(first.map((f) => f.kayenta))) },
+    { mode: `kayenta at the sequential judge's A/A false-rollback rate (confidence ${KAYENTA_LADDER[rung]})`, summaries: summaries(calibrated) },
+    { mode: 'threshold (Flagger-style: error rate ≤ 1%, p99 ≤ 25 ms, 5 failed checks)', summaries: summaries(merge(first.map((f) => f.threshold))) },
+  ];
+  const seconds = (Date.now() - started) / 1000;
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`;
+  console.log(formatTable(SCENARIOS, rows));
+  console.log(
+    `\n${options.aaRuns} A/A runs and ${options.runs} runs per other scenario; ${options.snapshots} snapshots of ~${options.requestsPerArm} requests ` +
+      `per arm; seed ${options.seed}; ${seconds.toFixed(0)} s with ${jobs} processes on ${machine}.`,
+  );
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/judge.json', `${JSON.stringify({ machine, seconds, options, scenarios: SCENARIOS.map((s) => s.name), rows }, null, 2)}\n`);
+}
+
+await main();

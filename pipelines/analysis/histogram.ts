@@ -60,6 +60,31 @@ export function countAtOrBelow(h: LatencyHistogram, x: number): number {
   return below + inBucket * position(x, lower, upper);
 }
 
+/**
+ * Observations above each of `thresholds` (ascending), in one pass over the buckets: what `countAbove` gives for
+ * each threshold, without a search per threshold. Writes into `out` (same length as `thresholds`).
+ */
+export function countsAboveAscending(h: LatencyHistogram, thresholds: ArrayLike<number>, out: Float64Array): void {
+  const { buckets, counts, count } = h;
+  const last = buckets.length - 1;
+  let bucket = 0;
+  for (let i = 0; i < thresholds.length; i++) {
+    const x = thresholds[i]!;
+    if (buckets.length === 0 || x <= 0) {
+      out[i] = count;
+      continue;
+    }
+    if (x >= buckets[last]!) {
+      out[i] = Math.max(0, count - counts[last]!);
+      continue;
+    }
+    while (buckets[bucket]! < x) bucket++;
+    const lower = bucket === 0 ? 0 : buckets[bucket - 1]!;
+    const below = bucket === 0 ? 0 : counts[bucket - 1]!;
+    out[i] = Math.max(0, count - below - (counts[bucket]! - below) * position(x, lower, buckets[bucket]!));
+  }
+}
+
 /** Number of observations above `x`. */
 export function countAbove(h: LatencyHistogram, x: number): number {
   return Math.max(0, h.count - countAtOrBelow(h, x));

@@ -10,7 +10,7 @@ const metricBase = { enabled: z.boolean().default(true), critical: z.boolean().d
 
 const policySchema = z.strictObject({
   mode: z.enum(['sequential', 'kayenta', 'threshold']).default('sequential'),
-  alpha: probability.default(0.01),
+  alpha: probability.default(0.05),
   promotionAlpha: probability.default(0.05),
   canaryShare: probability.default(0.5),
   minRequests: z.number().int().min(1).default(100),
@@ -62,7 +62,7 @@ export type JudgePolicyInput = z.input<typeof policySchema>;
 /** What each field accepts, shown when a value is wrong. */
 const EXPECTED: Record<string, string> = {
   mode: "one of 'sequential' (default), 'kayenta', 'threshold'",
-  alpha: 'a probability between 0 and 1 (exclusive), e.g. 0.01: the bound on rolling back a canary within tolerance',
+  alpha: 'a probability between 0 and 1 (exclusive), e.g. 0.05: the bound on rolling back a canary within tolerance',
   promotionAlpha: 'a probability between 0 and 1 (exclusive), e.g. 0.05: the bound on promoting early a canary beyond tolerance',
   canaryShare: "a number between 0 and 1 (exclusive): the canary's share of the traffic sent to baseline and canary (0.5 when both get equal weight)",
   minRequests: 'a whole number ≥ 1: requests each arm must see before the judge decides',

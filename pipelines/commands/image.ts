@@ -6,8 +6,9 @@ export function register(program: Command): void {
   image
     .command('base')
     .description(
-      'build the base image (Debian bookworm minbase via debootstrap + this machine\'s node and npm) ' +
-        'as localhost/keelson-base:bookworm-node<major>; skipped if it exists. Needs root and debootstrap',
+      'build the base images offline: Debian bookworm minbase (debootstrap) + this machine\'s node as ' +
+        'localhost/keelson-base:bookworm-node<major>, and the same + npm as ...-npm for the build stage; ' +
+        'skipped if they exist. Needs root and debootstrap; prints both names',
     )
     .option('--suite <name>', 'Debian suite to debootstrap', 'bookworm')
     .option('--mirror <url>', 'Debian mirror (default: the one in /etc/apt/sources.list*, else deb.debian.org)')
@@ -17,9 +18,9 @@ export function register(program: Command): void {
       const { withContainerEnv } = await import('../container/command-support.js');
       await withContainerEnv(async (ctx) => {
         const { openBuilder } = await import('../container/select.js');
-        const { ensureBaseImage } = await import('../container/base-image.js');
+        const { ensureBaseImages } = await import('../container/base-image.js');
         const builder = await openBuilder(ctx, options.builder ?? (process.env.KEELSON_BUILDER || undefined));
-        const ref = await ensureBaseImage({
+        const refs = await ensureBaseImages({
           builder,
           exec: ctx.exec,
           reporter: ctx.reporter,
@@ -27,7 +28,7 @@ export function register(program: Command): void {
           force: options.force,
           ...(options.mirror ? { mirror: options.mirror } : {}),
         });
-        console.log(ref);
+        console.log(`${refs.runtime}\n${refs.build}`);
       });
     });
 }

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runStep } from '../steps/step.js';
-import { baseImageRef, ensureBaseImage } from './base-image.js';
+import { baseImageRefs, ensureBaseImages } from './base-image.js';
 import type { ImageBuilder } from './builders/types.js';
 import { ContainerError, InvalidOptionError } from './errors.js';
 import { containerPaths, stagedModelsDir } from './paths.js';
@@ -19,7 +19,7 @@ export interface BuildImageOptions {
   models: string | undefined;
   tag?: string;
   name: string;
-  /** Base image; undefined: keelson's own, built first if missing. */
+  /** Base image for both stages; undefined: keelson's own pair, built first if missing. */
   base?: string;
   gpu: boolean;
 }
@@ -38,7 +38,7 @@ export async function buildImage(
   const tag = options.tag === undefined ? imageTag(git) : validateTag(options.tag);
   const ref = `localhost/${validateRepository(options.name)}:${tag}`;
 
-  const base = options.base ?? (await ensureBaseImage({ builder, exec, reporter }));
+  const bases = options.base ? { runtime: options.base, build: options.base } : await ensureBaseImages({ builder, exec, reporter });
   const models = await runStep(reporter, 'stage models', async () => stageModels(contextDir, options.models), {
     summary: (count) => (count === 0 ? 'none baked in: mount a model repository at /models' : `${count} model version(s) baked into /models`),
   });
@@ -49,7 +49,7 @@ export async function buildImage(
       contextDir,
       dockerfile,
       tags: [ref],
-      buildArgs: { BASE_IMAGE: base, GPU: String(options.gpu), MODELS_DIR: stagedModelsDir },
+      buildArgs: { BASE_IMAGE: bases.runtime, BUILD_IMAGE: bases.build, GPU: String(options.gpu), MODELS_DIR: stagedModelsDir },
       // Only step headers: one line per Dockerfile instruction is the right grain for a progress line.
       onLine: (line) => /^((\[\d+\/\d+\] )?STEP \d+\/\d+:|#\d+ \[)/.test(line) && progress(line),
     });
@@ -61,7 +61,7 @@ export async function buildImage(
     pinned: pinnedRef(ref, info.digest),
     digest: info.digest,
     builder: builder.kind,
-    base,
+    base: bases.runtime,
     sizeBytes: info.sizeBytes,
     gitSha: git.sha ?? null,
     at: new Date().toISOString(),
@@ -76,8 +76,8 @@ export async function buildImage(
   return record;
 }
 
-/** The default base image (for messages and `--help`). */
-export const defaultBase = baseImageRef();
+/** The default runtime base image (for messages and `--help`). */
+export const defaultBase = baseImageRefs().runtime;
 
 /**
  * Copies the model repository into the build context (COPY can read nothing else); an empty

@@ -119,9 +119,16 @@ export class Supervisor {
     while (Date.now() < deadline) {
       const record = this.find(name);
       if (!record || record.status !== 'starting') return;
-      if (await isReady(url)) {
+      const probe = await probeReady(url);
+      if (probe.ready) {
         this.setStatus(name, 'ready');
         this.options.store.record('instance-ready', `${name} is ready`);
+        return;
+      }
+      if (probe.permanent) {
+        // The service reports a model that failed to load (bad sha256...): waiting longer cannot help.
+        this.setStatus(name, 'failed', `can never be ready: ${probe.error}`);
+        this.options.store.record('instance-failed', `${name} can never be ready: ${probe.error}`);
         return;
       }
       await sleep(pollMs);
@@ -129,13 +136,18 @@ export class Supervisor {
   }
 }
 
-async function isReady(url: string): Promise<boolean> {
+/**
+ * Asks the readiness endpoint. The service answers 503 with `error: "not ready: <model>:<version> failed: ..."`
+ * for a model that failed to load (as opposed to `loading`), which no amount of waiting fixes.
+ */
+async function probeReady(url: string): Promise<{ ready: boolean; permanent: boolean; error: string }> {
   try {
     const res = await fetch(`${url}/v2/health/ready`, { signal: AbortSignal.timeout(2_000) });
-    await res.arrayBuffer();
-    return res.ok;
-  } catch {
-    return false;
+    const body = (await res.json().catch(() => ({}))) as { error?: unknown };
+    const error = typeof body.error === 'string' ? body.error : `HTTP ${res.status}`;
+    return { ready: res.ok, permanent: !res.ok && / failed: /.test(error), error };
+  } catch (error) {
+    return { ready: false, permanent: false, error: (error as Error).message };
   }
 }
 

@@ -28,8 +28,8 @@ export function lostArm(arms: Arms, names: { canary: string; baseline: string },
     const record = arms[role];
     if (!record) return `the ${role} instance ${names[role]} disappeared`;
     if (record.status === 'failed' || record.status === 'stopped' || record.status === 'draining') {
-      const when = record.status === 'failed' ? 'unexpectedly' : 'while the rollout needed it';
-      return `the ${role} instance ${record.name} (${record.model}:${record.version}) ${record.detail ?? record.status} ${when}; see ${instanceLogPath(paths, record.name)}`;
+      const what = record.status === 'failed' ? (record.detail ?? 'failed') : `was stopped while the rollout needed it (${record.detail ?? record.status})`;
+      return `the ${role} instance ${record.name} (${record.model}:${record.version}) ${what}; see ${instanceLogPath(paths, record.name)}`;
     }
   }
   return null;

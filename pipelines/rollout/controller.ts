@@ -96,7 +96,7 @@ export async function drive(ctx: DriveContext): Promise<{ state: RolloutState; e
     const arms = findArms(platform, ctx.names);
     if (state.phase === 'starting') {
       const lost = arms.canary?.status === 'failed' || arms.baseline?.status === 'failed' ? lostArm(arms, ctx.names, ctx.paths) : null;
-      if (lost) await apply({ kind: 'arm-failed', now, reason: `${lost} before it was ready; no traffic reached the canary` });
+      if (lost) await apply({ kind: 'arm-failed', now, reason: `${lost}; no traffic reached the canary` });
       else if (arms.canary?.status === 'ready' && arms.baseline?.status === 'ready') {
         ctx.book.events.push({ t: seconds(), kind: 'ready', message: `canary ${arms.canary.name} and baseline ${arms.baseline.name} are ready` });
         ctx.reporter.emit({ kind: 'progress', step, detail: 'canary and baseline ready' });

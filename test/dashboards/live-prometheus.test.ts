@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildDashboards, buildRuleGroups, renderRuleFile } from '../../dashboards/index.js';
+import { buildDashboards, buildRuleGroups, DEFAULT_DASHBOARD_OPTIONS, INFER_ROUTES, renderRuleFile } from '../../dashboards/index.js';
 import { requireTool } from '../helpers/tools.js';
 import { dashboardQueries, ruleQueries, type FoundQuery } from './helpers/dashboard-queries.js';
 import { rolloutExposition, serveExpositions } from './helpers/exporters.js';
@@ -113,6 +113,9 @@ describe.skipIf(!hasPrometheus)('dashboards and rules against a real Prometheus 
     expect(await values('max by (variant) (keelson_rollout_weight)', (m) => m.variant)).toEqual({ stable: 50, baseline: 25, canary: 25 });
     const rates = await values('sum by (variant) (rate(http_requests_total{route="/v2/models/:model/infer"}[20s]))', (m) => m.variant);
     expect(Object.keys(rates).sort()).toEqual(['canary', 'stable']);
+    // The SLIs count exactly the routes the service labels as inference routes.
+    const routes = await values(`sum by (route) (http_requests_total{route=~"${DEFAULT_DASHBOARD_OPTIONS.inferRouteRegex}", code="200"})`, (m) => m.route);
+    expect(Object.keys(routes).sort()).toEqual([...INFER_ROUTES].sort());
     const sha = await values('max by (version, sha256) (model_info)', (m) => `${m.version}:${m.sha256}`);
     for (const version of ['1', '2']) {
       const manifest = JSON.parse(readFileSync(join(inject('modelsDir'), 'penguins', version, 'model.json'), 'utf8')) as { sha256: string };

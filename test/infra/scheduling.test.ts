@@ -1,6 +1,7 @@
 /** Pure helpers: toleration matching, pod shutdown timing and resources, object names. */
 import { describe, expect, test } from 'vitest';
 import { GPU_TAINT, GPU_TAINT_CLOUD, GPU_TOLERATION, tolerates } from '../../infra/gpu/scheduling.js';
+import { gatewayPlan } from '../../infra/gateway/plan.js';
 import { objectName } from '../../infra/monitoring/provisioning.js';
 import { gracePeriodSeconds, resourceRequirements } from '../../infra/service/pod.js';
 
@@ -37,5 +38,20 @@ describe('objectName', () => {
     expect(objectName('keelson', 'keelson-gpu-alerts')).toBe('keelson-gpu-alerts');
     expect(objectName('keelson', 'SLO: Availability')).toBe('keelson-slo-availability');
     expect(objectName('keelson', 'x'.repeat(80), '-dashboard')).toHaveLength(63);
+  });
+});
+
+describe('gatewayPlan', () => {
+  test('GKE uses its own class behind Google front ends; other clusters get Envoy Gateway', () => {
+    expect(gatewayPlan('gke', undefined, 'ns')).toMatchObject({ installEnvoy: false, gatewayClassName: 'gke-l7-global-external-managed', gkeHealthChecks: true, source: { kind: 'google-front-ends' } });
+    expect(gatewayPlan('eks', undefined, 'ns')).toMatchObject({ installEnvoy: true, source: { kind: 'namespace', namespace: 'envoy-gateway-system' } });
+  });
+  test('a configured GatewayClass is used as is, its proxies admitted from the configured namespace', () => {
+    expect(gatewayPlan('gke', 'istio', 'istio-ingress')).toEqual({
+      installEnvoy: false,
+      gatewayClassName: 'istio',
+      source: { kind: 'namespace', namespace: 'istio-ingress' },
+      gkeHealthChecks: false,
+    });
   });
 });

@@ -7,6 +7,14 @@ const row = [39.1, 18.7, 181, 3750];
 const validV2 = { id: 'req-1', inputs: [{ name: 'features', datatype: 'FP32', shape: [2, 4], data: [row, [50, 15, 220, 5000]] }] };
 const post = (app: ReturnType<typeof fakeApp>['app'], path: string, body: unknown, headers: Record<string, string> = JSON_HEADERS) =>
   app.request(path, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers });
+/** Response bodies as the tests read them. */
+interface Body {
+  [key: string]: unknown;
+  error: string;
+  model_version: string;
+  outputs: { name: string; datatype: string; shape: number[]; data: unknown[] }[];
+}
+const read = async (res: Response): Promise<Body> => (await read(res)) as Body;
 const tensor = (over: Record<string, unknown>) => ({ inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 4], data: row, ...over }] });
 
 describe('createApp: endpoints', () => {
@@ -16,13 +24,13 @@ describe('createApp: endpoints', () => {
     expect((await app.request('/v2/health/live')).status).toBe(200);
     const ready = await app.request('/v2/health/ready');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true });
+    expect(await read(ready)).toEqual({ ready: true });
   });
 
   it('GET /v2 is server metadata with extensions', async () => {
     const res = await app.request('/v2');
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await read(res);
     expectSchema('metadata_server_response', body);
     expect(body).toMatchObject({ name: 'keelson', extensions: expect.arrayContaining(['kserve_v1_predict']) });
   });
@@ -31,7 +39,7 @@ describe('createApp: endpoints', () => {
     for (const path of ['/v2/models/penguins', '/v2/models/penguins/versions/1']) {
       const res = await app.request(path);
       expect(res.status, path).toBe(200);
-      const body = await res.json();
+      const body = await read(res);
       expectSchema('metadata_model_response', body);
       expect(body).toEqual({
         name: 'penguins', versions: ['1', '2'], platform: 'onnxruntime_onnx',
@@ -45,23 +53,23 @@ describe('createApp: endpoints', () => {
     for (const path of ['/v2/models/penguins/ready', '/v2/models/penguins/versions/2/ready']) {
       const res = await app.request(path);
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ name: 'penguins', ready: true });
+      expect(await read(res)).toEqual({ name: 'penguins', ready: true });
     }
   });
 
   it('POST /v2/models/{m}/infer answers the OIP response, echoing id, default version = highest', async () => {
     const res = await post(app, '/v2/models/penguins/infer', validV2);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await read(res);
     expectSchema('inference_response', body);
     expect(body).toMatchObject({ model_name: 'penguins', model_version: '2', id: 'req-1' });
-    expect(body.outputs.map((o: { name: string }) => o.name)).toEqual(['probabilities', 'label']);
+    expect(body.outputs.map((o) => o.name)).toEqual(['probabilities', 'label']);
     expect(body.outputs[1]).toEqual({ name: 'label', datatype: 'INT64', shape: [2], data: [0, 2] });
   });
 
   it('POST .../versions/{v}/infer honours the version and the outputs filter', async () => {
     const res = await post(app, '/v2/models/penguins/versions/1/infer', { ...validV2, outputs: [{ name: 'probabilities' }] });
-    const body = await res.json();
+    const body = await read(res);
     expectSchema('inference_response', body);
     expect(body.model_version).toBe('1');
     expect(body.outputs).toEqual([{ name: 'probabilities', datatype: 'FP32', shape: [2, 3], data: [1, 0, 0, 0, 0, 1] }]);
@@ -72,13 +80,13 @@ describe('createApp: endpoints', () => {
       instances: [[40, 18, 180, 3700], { bill_length_mm: 50, bill_depth_mm: 15, flipper_length_mm: 220, body_mass_g: 5000 }],
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ model_name: 'penguins', model_version: '2', predictions: ['Chinstrap', 'Gentoo'] });
+    expect(await read(res)).toEqual({ model_name: 'penguins', model_version: '2', predictions: ['Chinstrap', 'Gentoo'] });
     const versioned = await post(app, '/v1/models/penguins/versions/1:predict', { instances: [[41, 18, 180, 3700]] });
-    expect(await versioned.json()).toMatchObject({ model_version: '1', predictions: ['Gentoo'] });
+    expect(await read(versioned)).toMatchObject({ model_version: '1', predictions: ['Gentoo'] });
   });
 
   it('GET /v1/models/{m} reports status', async () => {
-    expect(await (await app.request('/v1/models/penguins')).json()).toEqual({ name: 'penguins', ready: true });
+    expect(await read(await app.request('/v1/models/penguins'))).toEqual({ name: 'penguins', ready: true });
   });
 
   it('GET /metrics is the Prometheus text format', async () => {
@@ -91,7 +99,7 @@ describe('createApp: endpoints', () => {
   it('unknown routes are JSON 404s', async () => {
     const res = await app.request('/nope');
     expect(res.status).toBe(404);
-    expect((await res.json()).error).toMatch(/no route for GET \/nope/);
+    expect((await read(res)).error).toMatch(/no route for GET \/nope/);
   });
 });
 
@@ -169,13 +177,13 @@ describe('createApp: malformed requests', () => {
       const path = protocol === 'v2' ? '/v2/models/penguins/infer' : '/v1/models/penguins:predict';
       const res = await post(app, path, body, headers);
       expect(res.status, what).toBe(status);
-      const json = await res.json();
+      const json = await read(res);
       expectSchema('inference_error_response', json);
       expect(json.error, what).toMatch(message);
     }
     const ok = await post(app, '/v2/models/penguins/infer', validV2);
     expect(ok.status).toBe(200);
-    expectSchema('inference_response', await ok.json());
+    expectSchema('inference_response', await read(ok));
     const exposition = (await metrics.exposition()).body;
     const clientErrors = cases.filter((c) => c[3] < 500).length;
     expect(exposition).toContain(`model_inference_requests_total{model="penguins",version="2",outcome="client_error"} ${clientErrors}`);
@@ -201,7 +209,7 @@ describe('createApp: malformed requests', () => {
     for (const path of ['/v2/models/nope/infer', '/v2/models/penguins/versions/9/infer', '/v2/models/..%2F..%2Fetc/infer', '/v1/models/nope:predict']) {
       const res = await post(app, path, validV2);
       expect(res.status, path).toBe(404);
-      expect((await res.json()).error).toMatch(/not served here|has no version "9"/);
+      expect((await read(res)).error).toMatch(/not served here|has no version "9"/);
     }
     expect((await post(app, '/v1/models/penguins:explain', { instances: [row] })).status).toBe(404);
   });
@@ -211,18 +219,18 @@ describe('createApp: malformed requests', () => {
     models.update({ name: 'penguins', version: '2', status: 'failed', reason: 'sha256 mismatch: ...' });
     const res = await post(app, '/v2/models/penguins/versions/2/infer', validV2);
     expect(res.status).toBe(503);
-    expect((await res.json()).error).toMatch(/version 2 could not be loaded: sha256 mismatch/);
+    expect((await read(res)).error).toMatch(/version 2 could not be loaded: sha256 mismatch/);
     expect((await app.request('/v2/health/ready')).status).toBe(503);
     expect((await app.request('/v2/models/penguins/versions/2/ready')).status).toBe(503);
     // The unversioned route falls back to the highest ready version.
-    expect(await (await post(app, '/v2/models/penguins/infer', validV2)).json()).toMatchObject({ model_version: '1' });
+    expect(await read(await post(app, '/v2/models/penguins/infer', validV2))).toMatchObject({ model_version: '1' });
   });
 
   it('an unexpected runtime failure is a 500 naming the request id, counted as server_error', async () => {
     const { app, metrics, lines } = fakeApp({ inference: { infer: () => Promise.reject(new Error('boom')) } });
     const res = await post(app, '/v2/models/penguins/infer', validV2, { ...JSON_HEADERS, 'X-Request-Id': 'abc-123' });
     expect(res.status).toBe(500);
-    expect((await res.json()).error).toMatch(/request id abc-123/);
+    expect((await read(res)).error).toMatch(/request id abc-123/);
     expect((await metrics.exposition()).body).toContain('model_inference_requests_total{model="penguins",version="2",outcome="server_error"} 1');
     expect(lines.some((l) => l.message === 'unexpected error while serving a request')).toBe(true);
   });
@@ -234,7 +242,7 @@ describe('createApp: auth, request ids, draining', () => {
     const none = await post(app, '/v2/models/penguins/infer', validV2);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect((await none.json()).error).toMatch(/Authorization: expected "Bearer <token>"/);
+    expect((await read(none)).error).toMatch(/Authorization: expected "Bearer <token>"/);
     expect((await post(app, '/v2/models/penguins/infer', validV2, { ...JSON_HEADERS, Authorization: 'Bearer wrong' })).status).toBe(401);
     expect((await app.request('/v2/models/penguins')).status).toBe(401);
     expect((await post(app, '/v1/models/penguins:predict', { instances: [row] })).status).toBe(401);
@@ -258,7 +266,7 @@ describe('createApp: auth, request ids, draining', () => {
     const infer = await post(app, '/v2/models/penguins/infer', validV2);
     expect(infer.status).toBe(503);
     expect(infer.headers.get('connection')).toBe('close');
-    expect((await infer.json()).error).toMatch(/shutting down/);
+    expect((await read(infer)).error).toMatch(/shutting down/);
     expect((await app.request('/v2/health/live')).status).toBe(200);
   });
 });

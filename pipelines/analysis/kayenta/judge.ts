@@ -1,4 +1,4 @@
-import { mannWhitneyShift } from '../stats/mann-whitney.js';
+import { createShiftTracker } from '../stats/mann-whitney.js';
 import { duration, quantileName } from '../format.js';
 import type { JudgeEngine } from '../engine.js';
 import type { JudgePolicy } from '../policy.js';
@@ -32,6 +32,12 @@ export function createKayentaEngine(policy: JudgePolicy): JudgeEngine {
   const settings = policy.kayenta;
   const { latency, errors, predictions } = policy.metrics;
   const series = createIntervalSeries(latency.quantiles);
+  const trackers = new Map<string, ReturnType<typeof createShiftTracker>>();
+  const shift = (name: string, canary: number[], baseline: number[]) => {
+    let tracker = trackers.get(name);
+    if (!tracker) trackers.set(name, (tracker = createShiftTracker()));
+    return tracker(canary, baseline, settings.confidence);
+  };
 
   function definitions(): KayentaMetric[] {
     const { baseline, canary } = series.arms;
@@ -60,8 +66,8 @@ export function createKayentaEngine(policy: JudgePolicy): JudgeEngine {
       const sentence = `${metric.name}: NoData (${samples.canary} canary and ${samples.baseline} baseline intervals, need ${settings.minIntervals})`;
       return { ...common, status: 'no-data', statistic: { name: 'Mann-Whitney', value: 0, threshold: 0 }, estimate: null, lower: null, upper: null, sentence };
     }
-    const sortedEqual = [...metric.canary].sort().join() === [...metric.baseline].sort().join();
-    const mw = sortedEqual ? { estimate: 0, lower: 0, upper: 0 } : mannWhitneyShift(metric.canary, metric.baseline, settings.confidence);
+    const sortedEqual = sameValues(metric.canary, metric.baseline);
+    const mw = sortedEqual ? { estimate: 0, lower: 0, upper: 0 } : shift(metric.name, metric.canary, metric.baseline);
     const critical = settings.tolerance * Math.abs(mw.estimate);
     const high = mw.lower > critical;
     const low = metric.direction === 'either' && mw.upper < -critical;
@@ -113,4 +119,12 @@ export function createKayentaEngine(policy: JudgePolicy): JudgeEngine {
       return { decision: 'rollback', reasons: [`kayenta score ${s} is marginal (between ${settings.marginalScore} and ${settings.passScore}) at the end of the analysis`, ...failing] };
     },
   };
+}
+
+/** Whether two samples hold the same values (Kayenta passes identical data without a test). */
+function sameValues(a: number[], b: number[]): boolean {
+  if (a.length !== b.length || a.reduce((s, v) => s + v, 0) !== b.reduce((s, v) => s + v, 0)) return false;
+  const x = Float64Array.from(a).sort();
+  const y = Float64Array.from(b).sort();
+  return x.every((v, i) => v === y[i]);
 }

@@ -1,5 +1,5 @@
 import { centeredPrior, logMixtureAbove, logMixtureBelow, logMixtureVsPoint, type SplitCounts } from '../stats/beta-mixture.js';
-import { countAbove, histogramIncrement, histogramQuantile, sameBuckets } from '../histogram.js';
+import { countAbove, countsAboveAscending, histogramIncrement, histogramQuantile, sameBuckets } from '../histogram.js';
 import { count, quantileName, signedPercent } from '../format.js';
 import type { LatencyHistogram, MetricResult } from '../types.js';
 import { DISPLAY_CONFIDENCE, eValue, logMeanExp, type ArmPair, type SequentialMetric, type TestSettings } from './shared.js';
@@ -45,6 +45,8 @@ export function createLatencyTest(settings: TestSettings & { quantiles: number[]
   const rho = settings.canaryShare;
   const prior = centeredPrior(rho, PRIOR_CONCENTRATION);
   const factor = 1 + settings.tolerance;
+  const thresholds = new Float64Array(GRID.length);
+  const above = new Float64Array(GRID.length);
   const levels: LevelCounts[] = settings.quantiles.map((level) => ({
     level,
     canaryAbove: 0,
@@ -69,7 +71,9 @@ export function createLatencyTest(settings: TestSettings & { quantiles: number[]
       counts.baselineTested += baseline.count;
       counts.canaryAbove += countAbove(canary, factor * x);
       counts.canaryTested += canary.count;
-      for (let i = 0; i < GRID.length; i++) counts.gridCanaryAbove[i]! += countAbove(canary, GRID[i]! * x);
+      for (let i = 0; i < GRID.length; i++) thresholds[i] = GRID[i]! * x;
+      countsAboveAscending(canary, thresholds, above);
+      for (let i = 0; i < GRID.length; i++) counts.gridCanaryAbove[i]! += above[i]!;
     }
   }
 

@@ -1,6 +1,9 @@
 /**
  * Body of an inference worker thread: one ORT session per loaded model version, runs on request.
  * Started through `inference-worker.mjs`, which registers tsx first.
+ *
+ * A worker must never be terminated from outside while ORT computes: the native run would return into a
+ * torn-down environment and abort the whole process. So exits (and test crashes) happen between runs.
  */
 import { parentPort } from 'node:worker_threads';
 import { createOnnxSession, type OnnxSession } from './onnx-session.js';
@@ -9,12 +12,36 @@ import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
 const port = parentPort;
 if (!port) throw new Error('inference-worker must run in a worker thread');
 const sessions = new Map<string, OnnxSession>();
+let active = 0;
+let ending: 'exit' | 'crash' | undefined;
 
 port.on('message', (request: WorkerRequest) => {
-  void handle(request).then((response) => port.postMessage(response));
+  if (request.kind === 'exit' || request.kind === 'crash') {
+    ending = request.kind;
+    if (active === 0) void end();
+    return;
+  }
+  active++;
+  void handle(request).then((response) => {
+    active--;
+    if (ending === 'crash') return void end(); // dies before answering, like a crash mid-run
+    port.postMessage(response);
+    if (ending && active === 0) void end();
+  });
 });
 
-async function handle(request: WorkerRequest): Promise<WorkerResponse> {
+async function end(): Promise<void> {
+  if (ending === 'crash') {
+    setImmediate(() => {
+      throw new Error('inference worker crash requested (chaos testing)');
+    });
+    return;
+  }
+  for (const session of sessions.values()) await session.release();
+  process.exit(0);
+}
+
+async function handle(request: Extract<WorkerRequest, { id: number }>): Promise<WorkerResponse> {
   try {
     if (request.kind === 'load') {
       const session = await createOnnxSession(request.bytes, { intraOpNumThreads: request.intraOpNumThreads });

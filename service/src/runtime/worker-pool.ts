@@ -75,9 +75,17 @@ export class WorkerPool implements Executor {
     return answer.outputs;
   }
 
-  /** Kills one worker as a crash would (chaos testing); it is replaced like any crashed worker. */
-  async killWorker(index = 0): Promise<void> {
-    await this.workers[index]?.thread.terminate();
+  /**
+   * Chaos testing: makes one worker die as a crash would, at the end of its current run (never inside a
+   * native ORT call, which would abort the process). Its in-flight requests fail with 503; it is replaced.
+   */
+  crashWorker(index = 0): void {
+    this.workers[index]?.thread.postMessage({ kind: 'crash' } satisfies WorkerRequest);
+  }
+
+  /** Jobs sent to workers and not yet answered. */
+  pendingJobs(): number {
+    return this.workers.reduce((sum, w) => sum + w.pending.size, 0);
   }
 
   /** Thread ids of the live workers (changes when a worker is replaced). */
@@ -85,9 +93,17 @@ export class WorkerPool implements Executor {
     return this.workers.map((w) => w.id);
   }
 
-  async close(): Promise<void> {
+  /** Lets every worker finish its runs and exit; terminates the ones still busy after `graceMs`. */
+  async close(graceMs = 10_000): Promise<void> {
     this.closing = true;
-    await Promise.all(this.workers.map((w) => w.thread.terminate()));
+    await Promise.all(this.workers.map(async (w) => {
+      const exited = new Promise<void>((resolve) => w.thread.once('exit', () => resolve()));
+      w.thread.postMessage({ kind: 'exit' } satisfies WorkerRequest);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+      if ((await Promise.race([exited, late])) === 'late') await w.thread.terminate();
+      clearTimeout(timer);
+    }));
   }
 
   private pickWorker(): PoolWorker {
@@ -96,7 +112,7 @@ export class WorkerPool implements Executor {
     return ready.reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
   }
 
-  private request(worker: PoolWorker, message: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerResponse> {
+  private request(worker: PoolWorker, message: Extract<WorkerRequest, { id: number }>, transfer: ArrayBuffer[] = []): Promise<WorkerResponse> {
     const id = this.nextId++;
     return new Promise<WorkerResponse>((resolve, reject) => {
       worker.pending.set(id, {
@@ -156,7 +172,7 @@ export class WorkerPool implements Executor {
       // Keep the failed replacement out of rotation; its exit must not trigger another replacement loop.
       this.workers.splice(index, 1);
       worker.thread.removeAllListeners('exit');
-      await worker.thread.terminate();
+      worker.thread.postMessage({ kind: 'exit' } satisfies WorkerRequest);
     }
   }
 

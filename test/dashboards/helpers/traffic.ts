@@ -11,8 +11,8 @@ export interface Traffic {
 const ROWS_PER_REQUEST = 4;
 
 /**
- * Sends, to every instance in turn: real penguin rows to both OIP infer routes (with an `X-Request-Id`),
- * the same request twice (a cache hit where the cache is on), and every fifth round a malformed request (a 400).
+ * Sends, to every instance in turn: real penguin rows to both OIP infer routes and a KServe V1 predict
+ * route (each with an `X-Request-Id`), the same request twice (a cache hit where the cache is on), and every fifth round a malformed request (a 400).
  */
 export function startTraffic(instances: { baseUrl: string; version: string }[], maxMs = 300_000, pauseMs = 50): Traffic {
   const penguins = loadPenguins();
@@ -47,6 +47,8 @@ export function startTraffic(instances: { baseUrl: string; version: string }[], 
           await send(`${base}/v2/models/penguins/infer`, infer, `dash-${i}-a`);
           await send(`${base}/v2/models/penguins/infer`, infer, `dash-${i}-b`);
           await send(`${base}/v2/models/penguins/versions/${version}/infer`, infer, `dash-${i}-c`);
+          if (i % 2 === 0) await send(`${base}/v1/models/penguins:predict`, { instances: rows }, `dash-${i}-v1`);
+          else await send(`${base}/v1/models/penguins/versions/${version}:predict`, { instances: rows }, `dash-${i}-v1`);
           if (i % 5 === 0) await send(`${base}/v2/models/penguins/infer`, { inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 4], data: [1, 2] }] }, `dash-${i}-bad`);
         }),
       );

@@ -1,0 +1,85 @@
+/**
+ * The servers under test, each a real process on 127.0.0.1: the bare `node:http` ceiling, `keelson serve` and the
+ * FastAPI + scikit-learn peer. Each factory returns the exact command line too, for the results file.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../../pipelines/platform/instances/ports.js';
+import { startServer, type ServerProcess } from './spawn.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const LISTENING = /listening on (http:\/\/[\d.]+:\d+)/;
+
+/** A started server and the command that started it. */
+export interface Started {
+  server: ServerProcess;
+  command: string;
+}
+
+const commandLine = (command: string, args: string[]): string => [command, ...args].map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
+
+/** Scenario 1: the bare `node:http` server answering a fixed JSON body. */
+export async function startBareHttp(logDir: string): Promise<Started> {
+  const args = ['--import', 'tsx', join(ROOT, 'bench/servers/bare-http.ts')];
+  const server = await startServer({ name: 'node:http', command: process.execPath, args, logFile: join(logDir, 'bare-http.log'), urlPattern: LISTENING, readyPath: '/' });
+  return { server, command: commandLine('node', args) };
+}
+
+/** Options of one `keelson serve` instance. */
+export interface KeelsonOptions {
+  name: string;
+  modelsDir: string;
+  /** `NAME:VERSION` to serve. */
+  model: string;
+  /** Extra flags, e.g. `['--max-batch-size', '1']`. */
+  flags?: string[];
+}
+
+/** `keelson serve` on an ephemeral port (read from its `listening` log line). */
+export async function startKeelson(logDir: string, options: KeelsonOptions): Promise<Started> {
+  const args = [join(ROOT, 'bin/keelson.mjs'), 'serve', '--models', options.modelsDir, '--model', options.model, '--port', '0', ...(options.flags ?? [])];
+  const server = await startServer({
+    name: options.name,
+    command: process.execPath,
+    args,
+    logFile: join(logDir, `${options.name.replace(/[^\w.-]+/g, '_')}.log`),
+    urlPattern: LISTENING,
+    readyPath: '/v2/health/ready',
+  });
+  const shown = ['keelson', ...args.slice(1).map((a) => (a === options.modelsDir ? 'DIR' : a))];
+  return { server, command: commandLine(shown[0] as string, shown.slice(1)) };
+}
+
+/** Options of the FastAPI + scikit-learn peer. */
+export interface PeerOptions {
+  python: string;
+  /** Weights JSON from `exportPenguinV2Weights`; the joblib file is built next to it. */
+  weightsFile: string;
+  /** uvicorn worker processes (one per core is the usual advice). */
+  workers: number;
+  /** Keep uvicorn's access log (its default), as keelson keeps its own. */
+  accessLog: boolean;
+}
+
+/** Builds the joblib model from the exported weights and starts uvicorn on a free port. */
+export async function startPeer(logDir: string, options: PeerOptions): Promise<Started> {
+  const modelFile = options.weightsFile.replace(/\.json$/, '') + '.joblib';
+  const build = spawnSync(options.python, [join(ROOT, 'bench/peer/build_model.py'), options.weightsFile, modelFile], { encoding: 'utf8', timeout: 120_000 });
+  if (build.status !== 0) throw new Error(`building the peer model failed (exit ${build.status}): ${build.stderr || build.error?.message}`);
+  const port = await freePort();
+  const args = [
+    '-m', 'uvicorn', 'app:app', '--app-dir', join(ROOT, 'bench/peer'), '--host', '127.0.0.1', '--port', String(port),
+    '--workers', String(options.workers), ...(options.accessLog ? [] : ['--no-access-log']),
+  ];
+  const server = await startServer({
+    name: 'fastapi+sklearn',
+    command: options.python,
+    args,
+    env: { ...process.env, PEER_MODEL: modelFile },
+    logFile: join(logDir, 'peer.log'),
+    url: `http://127.0.0.1:${port}`,
+    readyPath: '/v2/health/ready',
+  });
+  return { server, command: commandLine(options.python, args.map((a) => a.replace(ROOT, ''))) };
+}

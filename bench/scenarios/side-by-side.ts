@@ -1,0 +1,59 @@
+/**
+ * Closed-loop throughput scenarios run side by side: every server is warmed up, then the rounds alternate between
+ * servers (A B C, A B C, ...) so that load from elsewhere on a shared machine hits all of them alike. RSS "before"
+ * is taken before the warm-up (idle, no request served yet), "after" once the last round is done.
+ */
+import { runWrk } from '../load/wrk.js';
+import type { ServerProcess } from '../processes/spawn.js';
+import { aggregate, type ScenarioResult } from './types.js';
+
+/** One server and what to send it. */
+export interface ThroughputTarget {
+  id: string;
+  label: string;
+  server: ServerProcess;
+  path: string;
+  connections: number;
+}
+
+export interface SideBySideOptions {
+  /** Measured seconds per server, split evenly over the rounds. */
+  durationS: number;
+  rounds: number;
+  warmupS: number;
+  bodiesFile: string;
+  wrkThreads: number;
+  onProgress: (line: string) => void;
+}
+
+/** Runs every target for `rounds` alternating rounds and returns one aggregated row each. */
+export async function runSideBySide(targets: ThroughputTarget[], options: SideBySideOptions): Promise<ScenarioResult[]> {
+  const load = (t: ThroughputTarget, durationS: number) =>
+    runWrk({ url: t.server.url + t.path, connections: t.connections, durationS, method: 'POST', bodiesFile: options.bodiesFile, threads: options.wrkThreads });
+  const rssBefore = new Map<string, number>();
+  for (const t of targets) {
+    rssBefore.set(t.id, t.server.rss());
+    options.onProgress(`warm-up ${t.label} (${options.warmupS}s)`);
+    await load(t, options.warmupS);
+  }
+  const rounds = new Map<string, Awaited<ReturnType<typeof load>>[]>(targets.map((t) => [t.id, []]));
+  const roundS = Math.max(1, Math.round(options.durationS / options.rounds));
+  for (let r = 1; r <= options.rounds; r++) {
+    for (const t of targets) {
+      const result = await load(t, roundS);
+      rounds.get(t.id)?.push(result);
+      options.onProgress(`round ${r}/${options.rounds} ${t.label}: ${result.rps.toFixed(0)} rps, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors`);
+    }
+  }
+  return targets.map((t) =>
+    aggregate({
+      id: t.id,
+      label: t.label,
+      server: t.server.name,
+      connections: t.connections,
+      rssBeforeBytes: rssBefore.get(t.id) ?? 0,
+      rssAfterBytes: t.server.rss(),
+      rounds: rounds.get(t.id) ?? [],
+    }),
+  );
+}

@@ -1,0 +1,40 @@
+import type { LoadResult } from '../load/wrk.js';
+
+/** One row of the results table: a server under closed-loop load at a fixed concurrency. */
+export interface ScenarioResult {
+  id: string;
+  label: string;
+  server: string;
+  connections: number;
+  requests: number;
+  rps: number;
+  /** Median across rounds of each round's percentile (exact when there is one round). */
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  rssBeforeBytes: number;
+  rssAfterBytes: number;
+  rounds: LoadResult[];
+}
+
+/** Median of some numbers (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Folds the rounds of one scenario into a row: total requests over total time, median percentiles, summed errors. */
+export function aggregate(base: Omit<ScenarioResult, 'requests' | 'rps' | 'p50Ms' | 'p99Ms' | 'errors'>): ScenarioResult {
+  const requests = base.rounds.reduce((sum, r) => sum + r.requests, 0);
+  const seconds = base.rounds.reduce((sum, r) => sum + r.durationS, 0);
+  return {
+    ...base,
+    requests,
+    rps: seconds > 0 ? requests / seconds : 0,
+    p50Ms: median(base.rounds.map((r) => r.p50Ms)),
+    p99Ms: median(base.rounds.map((r) => r.p99Ms)),
+    errors: base.rounds.reduce((sum, r) => sum + r.errors, 0),
+  };
+}
