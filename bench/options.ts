@@ -79,7 +79,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     connections: Math.round(positive('connections', values.connections, 64)),
     soakS: positive('soak', values.soak, quick ? 20 : 300),
     soakRate: positive('soak-rate', values['soak-rate'], 500),
-    soakConnections: Math.round(positive('soak-connections', values['soak-connections'], 10)),
+    soakConnections: Math.round(positive('soak-connections', values['soak-connections'], 32)),
     peerWorkers: Math.round(positive('peer-workers', values['peer-workers'], availableParallelism())),
     peerAccessLog: values['no-peer-access-log'] !== true,
     heavyHidden,

@@ -13,11 +13,11 @@ import { SCENARIOS } from './scenarios.js';
 import { firstPass, KAYENTA_LADDER, secondPass, type BenchOptions, type FirstPass, type OutcomeTable } from './shard.js';
 import { formatTable, type ModeRow } from './table.js';
 
-type Task = { pass: 1 } | { pass: 2; confidence: number };
+type Task = { pass: 1 } | { pass: 2; confidences: number[] };
 
 /** In a child: run one shard of one pass and send the result back. */
 function runShard(task: Task, options: BenchOptions, shard: number, shards: number): void {
-  const result = task.pass === 1 ? firstPass(options, shard, shards) : secondPass(options, shard, shards, task.confidence);
+  const result = task.pass === 1 ? firstPass(options, shard, shards) : secondPass(options, shard, shards, task.confidences);
   process.send!(result, () => process.disconnect());
 }
 
@@ -70,18 +70,26 @@ async function main(): Promise<void> {
   const targetRate = summarize(sequential[aaIndex]!, options.snapshots).rollbackRate;
   const highest = first.flatMap((f) => f.kayentaAaHighest);
   const aaRate = (rung: number): number => highest.filter((h) => h >= rung).length / highest.length;
-  const found = KAYENTA_LADDER.findIndex((_, rung) => aaRate(rung) <= targetRate);
-  const rung = found === -1 ? KAYENTA_LADDER.length - 1 : found;
-  progress(`kayenta calibrated to confidence ${KAYENTA_LADDER[rung]} (A/A ${(aaRate(rung) * 100).toFixed(1)}% vs sequential ${(targetRate * 100).toFixed(1)}%)`);
-  const calibrated = merge(await inChildren<OutcomeTable>({ pass: 2, confidence: KAYENTA_LADDER[rung]! }, options, jobs));
-  // A/A for the calibrated rung follows from the ladder: a run rolls back exactly when its highest rung reaches it.
-  calibrated[aaIndex] = highest.map((h): Outcome => (h >= rung ? { decision: 'rollback', look: null } : { decision: 'promote', look: options.snapshots }));
+  /** The lowest rung whose A/A false-rollback rate is at most `rate` (the top rung if none is). */
+  const calibrate = (rate: number): number => {
+    const found = KAYENTA_LADDER.findIndex((_, rung) => aaRate(rung) <= rate);
+    return found === -1 ? KAYENTA_LADDER.length - 1 : found;
+  };
+  const rungs = [calibrate(targetRate), calibrate(0.01)];
+  progress(`kayenta calibrated: confidence ${rungs.map((r) => `${KAYENTA_LADDER[r]} (A/A ${(aaRate(r) * 100).toFixed(1)}%)`).join(', ')}; sequential A/A ${(targetRate * 100).toFixed(1)}%`);
+  const second = await inChildren<OutcomeTable[]>({ pass: 2, confidences: rungs.map((r) => KAYENTA_LADDER[r]!) }, options, jobs);
+  const [matched, targeted] = rungs.map((_, c) => merge(second.map((tables) => tables[c]!)));
+  // A/A at a calibrated rung follows from the ladder: a run rolls back exactly when its highest rung reaches it.
+  const aaAt = (rung: number): Outcome[] => highest.map((h): Outcome => (h >= rung ? { decision: 'rollback', look: null } : { decision: 'promote', look: options.snapshots }));
+  matched![aaIndex] = aaAt(rungs[0]!);
+  targeted![aaIndex] = aaAt(rungs[1]!);
 
   const summaries = (table: Outcome[][]) => table.map((outcomes) => summarize(outcomes, options.snapshots));
   const rows: ModeRow[] = [
     { mode: 'sequential (default policy)', summaries: summaries(sequential) },
     { mode: 'kayenta (defaults: confidence 0.98, tolerance 0.25, pass 75, marginal 50)', summaries: summaries(merge(first.map((f) => f.kayenta))) },
-    { mode: `kayenta at the sequential judge's A/A false-rollback rate (confidence ${KAYENTA_LADDER[rung]})`, summaries: summaries(calibrated) },
+    { mode: `kayenta at the sequential judge's A/A false-rollback rate (confidence ${KAYENTA_LADDER[rungs[0]!]})`, summaries: summaries(matched!) },
+    { mode: `kayenta at ≤ 1% A/A false rollbacks (confidence ${KAYENTA_LADDER[rungs[1]!]})`, summaries: summaries(targeted!) },
     { mode: 'threshold (Flagger-style: error rate ≤ 1%, p99 ≤ 25 ms, 5 failed checks)', summaries: summaries(merge(first.map((f) => f.threshold))) },
   ];
   const seconds = (Date.now() - started) / 1000;

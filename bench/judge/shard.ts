@@ -65,9 +65,15 @@ export function firstPass(options: BenchOptions, shard: number, shards: number):
   return result;
 }
 
-/** Kayenta at a calibrated confidence on every run that is not A/A (A/A follows from the ladder). */
-export function secondPass(options: BenchOptions, shard: number, shards: number, confidence: number): OutcomeTable {
-  return SCENARIOS.map((kind, k) =>
-    kind.group === 'aa' ? [] : runsOf(k, options, shard, shards).map((run) => judgeScenario({ mode: 'kayenta', kayenta: { confidence } }, scenario(k, run, options))),
-  );
+/** Kayenta at calibrated confidences on every run that is not A/A (A/A follows from the ladder); one table each. */
+export function secondPass(options: BenchOptions, shard: number, shards: number, confidences: number[]): OutcomeTable[] {
+  const tables: OutcomeTable[] = confidences.map(() => SCENARIOS.map(() => []));
+  SCENARIOS.forEach((kind, k) => {
+    if (kind.group === 'aa') return;
+    for (const run of runsOf(k, options, shard, shards)) {
+      const snapshots = scenario(k, run, options);
+      confidences.forEach((confidence, c) => tables[c]![k]!.push(judgeScenario({ mode: 'kayenta', kayenta: { confidence } }, snapshots)));
+    }
+  });
+  return tables;
 }

@@ -2,14 +2,18 @@
 -- Arguments after `--`: METHOD BODIES_FILE
 --   METHOD       POST sends the lines of BODIES_FILE in turn as JSON bodies; GET sends no body
 --   BODIES_FILE  one request body per line (ignored for GET; pass "-")
--- Environment: WRK_DELAY_MS, the pause per connection between a response and its next request, which paces a
--- fixed rate (unset or 0 = closed loop at full speed). It is read at load time because wrk only calls delay()
--- when the script defines it.
+-- Environment (read at load time, because wrk only calls delay() when the script defines it):
+--   WRK_DELAY_MS  a fixed pause per connection between a response and its next request (a paced probe)
+--   WRK_RATE      requests per second for this wrk thread: connections take send slots from one schedule
+--                 (monotonic clock via LuaJIT's ffi), so the rate holds while latency < connections / rate;
+--                 a schedule more than 100 ms behind is reset instead of being caught up in a burst
+-- Neither set: a closed loop at full speed.
 -- done() prints one line `WRK_JSON {...}` with counts, errors and latency percentiles in microseconds.
 
 local bodies = {}
 local next_body = 1
 local delay_ms = tonumber(os.getenv("WRK_DELAY_MS") or "0") or 0
+local rate = tonumber(os.getenv("WRK_RATE") or "0") or 0
 local method = "GET"
 
 function init(args)
@@ -32,7 +36,28 @@ function request()
   return wrk.format("POST", wrk.path, nil, body)
 end
 
-if delay_ms > 0 then
+if rate > 0 then
+  local ffi = require("ffi")
+  ffi.cdef([[
+    typedef struct { long tv_sec; long tv_nsec; } keelson_timespec;
+    int clock_gettime(int clock_id, keelson_timespec *tp);
+  ]])
+  local ts = ffi.new("keelson_timespec")
+  local CLOCK_MONOTONIC = 1
+  local function now_ms()
+    ffi.C.clock_gettime(CLOCK_MONOTONIC, ts)
+    return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+  end
+  local interval_ms = 1000 / rate
+  local next_slot = nil
+  function delay()
+    local now = now_ms()
+    if next_slot == nil or next_slot < now - 100 then next_slot = now end
+    local wait = next_slot - now
+    next_slot = next_slot + interval_ms
+    return math.floor(wait + 0.5)
+  end
+elseif delay_ms > 0 then
   function delay()
     return delay_ms
   end

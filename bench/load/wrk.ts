@@ -16,8 +16,10 @@ export interface WrkRun {
   /** POST the lines of `bodiesFile` in turn, or GET. */
   method: 'POST' | 'GET';
   bodiesFile?: string;
-  /** Pause per connection after each response: paces a fixed rate instead of a closed loop. */
+  /** Pause per connection after each response (a paced probe instead of a closed loop). */
   delayMs?: number;
+  /** Fixed request rate over all threads (open-loop-like while connections suffice); overrides `delayMs`. */
+  rate?: number;
   threads?: number;
   /** Requests slower than this count as timeout errors (wrk's default, 2 s, is too short for a saturated server). */
   timeoutS?: number;
@@ -44,11 +46,12 @@ interface WrkJson {
   mean_us: number; p50_us: number; p90_us: number; p99_us: number; p999_us: number; max_us: number;
 }
 
+const threadCount = (run: WrkRun): number => Math.min(run.threads ?? 1, run.connections);
+
 /** The `wrk` command line for a run (exported for the results file: the exact command). */
 export function wrkArgs(run: WrkRun): string[] {
-  const threads = Math.min(run.threads ?? 1, run.connections);
   return [
-    `-t${threads}`, `-c${run.connections}`, `-d${run.durationS}s`, `--timeout`, `${run.timeoutS ?? 30}s`,
+    `-t${threadCount(run)}`, `-c${run.connections}`, `-d${run.durationS}s`, `--timeout`, `${run.timeoutS ?? 30}s`,
     '-s', SCRIPT, run.url, '--', run.method, run.bodiesFile ?? '-',
   ];
 }
@@ -78,7 +81,7 @@ export function parseWrkOutput(stdout: string): LoadResult {
 /** Runs wrk to completion and returns its measurements. */
 export function runWrk(run: WrkRun): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, WRK_DELAY_MS: String(run.delayMs ?? 0) };
+    const env = { ...process.env, WRK_DELAY_MS: String(run.delayMs ?? 0), WRK_RATE: String((run.rate ?? 0) / threadCount(run)) };
     const child = spawn('wrk', wrkArgs(run), { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

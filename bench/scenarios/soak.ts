@@ -1,6 +1,6 @@
 /**
- * Scenario 5: a soak at a fixed request rate. wrk paces each connection (a pause after every response), and a
- * sampler records the server's RSS and its reported event-loop delay every `sampleEveryS` seconds.
+ * Scenario 5: a soak at a fixed request rate. wrk's connections take send slots from one schedule (see
+ * wrk-report.lua), and a sampler records the server's RSS and its reported event-loop delay every `sampleEveryS` seconds.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { scrapeEventLoopDelay } from '../load/event-loop.js';
@@ -13,7 +13,7 @@ export interface SoakOptions {
   inferPath: string;
   bodiesFile: string;
   durationS: number;
-  /** Requests per second asked for; the result reports what was achieved. */
+  /** Requests per second asked for; the result reports what was achieved (lower when latency > connections / rate). */
   rate: number;
   connections: number;
   sampleEveryS: number;
@@ -36,7 +36,6 @@ async function sample(server: ServerProcess, startedAt: number): Promise<SoakSam
 
 /** Runs the soak and summarises RSS growth after warm-up and the event-loop delay over time. */
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
-  const delayMs = Math.max(1, Math.round((options.connections * 1000) / options.rate));
   const startedAt = Date.now();
   const samples: SoakSample[] = [await sample(options.server, startedAt)];
   const loadRun = runWrk({
@@ -45,7 +44,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     durationS: options.durationS,
     method: 'POST',
     bodiesFile: options.bodiesFile,
-    delayMs,
+    rate: options.rate,
   });
   let done = false;
   const finished = loadRun.finally(() => (done = true));

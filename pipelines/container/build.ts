@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runStep } from '../steps/step.js';
-import { baseImageRefs, ensureBaseImages } from './base-image.js';
+import { ensureBaseImages } from './base-image.js';
 import type { ImageBuilder } from './builders/types.js';
 import { ContainerError, InvalidOptionError } from './errors.js';
 import { containerPaths, stagedModelsDir } from './paths.js';
@@ -75,9 +75,6 @@ export async function buildImage(
   }
   return record;
 }
-
-/** The default runtime base image (for messages and `--help`). */
-export const defaultBase = baseImageRefs().runtime;
 
 /**
  * Copies the model repository into the build context (COPY can read nothing else); an empty

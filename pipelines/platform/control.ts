@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PlatformBadRequest, PlatformConflict, PlatformNotFound } from './errors.js';
 import { ALL_STABLE, isAlive, VARIANTS, type InstanceRecord, type PlatformState, type RolloutEnd, type RolloutOutcome, type RolloutRecord, type Variant, type Weights } from './state.js';
 import type { StateStore } from './store.js';
@@ -21,6 +23,7 @@ export class PlatformControl {
     private readonly store: StateStore,
     private readonly supervisor: Supervisor,
     private readonly traffic: () => Record<Variant, number>,
+    private readonly modelsDir: string,
   ) {}
 
   state(): PlatformState {
@@ -61,6 +64,7 @@ export class PlatformControl {
     const state = this.store.get();
     if (claim.model !== state.model) throw new PlatformBadRequest(`'model' is ${claim.model}: this platform serves ${state.model}`);
     if (claim.toVersion === state.stable.version) throw new PlatformBadRequest(`'version' is ${claim.toVersion}: that version is already stable`);
+    this.requireVersion(claim.toVersion);
     const now = new Date().toISOString();
     const record: RolloutRecord = {
       id: claim.id,
@@ -128,6 +132,19 @@ export class PlatformControl {
     const running = this.store.get().rollout;
     if (!running || isAlive(running.ownerPid)) return null;
     return this.finish(running.id, 'rolled-back', orphanReason(running));
+  }
+
+  /** Refuses a version the model repository does not hold, listing those it does. */
+  private requireVersion(version: string): void {
+    const dir = join(this.modelsDir, this.store.get().model);
+    if (existsSync(join(dir, version, 'model.json'))) return;
+    let found: string[] = [];
+    try {
+      found = readdirSync(dir).filter((v) => existsSync(join(dir, v, 'model.json')));
+    } catch {
+      // No such model directory: `found` stays empty.
+    }
+    throw new PlatformBadRequest(`'version' is ${version}: ${dir} has no such version (found: ${found.join(', ') || 'none'})`);
   }
 
   private requireRollout(id: string | undefined): RolloutRecord {

@@ -105,7 +105,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     drainTimeoutMs,
     inFlight: (name) => router.inFlight(name),
   });
-  const platformControl = new PlatformControl(store, supervisor, () => router.metrics.answered);
+  const platformControl = new PlatformControl(store, supervisor, () => router.metrics.answered, options.modelsDir);
 
   const writeTargets = createScrapeConfigWriter(paths, new URL(router.url).host);
   store.onChange((state) => {

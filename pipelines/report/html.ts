@@ -49,7 +49,7 @@ export function renderHtml(book: RolloutRecordBook): string {
       xLabel: 'seconds since the rollout started',
       yLabel: '% of traffic',
       yMax: 100,
-      series: (['stable', 'baseline', 'canary'] as const).map((v) => ({ name: v, color: COLORS[v], points: weights[v], step: true })),
+      series: (['stable', 'canary', 'baseline'] as const).map((v) => ({ name: v, color: COLORS[v], points: weights[v], step: true, dashed: v === 'baseline' })),
     }),
   ];
   const outcomeClass = book.outcome === 'promoted' ? 'ok' : 'bad';

@@ -6,6 +6,8 @@ export interface LineSeries {
   points: Array<[number, number]>;
   /** Draw as a step function (weights) instead of straight segments. */
   step?: boolean;
+  /** Dashed, so a series lying on top of another stays visible. */
+  dashed?: boolean;
 }
 
 export interface LineChartOptions {
@@ -29,7 +31,7 @@ export function escapeXml(text: string): string {
 function niceMax(value: number): number {
   if (value <= 0) return 1;
   const magnitude = 10 ** Math.floor(Math.log10(value));
-  const step = [1, 2, 2.5, 5, 10].find((m) => m * magnitude >= value) ?? 10;
+  const step = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((m) => m * magnitude >= value) ?? 10;
   return step * magnitude;
 }
 
@@ -70,7 +72,7 @@ export function lineChart(options: LineChartOptions): string {
           return series.step ? `H${x(px).toFixed(1)}V${y(py).toFixed(1)}` : `L${x(px).toFixed(1)},${y(py).toFixed(1)}`;
         })
         .join('');
-      parts.push(`<path d="${path}" fill="none" stroke="${series.color}" stroke-width="2"/>`);
+      parts.push(`<path d="${path}" fill="none" stroke="${series.color}" stroke-width="2"${series.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
       if (!series.step) for (const [px, py] of series.points) parts.push(`<circle cx="${x(px).toFixed(1)}" cy="${y(py).toFixed(1)}" r="2.5" fill="${series.color}"/>`);
     }
     const lx = width - MARGIN.right - 110;

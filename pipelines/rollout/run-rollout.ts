@@ -1,5 +1,5 @@
 import { PlatformClient } from '../platform/client.js';
-import { PlatformBadRequest, PlatformConflict } from '../platform/errors.js';
+import { PlatformConflict } from '../platform/errors.js';
 import { platformPaths, type PlatformPaths } from '../platform/paths.js';
 import type { InstanceRecord } from '../platform/state.js';
 import type { Reporter } from '../steps/index.js';
@@ -80,7 +80,6 @@ export async function runRollout(options: RunRolloutOptions): Promise<RolloutRes
     claim = await client.beginRollout({ id, model: options.model, toVersion: options.version, ownerPid: process.pid, stepCount: policy.steps.length });
   } catch (error) {
     if (error instanceof PlatformConflict) throw new RolloutConflict(error.message, String(error.details.runningId ?? ''));
-    if (error instanceof PlatformBadRequest) throw new PolicyError('rollout', [error.message]);
     throw error;
   }
   const { record, resolved } = claim;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../pipelines/platform/platform.js';
 import { runRollout } from '../../pipelines/rollout/run-rollout.js';
 import { backgroundTraffic, startTestPlatform } from '../platform/harness.js';
+import { devScrapeSource } from './dev-scrape-source.js';
 import { expectSettledOn, FAST_POLICY, reportsDir } from './e2e-helpers.js';
 
 // One platform for the file: 1 → 2 promotes, then each faulty version is tried against 2 and must leave 2 live.
@@ -18,7 +19,7 @@ async function rolloutUnderLoad(version: string, rps: number) {
   const from = platform.state().stable.version;
   const answeredBefore = platform.control.answered().canary;
   const traffic = backgroundTraffic(platform.routerUrl, rps);
-  const result = await runRollout({ model: 'penguins', version, policy: FAST_POLICY, paths: platform.paths, reportsDir: reportsDir() }).finally(() => undefined);
+  const result = await runRollout({ model: 'penguins', version, policy: FAST_POLICY, paths: platform.paths, reportsDir: reportsDir(), createSource: devScrapeSource });
   const client = await traffic.stop();
   return { from, result, client, canaryAnswered: platform.control.answered().canary - answeredBefore };
 }

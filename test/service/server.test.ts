@@ -110,6 +110,21 @@ describe('startServer: refusals and options', () => {
     }
   });
 
+  it('the incompatible version (sample v5) loads, and clients sending the old signature get a 400 naming the new one', async () => {
+    const server = await startServer({ modelsDir, models: ['penguins:5'], port: 0, workers: 1, logger: captureLogger().logger });
+    try {
+      expect(await server.loaded).toBe(true);
+      const { status, body } = await infer(server.url, '5', [ADELIE]);
+      expect(status).toBe(400);
+      expect(body.error).toMatch(/inputs\[0\]\.name: model "penguins" version 5 has no input "features"; expected "x"/);
+      const v1 = await fetch(`${server.url}/v1/models/penguins:predict`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ instances: [ADELIE] }) });
+      expect(v1.status).toBe(400);
+      expect(((await v1.json()) as { error: string }).error).toMatch(/instances\[0\]: has 4 values, expected 5/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('serves /metrics on --metrics-port too', async () => {
     const server = await startServer({ modelsDir, models: ['penguins:1'], port: 0, metricsPort: 0, workers: 1, logger: captureLogger().logger });
     try {
