@@ -36,19 +36,23 @@ export interface KeelsonOptions {
   flags?: string[];
 }
 
-/** `keelson serve` on an ephemeral port (read from its `listening` log line). */
+/**
+ * `keelson serve` on a free ephemeral port. The port is chosen up front rather than read from the `listening` log
+ * line because `--serve-flags "--log-level warn"` (no access log) also hides that line.
+ */
 export async function startKeelson(logDir: string, options: KeelsonOptions): Promise<Started> {
-  const args = [join(ROOT, 'bin/keelson.mjs'), 'serve', '--models', options.modelsDir, '--model', options.model, '--port', '0', ...(options.flags ?? [])];
+  const port = await freePort();
+  const args = [join(ROOT, 'bin/keelson.mjs'), 'serve', '--models', options.modelsDir, '--model', options.model, '--port', String(port), ...(options.flags ?? [])];
   const server = await startServer({
     name: options.name,
     command: process.execPath,
     args,
     logFile: join(logDir, `${options.name.replace(/[^\w.-]+/g, '_')}.log`),
-    urlPattern: LISTENING,
+    url: `http://127.0.0.1:${port}`,
     readyPath: '/v2/health/ready',
   });
-  const shown = ['keelson', ...args.slice(1).map((a) => (a === options.modelsDir ? 'DIR' : a))];
-  return { server, command: commandLine(shown[0] as string, shown.slice(1)) };
+  const shown = args.slice(1).map((a) => (a === options.modelsDir ? 'DIR' : a === String(port) ? 'PORT' : a));
+  return { server, command: commandLine('keelson', shown) };
 }
 
 /** Options of the FastAPI + scikit-learn peer. */
@@ -81,5 +85,5 @@ export async function startPeer(logDir: string, options: PeerOptions): Promise<S
     url: `http://127.0.0.1:${port}`,
     readyPath: '/v2/health/ready',
   });
-  return { server, command: commandLine(options.python, args.map((a) => a.replace(ROOT, ''))) };
+  return { server, command: commandLine(options.python, args.map((a) => (a === String(port) ? 'PORT' : a.replace(ROOT, '')))) };
 }

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { treeRss } from './rss.js';
+import { treeCpuSeconds, treeRss } from './proc.js';
 
 /** How to start one server. */
 export interface ServerSpec {
@@ -31,6 +31,8 @@ export interface ServerProcess {
   logFile: string;
   /** RSS of the process and its children, in bytes. */
   rss(): number;
+  /** CPU seconds (user + system) the process and its children have used so far. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
       url,
       logFile: spec.logFile,
       rss: () => treeRss(pid),
+      cpuSeconds: () => treeCpuSeconds(pid),
       async stop() {
         killGroup(child, 'SIGTERM');
         if (!(await exited(child, 15_000))) killGroup(child, 'SIGKILL');

@@ -3,6 +3,7 @@
  * servers (A B C, A B C, ...) so that load from elsewhere on a shared machine hits all of them alike. RSS "before"
  * is taken before the warm-up (idle, no request served yet), "after" once the last round is done.
  */
+import { loadavg } from 'node:os';
 import { runWrk } from '../load/wrk.js';
 import type { ServerProcess } from '../processes/spawn.js';
 import { aggregate, type ScenarioResult } from './types.js';
@@ -37,12 +38,15 @@ export async function runSideBySide(targets: ThroughputTarget[], options: SideBy
     await load(t, options.warmupS);
   }
   const rounds = new Map<string, Awaited<ReturnType<typeof load>>[]>(targets.map((t) => [t.id, []]));
+  const cpuSeconds = new Map<string, number>(targets.map((t) => [t.id, 0]));
   const roundS = Math.max(1, Math.round(options.durationS / options.rounds));
   for (let r = 1; r <= options.rounds; r++) {
     for (const t of targets) {
+      const cpuBefore = t.server.cpuSeconds();
       const result = await load(t, roundS);
+      cpuSeconds.set(t.id, (cpuSeconds.get(t.id) ?? 0) + t.server.cpuSeconds() - cpuBefore);
       rounds.get(t.id)?.push(result);
-      options.onProgress(`round ${r}/${options.rounds} ${t.label}: ${result.rps.toFixed(0)} rps, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors`);
+      options.onProgress(`round ${r}/${options.rounds} ${t.label}: ${result.rps.toFixed(0)} rps, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors, load average ${loadavg()[0]?.toFixed(1)}`);
     }
   }
   return targets.map((t) =>
@@ -54,6 +58,7 @@ export async function runSideBySide(targets: ThroughputTarget[], options: SideBy
       rssBeforeBytes: rssBefore.get(t.id) ?? 0,
       rssAfterBytes: t.server.rss(),
       rounds: rounds.get(t.id) ?? [],
+      cpuSeconds: cpuSeconds.get(t.id) ?? 0,
     }),
   );
 }

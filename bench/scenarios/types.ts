@@ -12,6 +12,11 @@ export interface ScenarioResult {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /**
+   * Server CPU time (user + system, all threads and child processes) per request during the measured rounds: far
+   * less sensitive than rps to other load on a shared machine, and `cores / cpu per request` bounds the rps.
+   */
+  cpuMsPerRequest: number;
   rssBeforeBytes: number;
   rssAfterBytes: number;
   rounds: LoadResult[];
@@ -26,15 +31,17 @@ export function median(values: readonly number[]): number {
 }
 
 /** Folds the rounds of one scenario into a row: total requests over total time, median percentiles, summed errors. */
-export function aggregate(base: Omit<ScenarioResult, 'requests' | 'rps' | 'p50Ms' | 'p99Ms' | 'errors'>): ScenarioResult {
+export function aggregate(base: Omit<ScenarioResult, 'requests' | 'rps' | 'p50Ms' | 'p99Ms' | 'errors' | 'cpuMsPerRequest'> & { cpuSeconds: number }): ScenarioResult {
+  const { cpuSeconds, ...rest } = base;
   const requests = base.rounds.reduce((sum, r) => sum + r.requests, 0);
   const seconds = base.rounds.reduce((sum, r) => sum + r.durationS, 0);
   return {
-    ...base,
+    ...rest,
     requests,
     rps: seconds > 0 ? requests / seconds : 0,
     p50Ms: median(base.rounds.map((r) => r.p50Ms)),
     p99Ms: median(base.rounds.map((r) => r.p99Ms)),
     errors: base.rounds.reduce((sum, r) => sum + r.errors, 0),
+    cpuMsPerRequest: requests > 0 ? (cpuSeconds * 1000) / requests : Number.NaN,
   };
 }

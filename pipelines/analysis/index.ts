@@ -2,3 +2,7 @@
 export type { ArmSnapshot, Decision, LatencyHistogram, MetricKind, MetricResult, MetricStatistic, MetricStatus, Snapshot, Verdict } from './types.js';
 export { parseJudgePolicy, JudgePolicyError, type JudgePolicy, type JudgePolicyInput } from './policy.js';
 export { createJudge, type Judge } from './judge.js';
+export type { MetricSource } from './sources/source.js';
+export { createScrapeSource, type ScrapeSourceOptions } from './sources/scrape.js';
+export { createPrometheusSource, prometheusQueries, type PrometheusSourceOptions } from './sources/prometheus.js';
+export { parseExposition, ExpositionError, type Sample } from './sources/exposition.js';

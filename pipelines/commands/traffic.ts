@@ -7,6 +7,7 @@ interface TrafficCliOptions {
   model: string;
   json: boolean;
   maxErrors?: string;
+  timeout: string;
 }
 
 /** `keelson traffic`: realistic inference load (penguin rows) through the router, with an error and latency summary. */
@@ -18,6 +19,7 @@ export function register(program: Command): void {
     .option('--duration <duration>', 'how long to send, e.g. 30s, 2m', '30s')
     .option('--url <url>', 'where to send (default: the local platform\'s router, else http://127.0.0.1:8080)')
     .option('--model <name>', 'model name in the request path', 'penguins')
+    .option('--timeout <duration>', 'a request without an answer after this counts as failed', '10s')
     .option('--max-errors <n>', 'exit with status 1 when more requests than this fail')
     .option('--json', 'print the report as JSON', false)
     .action(async (options: TrafficCliOptions) => {
@@ -32,7 +34,8 @@ export function register(program: Command): void {
       const abort = new AbortController();
       process.once('SIGINT', () => abort.abort());
       if (!options.json) console.error(`keelson traffic: ${rps} rps for ${options.duration} to ${url}`);
-      const report = await runTraffic({ url, rps, durationMs: duration, model: options.model, signal: abort.signal });
+      const timeoutMs = durationMs(options.timeout, '--timeout', (m) => new CliError(m));
+      const report = await runTraffic({ url, rps, durationMs: duration, model: options.model, signal: abort.signal, timeoutMs, maxInFlight: 10_000 });
       console.log(options.json ? JSON.stringify(report) : formatTrafficReport(report));
       if (options.maxErrors !== undefined && report.failed > Number(options.maxErrors)) {
         throw new CliError(`${report.failed} of ${report.sent} requests failed (--max-errors ${options.maxErrors})`);

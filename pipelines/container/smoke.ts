@@ -48,8 +48,9 @@ export async function smokeTest(options: SmokeOptions): Promise<SmokeResult> {
       runtime.run({
         name,
         image,
-        args: ['--models', '/models', '--host', '127.0.0.1', '--port', String(port), ...(version ? ['--model', options.model] : [])],
-        env: { KEELSON_PORT: String(port) },
+        args: ['--models', '/models', ...(version ? ['--model', options.model] : [])],
+        // Host networking: bind loopback only. The image's HEALTHCHECK reads the same variable.
+        env: { KEELSON_HOST: '127.0.0.1', KEELSON_PORT: String(port) },
         labels: { [smokeLabel]: String(process.pid) },
         ...(options.models ? { mounts: [{ source: options.models, target: '/models' }] } : {}),
       }),

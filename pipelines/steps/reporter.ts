@@ -1,4 +1,4 @@
-import { formatDuration, formatPlain, type StepEvent } from './events.js';
+import { formatDuration, formatPlain, truncate, type StepEvent } from './events.js';
 
 /** Receives progress events; `close` stops any animation and leaves the cursor on a fresh line. */
 export interface Reporter {
@@ -100,9 +100,4 @@ function createSpinner(stream: { write(chunk: string): unknown }, now: () => num
       active = undefined;
     },
   };
-}
-
-function truncate(text: string, max: number): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
 }

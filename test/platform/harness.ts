@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
+import { PlatformClient } from '../../pipelines/platform/client.js';
 import { platformPaths, type PlatformPaths } from '../../pipelines/platform/paths.js';
 import { startPlatform, type Platform } from '../../pipelines/platform/platform.js';
-import { isAlive } from '../../pipelines/platform/state.js';
+import { isAlive, readState, type PlatformState, type Variant } from '../../pipelines/platform/state.js';
 import { runTraffic, type TrafficReport } from '../../pipelines/platform/traffic/generator.js';
 
 // Two cores shared by many: one inference worker per instance keeps several instances affordable.
@@ -20,35 +21,70 @@ export function tempHome(): PlatformPaths {
   return platformPaths(mkdtempSync(join(tmpdir(), 'keelson-home-')));
 }
 
-/** Starts the platform in-process (router + real `keelson serve` children) on free ports. */
-export async function startTestPlatform(version: string, paths = tempHome(), extra: { replicas?: number } = {}): Promise<Platform> {
-  return startPlatform({
-    modelsDir: inject('modelsDir'),
-    model: 'penguins',
-    version,
-    paths,
-    port: 0,
-    drainTimeoutMs: 5_000,
-    readyTimeoutMs: 90_000,
-    ...extra,
-  });
+/** Starts the platform inside the test process (for tests that call its operations directly). */
+export async function startInProcessPlatform(version: string, paths = tempHome()): Promise<Platform> {
+  return startPlatform({ modelsDir: inject('modelsDir'), model: 'penguins', version, paths, port: 0, drainTimeoutMs: 5_000, readyTimeoutMs: 90_000 });
 }
 
-/** Background traffic through the router; `stop()` ends it and returns the client-side report. */
-export function backgroundTraffic(url: string, rps: number): { stop(): Promise<TrafficReport> } {
-  const abort = new AbortController();
-  const running = runTraffic({ url, rps, durationMs: 10 * 60_000, signal: abort.signal, timeoutMs: 20_000 });
+/** A platform run as `keelson up --detach`: its router is a process of its own, as in real use. */
+export interface DetachedPlatform {
+  paths: PlatformPaths;
+  routerUrl: string;
+  client: PlatformClient;
+  state(): PlatformState;
+  answered(): Promise<Record<Variant, number>>;
+  stop(): Promise<void>;
+}
+
+export async function startDetachedPlatform(version: string): Promise<DetachedPlatform> {
+  const paths = tempHome();
+  const env = { KEELSON_HOME: paths.root };
+  const up = await keelson(['up', '--models', inject('modelsDir'), '--model', `penguins:${version}`, '--port', '0', '--detach'], env);
+  const state = (): PlatformState => readState(paths.state)!;
+  if (up.code !== 0) throw new Error(`keelson up failed (${up.code}): ${up.stderr}`);
+  const client = new PlatformClient(state().platform!.controlUrl);
+  const platformPid = state().platform!.pid;
   return {
+    paths,
+    routerUrl: state().platform!.routerUrl,
+    client,
+    state,
+    answered: async () => (await client.view()).answered,
     stop: async () => {
-      abort.abort();
-      return running;
+      await keelson(['down'], env);
+      killAll([platformPid, ...state().instances.map((i) => i.pid)]);
     },
   };
 }
 
-/** The versions that answer `n` inference requests through `url`, with the variant header. */
+/** `keelson traffic` as a child process for the length of a test; `stop()` interrupts it and returns its report. */
+export function backgroundTraffic(url: string, rps: number): { stop(): Promise<TrafficReport> } {
+  const child = spawn(process.execPath, [KEELSON_BIN, 'traffic', '--url', url, '--rps', String(rps), '--duration', '10m', '--timeout', '60s', '--json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c));
+  child.stderr.on('data', (c: Buffer) => (stderr += c));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  return {
+    stop: async () => {
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+      await exited;
+      clearTimeout(timer);
+      try {
+        return JSON.parse(stdout) as TrafficReport;
+      } catch {
+        throw new Error(`keelson traffic printed no report: ${stdout}\n${stderr}`);
+      }
+    },
+  };
+}
+
+/** The versions and variants that answer `n` inference requests through `url`. */
 export async function whoAnswers(url: string, n = 10): Promise<{ versions: Set<string>; variants: Set<string> }> {
-  const report = await runTraffic({ url, rps: 50, durationMs: (n * 1_000) / 50 });
+  const report = await runTraffic({ url, rps: 50, durationMs: (n * 1_000) / 50, timeoutMs: 60_000 });
   return { versions: new Set(Object.keys(report.byVersion)), variants: new Set(Object.keys(report.byVariant)) };
 }
 

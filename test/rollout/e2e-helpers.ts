@@ -7,7 +7,7 @@ import { parseRolloutPolicy } from '../../pipelines/rollout/policy.js';
 import { whoAnswers } from '../platform/harness.js';
 
 /**
- * A short policy so each rollout takes seconds, not minutes: two steps held 1.5 s each, a 45 s window.
+ * A short policy so each rollout takes seconds, not minutes: two steps held 1.5 s each, a 20 s window.
  * The judge keeps its statistics; only its minimum exposure is lowered to what a few seconds of test
  * traffic gives.
  */
@@ -16,7 +16,7 @@ export const FAST_POLICY_INPUT = {
   interval: '1.5s',
   minRequests: 15,
   readyTimeout: '60s',
-  analysisTimeout: '45s',
+  analysisTimeout: '20s',
   drainTimeout: '5s',
   judge: { minRequests: 50 },
 };

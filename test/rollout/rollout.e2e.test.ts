@@ -21,6 +21,7 @@ async function rolloutUnderLoad(version: string, rps: number) {
   const traffic = backgroundTraffic(platform.routerUrl, rps);
   const result = await runRollout({ model: 'penguins', version, policy: FAST_POLICY, paths: platform.paths, reportsDir: reportsDir(), createSource: devScrapeSource });
   const client = await traffic.stop();
+  console.info(`${from} → ${version}: ${result.outcome} in ${(result.durationMs / 1_000).toFixed(1)}s (${result.reason}); client: sent ${client.sent}, failed ${client.failed}, p50 ${client.latencyMs.p50.toFixed(1)} ms, p99 ${client.latencyMs.p99.toFixed(1)} ms, max ${client.latencyMs.max.toFixed(0)} ms; report ${result.reports.markdown}`);
   return { from, result, client, canaryAnswered: platform.control.answered().canary - answeredBefore };
 }
 

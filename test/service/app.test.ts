@@ -14,7 +14,7 @@ interface Body {
   model_version: string;
   outputs: { name: string; datatype: string; shape: number[]; data: unknown[] }[];
 }
-const read = async (res: Response): Promise<Body> => (await read(res)) as Body;
+const read = async (res: Response): Promise<Body> => (await res.json()) as Body;
 const tensor = (over: Record<string, unknown>) => ({ inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 4], data: row, ...over }] });
 
 describe('createApp: endpoints', () => {

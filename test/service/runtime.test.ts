@@ -31,29 +31,23 @@ async function withServer(options: Partial<ServerOptions>, run: (server: Running
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 describe('inference off the event loop', () => {
-  it('health answers quickly while the slow model (v3) keeps the worker busy', async () => {
+  it('health answers while the slow model (v3) keeps the worker busy', async () => {
     await withServer({ models: ['penguins:3'], maxBatchSize: 0 }, async (server) => {
-      let pending = 10;
-      const inferences = Array.from({ length: 10 }, () => infer(server.url, '3').finally(() => pending--));
-      const latencies: number[] = [];
-      await new Promise((r) => setTimeout(r, 20));
-      for (let i = 0; i < 7 && pending > 0; i++) {
-        const started = performance.now();
+      const runs = 10;
+      let pending = runs;
+      const inferences = Array.from({ length: runs }, () => infer(server.url, '3').finally(() => pending--));
+      // Were runs on the event loop, a probe could only slip in between two runs (about one per run); in a
+      // worker, probes keep answering while each run computes. Counting, not timing, keeps this robust.
+      let probes = 0;
+      while (pending > 0 && probes < 10_000) {
         const res = await fetch(`${server.url}/v2/health/ready`);
-        latencies.push(performance.now() - started);
         expect(res.status).toBe(200);
-        await new Promise((r) => setTimeout(r, 15));
+        if (pending > 0) probes++;
       }
-      expect(pending).toBeGreaterThan(0); // the probes really ran while inference was busy
       const results = await Promise.all(inferences);
       expect(results.every((r) => r.status === 200)).toBe(true);
-      const computeSum = await metric(server, /model_inference_duration_seconds_sum\{model="penguins",version="3"\} ([0-9.e-]+)/);
-      const computeMs = (computeSum / 10) * 1000;
-      // On the event loop, a probe would wait on average half a run; in a worker it waits for nothing.
-      expect(median(latencies)).toBeLessThan(computeMs / 4);
+      expect(probes).toBeGreaterThanOrEqual(3 * runs);
     });
   });
 });

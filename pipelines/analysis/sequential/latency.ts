@@ -136,12 +136,15 @@ export function createLatencyTest(settings: TestSettings & { quantiles: number[]
     const logE = logMeanExp(verdicts.map((v) => v.logRegression));
     const within = verdicts.every((v) => v.logWithin >= Math.log(1 / settings.promotionAlpha));
     const status = logE >= Math.log(threshold) ? 'fail' : within ? 'pass' : 'inconclusive';
-    // Explain the level with the strongest evidence of a regression.
-    const shown = verdicts.reduce((a, b) => (b.logRegression > a.logRegression ? b : a));
+    // Explain the level that failed, else the one nearest the median (people read p50 first).
+    const shown =
+      status === 'fail'
+        ? verdicts.reduce((a, b) => (b.logRegression > a.logRegression ? b : a))
+        : verdicts.reduce((a, b) => (Math.abs(b.level - 0.5) < Math.abs(a.level - 0.5) ? b : a));
     const shownCounts = levels.find((l) => l.level === shown.level)!;
     const estimate = quantileChange(current.baseline.latency, current.canary.latency, shown.level);
     const interval = shownCounts.canaryTested > 0 ? bounds(shownCounts) : null;
-    const range = interval ? ` (${Math.round(DISPLAY_CONFIDENCE * 100)}% bounds ${signedPercent(interval.lower)}..${signedPercent(interval.upper)})` : '';
+    const range = interval ? ` (${Math.round(DISPLAY_CONFIDENCE * 100)}% bounds ${boundText(interval.lower, 0)}..${boundText(interval.upper, GRID.length - 1)})` : '';
     const change = estimate === null ? 'no estimate' : `${signedPercent(estimate)} vs baseline${range}`;
     const verdict =
       status === 'fail'
@@ -161,6 +164,12 @@ export function createLatencyTest(settings: TestSettings & { quantiles: number[]
   }
 
   return { observe: observeLatency, result };
+}
+
+/** A bound as a signed percentage; at the end of the grid it only says "at least" / "at most". */
+function boundText(value: number, edge: number): string {
+  const atEdge = Math.abs(value - (GRID[edge]! - 1)) < 1e-12;
+  return atEdge ? `${edge === 0 ? '≤' : '≥'}${signedPercent(value)}` : signedPercent(value);
 }
 
 function quantileChange(baseline: LatencyHistogram, canary: LatencyHistogram, level: number): number | null {

@@ -43,13 +43,16 @@ export class DriftWindow {
   private readonly features: FeatureWindow[];
   private next = 0;
   private filled = 0;
+  /** Rows needed before PSI is published (never more than the window holds). */
+  readonly minRows: number;
 
   constructor(
     columns: readonly string[],
     reference: Record<string, FeatureReference>,
     readonly size = 1000,
-    readonly minRows = 100,
+    minRows = 100,
   ) {
+    this.minRows = Math.min(minRows, size);
     this.features = columns.flatMap((name, column) => {
       const ref = reference[name];
       return ref ? [{ name, column, reference: ref, bins: new Uint16Array(size), counts: new Array<number>(ref.fractions.length).fill(0) }] : [];

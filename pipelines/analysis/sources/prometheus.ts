@@ -1,0 +1,96 @@
+import type { MetricSource } from './source.js';
+import { add, createCounterOrigin, ERROR_OUTCOMES, INFER_ROUTES, toArmSnapshot, type RawCounters } from './counters.js';
+import type { ArmSnapshot } from '../types.js';
+
+export interface PrometheusSourceOptions {
+  /** Base URL of the Prometheus server, e.g. http://127.0.0.1:9090. */
+  url: string;
+  /** Only count inference of this model (all models when absent). */
+  model?: string;
+  /** The label that tells the arms apart (default `variant`). */
+  armLabel?: string;
+  /** Its values for the two arms (default `baseline` and `canary`). */
+  values?: { baseline: string; canary: string };
+  fetch?: typeof fetch;
+  /** Per-query timeout in milliseconds (default 5000). */
+  timeoutMs?: number;
+}
+
+interface VectorSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+/** A PromQL string literal. */
+function quote(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** A PromQL regex matching exactly these values. */
+function anyOf(values: string[]): string {
+  return quote(values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+}
+
+/** The three instant queries, each summed per arm: latency buckets, requests by outcome, predictions by class. */
+export function prometheusQueries(options: Pick<PrometheusSourceOptions, 'model' | 'armLabel' | 'values'>): { latency: string; requests: string; predictions: string } {
+  const label = options.armLabel ?? 'variant';
+  const values = options.values ?? { baseline: 'baseline', canary: 'canary' };
+  const arms = `${label}=~${anyOf([values.baseline, values.canary])}`;
+  const model = options.model === undefined ? '' : `, model=${quote(options.model)}`;
+  return {
+    latency: `sum by (${label}, le) (http_request_duration_seconds_bucket{${arms}, route=~${anyOf(INFER_ROUTES)}})`,
+    requests: `sum by (${label}, outcome) (model_inference_requests_total{${arms}${model}})`,
+    predictions: `sum by (${label}, label) (model_predictions_total{${arms}${model}})`,
+  };
+}
+
+/**
+ * Snapshots from the Prometheus HTTP API (`/api/v1/query`). A failed query makes both arms null ("no data"); an arm
+ * with no series in any query is null too, since Prometheus has not seen it (not scraped yet, or mislabelled).
+ */
+export function createPrometheusSource(options: PrometheusSourceOptions): MetricSource {
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const label = options.armLabel ?? 'variant';
+  const values = options.values ?? { baseline: 'baseline', canary: 'canary' };
+  const queries = prometheusQueries(options);
+  const origins = { baseline: createCounterOrigin(), canary: createCounterOrigin() };
+
+  async function query(promql: string): Promise<VectorSample[]> {
+    const url = new URL('/api/v1/query', options.url);
+    url.searchParams.set('query', promql);
+    const response = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const body = (await response.json()) as { status?: string; data?: { resultType?: string; result?: VectorSample[] } };
+    if (!response.ok || body.status !== 'success' || body.data?.resultType !== 'vector') throw new Error(`query failed: ${response.status}`);
+    return body.data.result ?? [];
+  }
+
+  function countersOf(arm: string, latency: VectorSample[], requests: VectorSample[], predictions: VectorSample[]): RawCounters | null {
+    const mine = (s: VectorSample): boolean => s.metric[label] === arm;
+    if (![latency, requests, predictions].some((result) => result.some(mine))) return null;
+    const counters: RawCounters = new Map([['requests', 0], ['errors', 0], ['le:+Inf', 0]]);
+    for (const s of latency.filter(mine)) add(counters, `le:${s.metric.le === '+Inf' ? '+Inf' : String(Number(s.metric.le))}`, Number(s.value[1]));
+    for (const s of requests.filter(mine)) {
+      add(counters, 'requests', Number(s.value[1]));
+      if (ERROR_OUTCOMES.includes(s.metric.outcome ?? '')) add(counters, 'errors', Number(s.value[1]));
+    }
+    for (const s of predictions.filter(mine)) if (s.metric.label !== undefined) add(counters, `label:${s.metric.label}`, Number(s.value[1]));
+    return counters;
+  }
+
+  return {
+    async snapshot(t) {
+      let results: [VectorSample[], VectorSample[], VectorSample[]];
+      try {
+        results = await Promise.all([query(queries.latency), query(queries.requests), query(queries.predictions)]);
+      } catch {
+        return { t, baseline: null, canary: null };
+      }
+      const arm = (name: 'baseline' | 'canary'): ArmSnapshot | null => {
+        const counters = countersOf(values[name], ...results);
+        return counters ? toArmSnapshot(origins[name](counters)) : null;
+      };
+      return { t, baseline: arm('baseline'), canary: arm('canary') };
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { MetricSource } from './source.js';
+import { add, createCounterOrigin, ERROR_OUTCOMES, INFER_ROUTES, toArmSnapshot, type RawCounters } from './counters.js';
+import { parseExposition, type Sample } from './exposition.js';
+import type { ArmSnapshot } from '../types.js';
+
+export interface ScrapeSourceOptions {
+  /** The baseline's metrics endpoint (a URL without a path gets /metrics). */
+  baselineUrl: string;
+  canaryUrl: string;
+  /** Only count inference of this model (all models when absent). */
+  model?: string;
+  fetch?: typeof fetch;
+  /** Per-scrape timeout in milliseconds (default 5000). */
+  timeoutMs?: number;
+}
+
+/** The counters the judge needs, from one scrape of the service's /metrics. */
+export function countersFromSamples(samples: Sample[], model?: string): RawCounters {
+  const counters: RawCounters = new Map([['requests', 0], ['errors', 0], ['le:+Inf', 0]]);
+  const ofModel = (s: Sample): boolean => model === undefined || s.labels.model === model;
+  for (const s of samples) {
+    if (s.name === 'http_request_duration_seconds_bucket' && INFER_ROUTES.includes(s.labels.route ?? '')) {
+      const le = s.labels.le === '+Inf' ? '+Inf' : String(Number(s.labels.le));
+      add(counters, `le:${le}`, s.value);
+    } else if (s.name === 'model_inference_requests_total' && ofModel(s)) {
+      add(counters, 'requests', s.value);
+      if (ERROR_OUTCOMES.includes(s.labels.outcome ?? '')) add(counters, 'errors', s.value);
+    } else if (s.name === 'model_predictions_total' && ofModel(s) && s.labels.label !== undefined) {
+      add(counters, `label:${s.labels.label}`, s.value);
+    }
+  }
+  return counters;
+}
+
+function metricsUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = '/metrics';
+  return parsed.href;
+}
+
+/**
+ * The embedded default source: scrapes both arms' /metrics at every look and parses the exposition format. An arm
+ * whose scrape fails (refused, timeout, non-200, unreadable) is null in that snapshot: "no data", never a pass.
+ */
+export function createScrapeSource(options: ScrapeSourceOptions): MetricSource {
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const arms = {
+    baseline: { url: metricsUrl(options.baselineUrl), origin: createCounterOrigin() },
+    canary: { url: metricsUrl(options.canaryUrl), origin: createCounterOrigin() },
+  };
+
+  async function scrape(arm: (typeof arms)['baseline']): Promise<ArmSnapshot | null> {
+    try {
+      const response = await doFetch(arm.url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'text/plain' } });
+      if (!response.ok) return null;
+      const counters = countersFromSamples(parseExposition(await response.text()), options.model);
+      return toArmSnapshot(arm.origin(counters));
+    } catch {
+      return null;
+    }
+  }
+
+  return {
+    async snapshot(t) {
+      const [baseline, canary] = await Promise.all([scrape(arms.baseline), scrape(arms.canary)]);
+      return { t, baseline, canary };
+    },
+  };
+}
