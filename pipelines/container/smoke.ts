@@ -107,6 +107,7 @@ async function waitReady(
 ): Promise<number> {
   const started = Date.now();
   let last = 'no answer yet';
+  let reported = '';
   while (Date.now() - started < timeoutMs) {
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
@@ -118,7 +119,8 @@ async function waitReady(
     if (!(await runtime.isRunning(name))) {
       throw new ContainerError(`container ${name} exited before it was ready`, `see its log below; run it by hand with the same image to debug`);
     }
-    progress(`${url}: ${last}`);
+    if (last !== reported) progress(`${url}: ${last}`);
+    reported = last;
     await sleep(500);
   }
   throw new ContainerError(`${url} was not ready after ${Math.round(timeoutMs / 1000)}s (last: ${last})`,

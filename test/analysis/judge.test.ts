@@ -132,11 +132,13 @@ describe('the sequential judge on simulated canaries (30 looks of ~60 requests p
     expect(JSON.stringify(walk({}, snapshots))).toBe(JSON.stringify(walk({}, snapshots)));
   });
 
-  it('will not promote when the traffic split is clearly not the planned one', () => {
+  it('will not promote when the traffic split is clearly not the planned one, and says so first', () => {
     const snapshots = [1, 2, 3, 4].map((i) => ({ t: i, baseline: arm(1000 * i), canary: arm(600 * i) }));
     const verdict = walk({}, snapshots)!;
     expect(verdict.decision).toBe('rollback');
     expect(verdict.reasons[0]).toMatch(/traffic split mismatch: the canary got 37\.5% of baseline \+ canary requests, planned 50%/);
+    // With the planned split declared, the same data are a healthy canary.
+    expect(walk({ canaryShare: 0.375, metrics: { predictions: { enabled: false } } }, snapshots)!.decision).toBe('promote');
   });
 });
 

@@ -8,7 +8,7 @@ import { instanceLogPath } from '../../pipelines/platform/paths.js';
 import type { Platform } from '../../pipelines/platform/platform.js';
 import { isAlive, readState } from '../../pipelines/platform/state.js';
 import { runTraffic } from '../../pipelines/platform/traffic/generator.js';
-import { eventually, keelson, KEELSON_BIN, killAll, startTestPlatform, tempHome, whoAnswers } from './harness.js';
+import { eventually, keelson, KEELSON_BIN, killAll, startInProcessPlatform, tempHome, whoAnswers } from './harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
@@ -85,7 +85,7 @@ describe('the platform during a rollout (control API, real instances)', () => {
   let platform: Platform;
 
   it('refuses a second rollout, and rolls back one whose controller died', async () => {
-    platform = await startTestPlatform('1');
+    platform = await startInProcessPlatform('1');
     cleanups.push(() => platform.stop());
     const client = new PlatformClient(platform.controlUrl);
     // A stand-in rollout controller: a process we can kill like `kill -9` on `keelson rollout`.

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { Platform } from '../../pipelines/platform/platform.js';
+import type { PlatformState } from '../../pipelines/platform/state.js';
 import { parseRolloutPolicy } from '../../pipelines/rollout/policy.js';
 import { whoAnswers } from '../platform/harness.js';
 
@@ -35,7 +35,7 @@ export function reportsDir(): string {
 }
 
 /** After a rollout: all weight on stable, no canary or baseline left, and only `version` answers through the router. */
-export async function expectSettledOn(platform: Platform, version: string): Promise<void> {
+export async function expectSettledOn(platform: { state(): PlatformState; routerUrl: string }, version: string): Promise<void> {
   const state = platform.state();
   expect(state.weights).toEqual({ stable: 100, baseline: 0, canary: 0 });
   expect(state.rollout).toBeNull();

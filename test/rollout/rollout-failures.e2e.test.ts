@@ -1,16 +1,15 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Platform } from '../../pipelines/platform/platform.js';
 import { isAlive } from '../../pipelines/platform/state.js';
 import { parseRolloutPolicy } from '../../pipelines/rollout/policy.js';
 import { runRollout } from '../../pipelines/rollout/run-rollout.js';
-import { backgroundTraffic, eventually, keelson, KEELSON_BIN, killAll, startTestPlatform, tempHome } from '../platform/harness.js';
+import { backgroundTraffic, eventually, keelson, KEELSON_BIN, killAll, startDetachedPlatform, tempHome, type DetachedPlatform } from '../platform/harness.js';
 import { expectSettledOn, FAST_POLICY, FAST_POLICY_INPUT, fastPolicyFile, reportsDir } from './e2e-helpers.js';
 
-let platform: Platform;
+let platform: DetachedPlatform;
 const cleanups: Array<() => void> = [];
 beforeAll(async () => {
-  platform = await startTestPlatform('1');
+  platform = await startDetachedPlatform('1');
 });
 afterAll(async () => {
   for (const c of cleanups) c();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../../service/src/errors.js';
 import { DriftWindow, populationStabilityIndex } from '../../service/src/metrics/drift.js';
 import type { TensorMap } from '../../service/src/protocol/tensor.js';
+import type { RunResult } from '../../service/src/runtime/executor.js';
 import { PredictionCache } from '../../service/src/runtime/prediction-cache.js';
 import { Scheduler, type Clock } from '../../service/src/runtime/scheduler.js';
 
@@ -12,12 +13,12 @@ function manualExecutor(slots = 1) {
     runs,
     slots,
     onSlotsChanged: () => undefined,
-    run(_key: string, feeds: TensorMap): Promise<TensorMap> {
+    run(_key: string, feeds: TensorMap): Promise<RunResult> {
       const x = feeds.x!;
       return new Promise((resolve, reject) => runs.push({
         rows: x.shape[0]!,
         // Echo the input as the output: splitting must hand each request its own rows back.
-        finish: () => resolve({ y: { datatype: 'FP32', shape: [...x.shape], data: (x.data as Float32Array).map((v) => v * 10) } }),
+        finish: () => resolve({ outputs: { y: { datatype: 'FP32', shape: [...x.shape], data: (x.data as Float32Array).map((v) => v * 10) } }, computeSeconds: 0.001 }),
         fail: reject,
       }));
     },

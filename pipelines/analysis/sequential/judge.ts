@@ -33,10 +33,12 @@ export function createSequentialEngine(policy: JudgePolicy): JudgeEngine {
     metrics: (current) => tests.map((t) => t.result(current)),
     decide(metrics, current, final) {
       const failing = metrics.filter((m) => m.status === 'fail');
-      if (failing.some((m) => m.critical) || failing.length >= 2) {
-        return { decision: 'rollback', reasons: failing.map((m) => m.sentence) };
-      }
+      // A clear split mismatch breaks the tests' premise: it is reported first (it is the likely cause of a
+      // failure), may not promote, and still lets a failure roll back (the safe direction).
       const mismatch = splitMismatch(current, policy.canaryShare);
+      if (failing.some((m) => m.critical) || failing.length >= 2) {
+        return { decision: 'rollback', reasons: [...(mismatch ? [mismatch] : []), ...failing.map((m) => m.sentence)] };
+      }
       const sentences = metrics.map((m) => m.sentence);
       if (!mismatch && metrics.every((m) => m.status === 'pass')) {
         return { decision: 'promote', reasons: ['every metric is within tolerance', ...sentences] };

@@ -8,12 +8,18 @@ export interface Executor {
   /** Runs `feeds` once on every runner (and on replacements later), proving each session works. */
   warmUp(key: string, feeds: TensorMap): Promise<void>;
   /** Runs one job; `feeds` buffers may be transferred (do not reuse them). */
-  run(key: string, feeds: TensorMap): Promise<TensorMap>;
+  run(key: string, feeds: TensorMap): Promise<RunResult>;
   /** How many jobs can run at once right now. */
   readonly slots: number;
   /** Called whenever `slots` changes (a worker crashed or a replacement became ready). */
   onSlotsChanged(listener: () => void): void;
   close(): Promise<void>;
+}
+
+/** Outputs of one run and the time the session spent computing them (without messaging overhead). */
+export interface RunResult {
+  outputs: TensorMap;
+  computeSeconds: number;
 }
 
 /** Lifecycle events an executor reports for logging. */

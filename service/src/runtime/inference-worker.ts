@@ -51,7 +51,9 @@ async function handle(request: Extract<WorkerRequest, { id: number }>): Promise<
     }
     const session = sessions.get(request.key);
     if (!session) return { kind: 'failed', id: request.id, message: `model ${request.key} is not loaded in this worker` };
-    return { kind: 'result', id: request.id, outputs: await session.run(request.feeds) };
+    const started = performance.now();
+    const outputs = await session.run(request.feeds);
+    return { kind: 'result', id: request.id, outputs, computeSeconds: (performance.now() - started) / 1000 };
   } catch (error) {
     return { kind: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) };
   }

@@ -1,6 +1,6 @@
 import { ServiceError, unavailable } from '../errors.js';
 import type { TensorMap } from '../protocol/tensor.js';
-import type { Executor } from './executor.js';
+import type { Executor, RunResult } from './executor.js';
 import { batchCompatibilityKey, batchRows, concatRows, splitRows } from './tensor-batch.js';
 
 /** Triton-style dynamic batching of one model version; `maxBatchSize` ≤ 1 turns it off. */
@@ -22,6 +22,7 @@ export interface ScheduledModel {
 export interface JobResult {
   outputs: TensorMap;
   queueSeconds: number;
+  /** Session compute time of the batch, measured in the worker. */
   computeSeconds: number;
   /** Rows in the batch this request ran in. */
   batchRows: number;
@@ -155,15 +156,14 @@ export class Scheduler {
     for (const job of jobs) job.state = 'running';
     const rows = jobs.reduce((sum, job) => sum + job.rows, 0);
     const started = now;
-    let run: Promise<TensorMap>;
+    let run: Promise<RunResult>;
     try {
       run = this.executor.run(queue.model.key, concatRows(jobs.map((job) => job.inputs)));
     } catch (error) {
       run = Promise.reject(error);
     }
     run
-      .then((outputs) => {
-        const computeSeconds = (this.clock.now() - started) / 1000;
+      .then(({ outputs, computeSeconds }) => {
         const parts = splitRows(outputs, jobs.map((job) => job.rows));
         jobs.forEach((job, i) => settle(this.clock, job, () => job.resolve({
           outputs: parts[i]!, queueSeconds: (started - job.enqueuedAt) / 1000, computeSeconds, batchRows: rows, leader: i === 0,

@@ -13,5 +13,5 @@ export type WorkerRequest =
 /** Answers from an inference worker. */
 export type WorkerResponse =
   | { kind: 'loaded'; id: number; signature: GraphSignature }
-  | { kind: 'result'; id: number; outputs: TensorMap }
+  | { kind: 'result'; id: number; outputs: TensorMap; computeSeconds: number }
   | { kind: 'failed'; id: number; message: string };

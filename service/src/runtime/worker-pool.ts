@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { unavailable } from '../errors.js';
 import type { TensorMap } from '../protocol/tensor.js';
-import type { Executor, ExecutorEvent } from './executor.js';
+import type { Executor, ExecutorEvent, RunResult } from './executor.js';
 import type { GraphSignature } from './onnx-session.js';
 import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
 
@@ -67,12 +67,12 @@ export class WorkerPool implements Executor {
     await Promise.all(this.workers.map((w) => this.request(w, { kind: 'run', id: 0, key, feeds })));
   }
 
-  async run(key: string, feeds: TensorMap): Promise<TensorMap> {
+  async run(key: string, feeds: TensorMap): Promise<RunResult> {
     const worker = this.pickWorker();
     const transfer = [...new Set(Object.values(feeds).map((t) => t.data.buffer as ArrayBuffer))];
     const answer = await this.request(worker, { kind: 'run', id: 0, key, feeds }, transfer);
     if (answer.kind !== 'result') throw new Error('inference worker answered a run with the wrong message');
-    return answer.outputs;
+    return { outputs: answer.outputs, computeSeconds: answer.computeSeconds };
   }
 
   /**

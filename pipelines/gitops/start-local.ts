@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { $ } from 'zx';
+import { headReader } from './head.js';
+import { runGitopsAgent } from './run-agent.js';
+import { startPlatform, type Platform } from '../platform/platform.js';
+import { platformPaths } from '../platform/paths.js';
+
+export interface StartLocalOptions {
+  modelsDir: string;
+  port: number;
+  host: string;
+  repo: string;
+  branch: string;
+  environment: string;
+  intervalMs: number;
+  gitops: boolean;
+  signal: AbortSignal;
+  log(line: string): void;
+}
+
+/**
+ * The embedded default (`npm start`): the local platform serving what `deploy/<env>.yaml` on the branch asks
+ * for, and the GitOps agent watching the same repository, so a commit to that file rolls out as a canary.
+ */
+export async function startLocal(opts: StartLocalOptions): Promise<void> {
+  const desired = await desiredModel(opts);
+  opts.log(`desired state: ${desired.name}:${desired.version} (${desired.from})`);
+  const platform: Platform = await startPlatform({
+    modelsDir: opts.modelsDir,
+    model: desired.name,
+    version: desired.version,
+    port: opts.port,
+    host: opts.host,
+    signal: opts.signal,
+    log: opts.log,
+  });
+  const stop = () => void platform.stop();
+  opts.signal.addEventListener('abort', stop, { once: true });
+  opts.log(`router ${platform.routerUrl} → ${desired.name}:${desired.version}; Ctrl-C stops everything`);
+  try {
+    if (opts.gitops && desired.from !== 'working tree') {
+      await runGitopsAgent({
+        repo: opts.repo,
+        branch: opts.branch,
+        environment: opts.environment,
+        intervalMs: opts.intervalMs,
+        paths: platformPaths(),
+        modelsDir: opts.modelsDir,
+        signal: opts.signal,
+        log: opts.log,
+      });
+    }
+    await platform.stopped;
+  } finally {
+    opts.signal.removeEventListener('abort', stop);
+    await platform.stop();
+  }
+}
+
+/** What to serve first: the spec at the branch head (so the agent starts in sync), else the working tree's. */
+async function desiredModel(opts: StartLocalOptions): Promise<{ name: string; version: string; from: string }> {
+  const path = `deploy/${opts.environment}.yaml`;
+  const head = await $({ cwd: opts.repo, quiet: true, nothrow: true })`git rev-parse --verify --quiet refs/heads/${opts.branch}`;
+  const commit = head.ok ? head.stdout.trim() : null;
+  let text: string | null = null;
+  if (commit) {
+    const shown = await $({ cwd: opts.repo, quiet: true, nothrow: true })`git show ${`${commit}:${path}`}`;
+    text = shown.ok ? shown.stdout : null;
+  }
+  const from = text !== null && commit ? `${path} at ${opts.branch} ${commit.slice(0, 7)}` : 'working tree';
+  if (text === null) {
+    opts.log(`no ${path} on branch ${opts.branch} of ${opts.repo}: serving the working tree's ${path} without the GitOps agent`);
+    text = readFileSync(path, 'utf8');
+  }
+  const parsed = headReader(opts.environment)(commit ?? 'working-tree', text);
+  if (parsed.kind === 'invalid') throw new Error(parsed.message);
+  return { name: parsed.model.name, version: parsed.model.version, from };
+}
