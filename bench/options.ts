@@ -85,6 +85,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     heavyHidden,
     serveFlags: (values['serve-flags'] ?? '').split(/\s+/).filter(Boolean),
     wrkThreads: Math.round(positive('wrk-threads', values['wrk-threads'], 1)),
-    outDir: values.out ?? 'bench/results',
+    // quick runs are for development: keep them out of the committed results
+    outDir: values.out ?? (quick ? '.keelson/bench/results' : 'bench/results'),
   };
 }

@@ -67,7 +67,14 @@ export async function phaseCeilingServicePeer(context: PhaseContext, peer: PeerA
   }
   if (wanted.length === 0) return { results: [] };
   return withServers(context, wanted.map((w) => w.start), async (servers) => {
-    const targets = wanted.map((w, i) => ({ id: w.id, label: w.label, path: w.path, connections: c, server: (servers[i] as Started).server }));
+    const targets = wanted.map((w, i) => ({
+      id: w.id,
+      label: w.label,
+      path: w.path,
+      connections: c,
+      server: (servers[i] as Started).server,
+      ...(w.id === 'service' ? { batchMetrics: { model: 'penguins', version: '2' } } : {}),
+    }));
     const service = targets.find((t) => t.id === 'service');
     const peerTarget = targets.find((t) => t.id === 'peer');
     let agreement: Agreement | undefined;
@@ -91,7 +98,8 @@ export async function phaseHeavy(context: PhaseContext): Promise<{ results: Scen
   ];
   const starters = variants.map((v) => () => startKeelson(logDir, { name: `keelson ${context.heavyModel} ${v.id === 'heavyOn' ? 'batching on' : 'batching off'}`, modelsDir: context.modelsDir, model: context.heavyModel, flags: [...v.flags, ...options.serveFlags] }));
   return withServers(context, starters, async (servers) => {
-    const targets = variants.map((v, i) => ({ id: v.id, label: v.label, path, connections: options.connections, server: (servers[i] as Started).server }));
+    const batchMetrics = { model: name, version };
+    const targets = variants.map((v, i) => ({ id: v.id, label: v.label, path, connections: options.connections, server: (servers[i] as Started).server, batchMetrics }));
     const results = options.scenarios.has('heavy') ? await sideBySide(context, targets) : [];
     const health: HealthUnderLoadResult[] = [];
     if (options.scenarios.has('health')) {

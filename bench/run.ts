@@ -84,8 +84,9 @@ async function main(): Promise<void> {
   const sections = [
     `Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.wrk.split(' Copyright')[0]}; load average at start ${machine.loadAverageAtStart.join(' ')}, at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
     `Command: ${command}  (${options.durationS}s per scenario in ${options.rounds} alternating round(s), c${options.connections}, request bodies ${bodies.meanBytes.toFixed(0)} bytes on average)`,
-    scenarioTable([...phaseA.results, ...heavy.results]),
   ];
+  const throughput = [...phaseA.results, ...heavy.results];
+  if (throughput.length > 0) sections.push(scenarioTable(throughput));
   if (results.health) sections.push(healthTable(results.health));
   if (results.soak) sections.push(soakTable(results.soak));
   sections.push(targetTable(targets));

@@ -4,6 +4,7 @@
  * is taken before the warm-up (idle, no request served yet), "after" once the last round is done.
  */
 import { loadavg } from 'node:os';
+import { scrapeBatchTotals, type BatchTotals } from '../load/metrics.js';
 import { runWrk } from '../load/wrk.js';
 import type { ServerProcess } from '../processes/spawn.js';
 import { aggregate, type ScenarioResult } from './types.js';
@@ -15,6 +16,8 @@ export interface ThroughputTarget {
   server: ServerProcess;
   path: string;
   connections: number;
+  /** For keelson: the model version whose `model_batch_size` histogram gives the mean rows per executed batch. */
+  batchMetrics?: { model: string; version: string };
 }
 
 export interface SideBySideOptions {
@@ -39,12 +42,18 @@ export async function runSideBySide(targets: ThroughputTarget[], options: SideBy
   }
   const rounds = new Map<string, Awaited<ReturnType<typeof load>>[]>(targets.map((t) => [t.id, []]));
   const cpuSeconds = new Map<string, number>(targets.map((t) => [t.id, 0]));
+  const batches = new Map<string, BatchTotals>(targets.map((t) => [t.id, { rows: 0, batches: 0 }]));
+  const batchTotals = (t: ThroughputTarget): Promise<BatchTotals> =>
+    t.batchMetrics ? scrapeBatchTotals(t.server.url, t.batchMetrics.model, t.batchMetrics.version) : Promise.resolve({ rows: Number.NaN, batches: Number.NaN });
   const roundS = Math.max(1, Math.round(options.durationS / options.rounds));
   for (let r = 1; r <= options.rounds; r++) {
     for (const t of targets) {
-      const cpuBefore = t.server.cpuSeconds();
+      const [batchesBefore, cpuBefore] = [await batchTotals(t), t.server.cpuSeconds()];
       const result = await load(t, roundS);
       cpuSeconds.set(t.id, (cpuSeconds.get(t.id) ?? 0) + t.server.cpuSeconds() - cpuBefore);
+      const batchesAfter = await batchTotals(t);
+      const sum = batches.get(t.id) as BatchTotals;
+      batches.set(t.id, { rows: sum.rows + batchesAfter.rows - batchesBefore.rows, batches: sum.batches + batchesAfter.batches - batchesBefore.batches });
       rounds.get(t.id)?.push(result);
       options.onProgress(`round ${r}/${options.rounds} ${t.label}: ${result.rps.toFixed(0)} rps, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors, load average ${loadavg()[0]?.toFixed(1)}`);
     }
@@ -59,6 +68,9 @@ export async function runSideBySide(targets: ThroughputTarget[], options: SideBy
       rssAfterBytes: t.server.rss(),
       rounds: rounds.get(t.id) ?? [],
       cpuSeconds: cpuSeconds.get(t.id) ?? 0,
+      meanBatchSize: meanBatch(batches.get(t.id)),
     }),
   );
 }
+
+const meanBatch = (totals: BatchTotals | undefined): number => (totals && totals.batches > 0 ? totals.rows / totals.batches : Number.NaN);

@@ -3,7 +3,7 @@
  * wrk-report.lua), and a sampler records the server's RSS and its reported event-loop delay every `sampleEveryS` seconds.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { scrapeEventLoopDelay } from '../load/event-loop.js';
+import { scrapeEventLoopDelay } from '../load/metrics.js';
 import { runWrk, type LoadResult } from '../load/wrk.js';
 import type { ServerProcess } from '../processes/spawn.js';
 import { summariseSoak, type SoakSample, type SoakSummary } from './soak-summary.js';

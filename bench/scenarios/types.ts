@@ -17,6 +17,8 @@ export interface ScenarioResult {
    * less sensitive than rps to other load on a shared machine, and `cores / cpu per request` bounds the rps.
    */
   cpuMsPerRequest: number;
+  /** Mean rows per executed batch from the service's `model_batch_size` histogram (NaN for other servers). */
+  meanBatchSize: number;
   rssBeforeBytes: number;
   rssAfterBytes: number;
   rounds: LoadResult[];

@@ -21,10 +21,12 @@ const policySchema = z.strictObject({
         .strictObject({
           ...metricBase,
           tolerance: z.number().min(0).max(10).default(0.1),
-          quantiles: z.array(probability).min(1).max(8).default([0.5, 0.9, 0.99]),
+          quantiles: z.array(probability).min(1).max(8).default([0.5, 0.9]),
         })
         .prefault({}),
-      errors: z.strictObject({ ...metricBase, tolerance: z.number().min(0).max(100).default(0.1) }).prefault({}),
+      errors: z
+        .strictObject({ ...metricBase, tolerance: z.number().min(0).max(100).default(0.1), negligibleRate: z.number().gt(0).lt(1).default(0.001) })
+        .prefault({}),
       predictions: z.strictObject({ ...metricBase, tolerance: z.number().min(0).max(1).default(0.05) }).prefault({}),
     })
     .prefault({}),
@@ -71,8 +73,9 @@ const EXPECTED: Record<string, string> = {
   enabled: 'true or false',
   critical: 'true or false (a critical metric rolls back on its own)',
   'metrics.latency.tolerance': 'a number between 0 and 10: how much slower the canary may be, relative (0.1 = +10%)',
-  'metrics.latency.quantiles': 'a list of 1 to 8 probabilities between 0 and 1 (exclusive), e.g. [0.5, 0.9, 0.99]',
+  'metrics.latency.quantiles': 'a list of 1 to 8 probabilities between 0 and 1 (exclusive), e.g. [0.5, 0.9] or [0.5, 0.9, 0.99]',
   'metrics.errors.tolerance': "a number between 0 and 100: how much higher the canary's error rate may be, relative (0.1 = +10%)",
+  'metrics.errors.negligibleRate': 'a rate between 0 and 1 (exclusive), e.g. 0.001: a canary error rate at or below it is never a regression',
   'metrics.predictions.tolerance': 'a number between 0 and 1: the largest acceptable total-variation distance between the class mixes',
   kayenta: 'a mapping with fields confidence, tolerance, passScore, marginalScore, minIntervals, weights',
   'kayenta.confidence': 'a probability between 0 and 1 (exclusive), e.g. 0.98',

@@ -9,8 +9,8 @@ import { appendImageRecord, pinnedRef, type ImageRecord } from './records.js';
 import type { ContainerEnv } from './select.js';
 import { imageTag, readGitState, validateRepository, validateTag } from './tag.js';
 
-/** Above this the CPU image is too big: the issue's target, checked after every build. */
-export const imageSizeTargetBytes = 300 * 1024 * 1024;
+/** Above this the CPU image is too big: the issue's target (decimal MB, as `podman images` shows), checked after every build. */
+export const imageSizeTargetBytes = 300_000_000;
 
 export interface BuildImageOptions {
   /** Repository root: the build context. */
@@ -67,7 +67,7 @@ export async function buildImage(
     at: new Date().toISOString(),
   };
   appendImageRecord(containerPaths().images, record);
-  const size = `${(info.sizeBytes / 1024 / 1024).toFixed(0)} MB`;
+  const size = `${(info.sizeBytes / 1e6).toFixed(0)} MB`;
   if (!options.gpu && info.sizeBytes > imageSizeTargetBytes) {
     reporter.emit({ kind: 'note', level: 'warn', message: `image is ${size}, over the 300 MB target: check which production dependencies it carries` });
   } else {

@@ -76,7 +76,12 @@ export class Supervisor {
   /** Takes the instance out of the router, waits for its in-flight requests, then stops it gracefully. */
   async stop(name: string, reason: string): Promise<void> {
     const handle = this.handles.get(name);
-    if (!handle || this.stopping.has(name)) return;
+    if (this.stopping.has(name)) return;
+    if (!handle) {
+      // Already exited (failed): only its record is left to clear.
+      this.options.store.update((s) => ({ ...s, instances: s.instances.filter((i) => i.name !== name) }));
+      return;
+    }
     this.stopping.add(name);
     this.setStatus(name, 'draining', reason);
     const deadline = Date.now() + this.options.drainTimeoutMs;

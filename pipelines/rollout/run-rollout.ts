@@ -5,7 +5,7 @@ import type { InstanceRecord } from '../platform/state.js';
 import type { Reporter } from '../steps/index.js';
 import { writeRolloutReports } from '../report/write.js';
 import { drive } from './controller.js';
-import { judgeFor, loadSources, type Judge, type MetricSource } from './judge-port.js';
+import { judgeFor, sourceFor, type Judge, type MetricSource } from './judge-port.js';
 import { DEFAULT_ROLLOUT_POLICY, PolicyError, type RolloutPolicy } from './policy.js';
 import { newRolloutId } from './rollout-id.js';
 import type { RolloutRecordBook } from './timeline.js';
@@ -69,7 +69,6 @@ export async function runRollout(options: RunRolloutOptions): Promise<RolloutRes
   } catch (error) {
     throw new PolicyError('policy', [`'judge': ${(error as Error).message}`]);
   }
-  const analysis = await loadSources();
   const client = options.client ?? PlatformClient.locate(paths);
   const reporter = options.reporter ?? { emit: () => {}, close: () => {} };
   const id = options.id ?? newRolloutId(options.model, options.version);
@@ -119,9 +118,7 @@ export async function runRollout(options: RunRolloutOptions): Promise<RolloutRes
 
   const createSource = (): MetricSource => {
     const urls = { baselineUrl: arms.baseline.url, canaryUrl: arms.canary.url, model: options.model };
-    if (options.createSource) return options.createSource(urls);
-    if (options.prometheusUrl) return analysis.createPrometheusSource({ url: options.prometheusUrl, model: options.model });
-    return analysis.createScrapeSource(urls);
+    return options.createSource ? options.createSource(urls) : sourceFor(urls, options.prometheusUrl);
   };
   let outcome;
   try {

@@ -89,7 +89,7 @@ describe('the sequential judge on simulated canaries (30 looks of ~60 requests p
     const results = runs({ ...NO_EFFECT, latencyFactor: 1.25 }, 20, 100);
     const rolledBack = results.filter((r) => r?.decision === 'rollback');
     expect(rolledBack.length).toBeGreaterThanOrEqual(18);
-    for (const r of rolledBack) expect(r.reasons[0]).toMatch(/^canary p\d+ latency \+\d+(\.\d)?% vs baseline \(95% bounds [−+≤≥\d.%]+\.\.[−+≤≥\d.%]+\) after [\d,]+ requests: slower than the \+10% tolerance$/);
+    for (const r of rolledBack) expect(r!.reasons[0]).toMatch(/^canary p\d+ latency \+\d+(\.\d)?% vs baseline \(95% bounds [−+≤≥\d.%]+\.\.[−+≤≥\d.%]+\) after [\d,]+ requests: slower than the \+10% tolerance$/);
   });
 
   it('rolls back a canary whose error rate rises from 0.2% to 2%', () => {

@@ -107,7 +107,7 @@ describe('Prometheus source', () => {
       vector([{ metric: { variant: 'baseline', label: 'Adelie' }, value: n }]),
     ];
     responses.push(...round(100, false), ...round(300, true));
-    const fetch = (async (input: string | URL | Request) => new Response(responses.shift() ?? 'gone', { status: 200 })) as typeof globalThis.fetch;
+    const fetch = (async () => new Response(responses.shift() ?? 'gone', { status: 200 })) as unknown as typeof globalThis.fetch;
     const source = createPrometheusSource({ url: 'http://prometheus:9090', model: 'penguins', fetch });
     const first = await source.snapshot(0);
     expect(first.canary).toBeNull();

@@ -78,9 +78,9 @@ describe.runIf(enabled)('container path: build, push, smoke (real podman, regist
     const [image] = JSON.parse(inspect.stdout);
     expect(image.Config.User).toBe('10001:10001');
     expect(image.Healthcheck?.Test ?? image.Config.Healthcheck?.Test).toContain('node');
-    console.info(`container image size: ${(image.Size / 1024 / 1024).toFixed(0)} MB (${built.pinned})`);
-    // The issue's target for the CPU image; prune onnxruntime-node is what gets it there.
-    expect(image.Size).toBeLessThanOrEqual(300 * 1024 * 1024);
+    console.info(`container image size: ${(image.Size / 1e6).toFixed(0)} MB (${built.pinned})`);
+    // The issue's target for the CPU image (decimal MB, as `podman images` shows it).
+    expect(image.Size, 'image size over the 300 MB target: see the build warning').toBeLessThanOrEqual(300_000_000);
   }, 45 * minutes);
 
   it('pushes to a loopback registry and records the digest the registry serves', async () => {

@@ -15,7 +15,7 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-describe('keelson up / traffic / status / down (CLI, real processes)', () => {
+describe('keelson up / traffic / status / down (CLI, real processes)', { timeout: 180_000 }, () => {
   it('starts the router and a stable instance in the background, serves traffic, and stops everything', async () => {
     const paths = tempHome();
     const env = { KEELSON_HOME: paths.root };
@@ -81,7 +81,7 @@ describe('keelson up / traffic / status / down (CLI, real processes)', () => {
   });
 });
 
-describe('the platform during a rollout (control API, real instances)', () => {
+describe('the platform during a rollout (control API, real instances)', { timeout: 180_000 }, () => {
   let platform: Platform;
 
   it('refuses a second rollout, and rolls back one whose controller died', async () => {

@@ -18,7 +18,7 @@ afterAll(async () => {
 
 const inStep = (): boolean => (platform.state().rollout?.step ?? -1) >= 0;
 
-describe('rollouts that go wrong (real processes)', () => {
+describe('rollouts that go wrong (real processes)', { timeout: 180_000 }, () => {
   it('refuses a concurrent rollout with the running id, and rolls back when the canary is killed mid-rollout', async () => {
     const traffic = backgroundTraffic(platform.routerUrl, 50);
     const running = runRollout({ model: 'penguins', version: '2', policy: FAST_POLICY, paths: platform.paths, reportsDir: reportsDir() });

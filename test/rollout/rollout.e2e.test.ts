@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRollout } from '../../pipelines/rollout/run-rollout.js';
 import { backgroundTraffic, startDetachedPlatform, type DetachedPlatform } from '../platform/harness.js';
-import { devScrapeSource } from './dev-scrape-source.js';
 import { expectSettledOn, FAST_POLICY, reportsDir } from './e2e-helpers.js';
 
 // One platform for the file: 1 → 2 promotes, then each faulty version is tried against 2 and must leave 2 live.
@@ -18,13 +17,13 @@ async function rolloutUnderLoad(version: string, rps: number) {
   const from = platform.state().stable.version;
   const answeredBefore = (await platform.answered()).canary;
   const traffic = backgroundTraffic(platform.routerUrl, rps);
-  const result = await runRollout({ model: 'penguins', version, policy: FAST_POLICY, paths: platform.paths, reportsDir: reportsDir(), createSource: devScrapeSource });
+  const result = await runRollout({ model: 'penguins', version, policy: FAST_POLICY, paths: platform.paths, reportsDir: reportsDir() });
   const client = await traffic.stop();
   console.info(`${from} → ${version}: ${result.outcome} in ${(result.durationMs / 1_000).toFixed(1)}s (${result.reason}); client: sent ${client.sent}, failed ${client.failed}, p50 ${client.latencyMs.p50.toFixed(1)} ms, p99 ${client.latencyMs.p99.toFixed(1)} ms, max ${client.latencyMs.max.toFixed(0)} ms; report ${result.reports.markdown}`);
   return { from, result, client, canaryAnswered: (await platform.answered()).canary - answeredBefore };
 }
 
-describe('canary rollouts on the local platform (real processes, real HTTP, under load)', () => {
+describe('canary rollouts on the local platform (real processes, real HTTP, under load)', { timeout: 180_000 }, () => {
   it('promotes 1 → 2 under ~100 rps with zero failed client requests', async () => {
     const { result, client } = await rolloutUnderLoad('2', 80);
     expect(result.reason).toBeTruthy();

@@ -77,17 +77,3 @@ describe('keelson serve as a real process', () => {
     expect(run.stderr()).toMatch(/keelson: --model penguins:9: no such version in .* \(found: 1, 2, 3, 4, 5, 6\)/);
   });
 });
-
-describe('keelson start (npm start)', () => {
-  it('serves penguins versions 1 and 2 from the sample models', { timeout: 120_000 }, async () => {
-    const server = keelson(['start', '--models', modelsDir, '--port', '0']);
-    const url = await server.listening;
-    await waitFor200(`${url}/v2/health/ready`);
-    const metadata = (await (await fetch(`${url}/v2/models/penguins`)).json()) as { versions: string[] };
-    expect(metadata.versions).toEqual(['1', '2']);
-    expect((await infer(url, '1')).status).toBe(200);
-    expect((await infer(url, '3')).status).toBe(404);
-    server.child.kill('SIGTERM');
-    expect((await server.exited).code).toBe(0);
-  });
-});

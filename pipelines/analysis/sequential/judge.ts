@@ -25,7 +25,8 @@ export function createSequentialEngine(policy: JudgePolicy): JudgeEngine {
     const m = policy.metrics[name];
     const settings = { ...common, tolerance: m.tolerance, critical: m.critical };
     if (name === 'latency') return createLatencyTest({ ...settings, quantiles: policy.metrics.latency.quantiles });
-    return name === 'errors' ? createErrorsTest(settings) : createPredictionsTest(settings);
+    if (name === 'errors') return createErrorsTest({ ...settings, negligibleRate: policy.metrics.errors.negligibleRate });
+    return createPredictionsTest(settings);
   });
 
   return {

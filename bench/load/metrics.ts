@@ -1,0 +1,48 @@
+/** Reads the service's own Prometheus metrics (`GET /metrics`): event-loop delay and batch sizes. */
+
+/** Reads one sample from the Prometheus text format (the first series of `name` whose labels contain `labels`); NaN when absent. */
+export function sampleValue(text: string, name: string, labels = ''): number {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name) || (line[name.length] !== ' ' && line[name.length] !== '{')) continue;
+    if (labels && !line.includes(labels)) continue;
+    return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return Number.NaN;
+}
+
+/** The text of `GET <baseUrl>/metrics`. */
+export async function scrapeMetrics(baseUrl: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`GET ${baseUrl}/metrics answered ${response.status}`);
+  return response.text();
+}
+
+/** Event-loop delay as the service reports it (prom-client's default `nodejs_eventloop_lag_*` gauges). */
+export interface EventLoopDelay {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/**
+ * Scrapes the event-loop delay gauges. prom-client samples the loop every 10 ms and resets the histogram at each
+ * scrape, so each reading covers the time since the previous scrape, and an idle loop reads ≈10 ms (the interval).
+ */
+export async function scrapeEventLoopDelay(baseUrl: string): Promise<EventLoopDelay> {
+  const text = await scrapeMetrics(baseUrl);
+  const ms = (name: string): number => sampleValue(text, name) * 1000;
+  return { p50Ms: ms('nodejs_eventloop_lag_p50_seconds'), p99Ms: ms('nodejs_eventloop_lag_p99_seconds'), maxMs: ms('nodejs_eventloop_lag_max_seconds') };
+}
+
+/** Running totals of `model_batch_size` (rows per executed batch) for one model version. */
+export interface BatchTotals {
+  rows: number;
+  batches: number;
+}
+
+/** Scrapes the batch-size histogram's sum and count; NaN fields when the server does not export it. */
+export async function scrapeBatchTotals(baseUrl: string, model: string, version: string): Promise<BatchTotals> {
+  const text = await scrapeMetrics(baseUrl).catch(() => '');
+  const labels = `model="${model}",version="${version}"`;
+  return { rows: sampleValue(text, 'model_batch_size_sum', labels), batches: sampleValue(text, 'model_batch_size_count', labels) };
+}
