@@ -24,16 +24,21 @@ function ticksPerSecond(): number {
   return clockTicks;
 }
 
-/** User + system CPU seconds one process has used so far (all its threads), or 0 once it has exited. */
-export function processCpuSeconds(pid: number): number {
+/** User + system CPU seconds from a `/proc/.../stat` file, or 0 when it cannot be read (the task has exited). */
+function statCpuSeconds(file: string): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(file, 'utf8');
     // fields after the parenthesised command name; utime and stime are fields 14 and 15 of the whole line
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
   } catch {
     return 0;
   }
+}
+
+/** User + system CPU seconds one process has used so far (all its threads). */
+export function processCpuSeconds(pid: number): number {
+  return statCpuSeconds(`/proc/${pid}/stat`);
 }
 
 /** Direct children of a process, from every thread's `/proc/<pid>/task/<tid>/children`. */
@@ -58,6 +63,18 @@ function sumOverTree(pid: number, measure: (pid: number) => number, depth = 0): 
  */
 export function treeRss(pid: number): number {
   return sumOverTree(pid, processRss);
+}
+
+/** Every thread of a process tree (key `pid/tid`) with the CPU seconds it has used so far. */
+export function treeThreadCpuSeconds(pid: number, depth = 0, into = new Map<string, number>()): Map<string, number> {
+  if (depth > 8) return into;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) into.set(`${pid}/${tid}`, statCpuSeconds(`/proc/${pid}/task/${tid}/stat`));
+  } catch {
+    return into;
+  }
+  for (const child of childPids(pid)) treeThreadCpuSeconds(child, depth + 1, into);
+  return into;
 }
 
 /** CPU seconds of a process and its live descendants. */

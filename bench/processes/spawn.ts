@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { treeCpuSeconds, treeRss } from './proc.js';
+import { treeCpuSeconds, treeRss, treeThreadCpuSeconds } from './proc.js';
 
 /** How to start one server. */
 export interface ServerSpec {
@@ -33,6 +33,8 @@ export interface ServerProcess {
   rss(): number;
   /** CPU seconds (user + system) the process and its children have used so far. */
   cpuSeconds(): number;
+  /** CPU seconds so far of every thread of the process and its children (key `pid/tid`). */
+  threadCpuSeconds(): Map<string, number>;
   stop(): Promise<void>;
 }
 
@@ -112,6 +114,7 @@ export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
       logFile: spec.logFile,
       rss: () => treeRss(pid),
       cpuSeconds: () => treeCpuSeconds(pid),
+      threadCpuSeconds: () => treeThreadCpuSeconds(pid),
       async stop() {
         killGroup(child, 'SIGTERM');
         if (!(await exited(child, 15_000))) killGroup(child, 'SIGKILL');

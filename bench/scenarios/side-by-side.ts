@@ -42,15 +42,17 @@ export async function runSideBySide(targets: ThroughputTarget[], options: SideBy
   }
   const rounds = new Map<string, Awaited<ReturnType<typeof load>>[]>(targets.map((t) => [t.id, []]));
   const cpuSeconds = new Map<string, number>(targets.map((t) => [t.id, 0]));
+  const threadCpu = new Map<string, Map<string, number>>(targets.map((t) => [t.id, new Map()]));
   const batches = new Map<string, BatchTotals>(targets.map((t) => [t.id, { rows: 0, batches: 0 }]));
   const batchTotals = (t: ThroughputTarget): Promise<BatchTotals> =>
     t.batchMetrics ? scrapeBatchTotals(t.server.url, t.batchMetrics.model, t.batchMetrics.version) : Promise.resolve({ rows: Number.NaN, batches: Number.NaN });
   const roundS = Math.max(1, Math.round(options.durationS / options.rounds));
   for (let r = 1; r <= options.rounds; r++) {
     for (const t of targets) {
-      const [batchesBefore, cpuBefore] = [await batchTotals(t), t.server.cpuSeconds()];
+      const [batchesBefore, cpuBefore, threadsBefore] = [await batchTotals(t), t.server.cpuSeconds(), t.server.threadCpuSeconds()];
       const result = await load(t, roundS);
       cpuSeconds.set(t.id, (cpuSeconds.get(t.id) ?? 0) + t.server.cpuSeconds() - cpuBefore);
+      addThreadDeltas(threadCpu.get(t.id) as Map<string, number>, threadsBefore, t.server.threadCpuSeconds());
       const batchesAfter = await batchTotals(t);
       const sum = batches.get(t.id) as BatchTotals;
       batches.set(t.id, { rows: sum.rows + batchesAfter.rows - batchesBefore.rows, batches: sum.batches + batchesAfter.batches - batchesBefore.batches });
@@ -68,9 +70,15 @@ export async function runSideBySide(targets: ThroughputTarget[], options: SideBy
       rssAfterBytes: t.server.rss(),
       rounds: rounds.get(t.id) ?? [],
       cpuSeconds: cpuSeconds.get(t.id) ?? 0,
+      busiestThreadCpuSeconds: Math.max(0, ...(threadCpu.get(t.id)?.values() ?? [])),
       meanBatchSize: meanBatch(batches.get(t.id)),
     }),
   );
 }
 
 const meanBatch = (totals: BatchTotals | undefined): number => (totals && totals.batches > 0 ? totals.rows / totals.batches : Number.NaN);
+
+/** Adds each thread's CPU seconds between two snapshots to `sums` (threads that came or went count what was seen). */
+function addThreadDeltas(sums: Map<string, number>, before: Map<string, number>, after: Map<string, number>): void {
+  for (const [thread, seconds] of after) sums.set(thread, (sums.get(thread) ?? 0) + seconds - (before.get(thread) ?? seconds));
+}

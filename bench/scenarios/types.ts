@@ -17,6 +17,11 @@ export interface ScenarioResult {
    * less sensitive than rps to other load on a shared machine, and `cores / cpu per request` bounds the rps.
    */
   cpuMsPerRequest: number;
+  /**
+   * CPU time per request of the busiest single thread (keelson's or node:http's main thread, one uvicorn worker):
+   * the serial part, so `1000 / this` bounds the rps however many cores are free.
+   */
+  busiestThreadCpuMsPerRequest: number;
   /** Mean rows per executed batch from the service's `model_batch_size` histogram (NaN for other servers). */
   meanBatchSize: number;
   rssBeforeBytes: number;
@@ -33,8 +38,10 @@ export function median(values: readonly number[]): number {
 }
 
 /** Folds the rounds of one scenario into a row: total requests over total time, median percentiles, summed errors. */
-export function aggregate(base: Omit<ScenarioResult, 'requests' | 'rps' | 'p50Ms' | 'p99Ms' | 'errors' | 'cpuMsPerRequest'> & { cpuSeconds: number }): ScenarioResult {
-  const { cpuSeconds, ...rest } = base;
+export function aggregate(
+  base: Omit<ScenarioResult, 'requests' | 'rps' | 'p50Ms' | 'p99Ms' | 'errors' | 'cpuMsPerRequest' | 'busiestThreadCpuMsPerRequest'> & { cpuSeconds: number; busiestThreadCpuSeconds: number },
+): ScenarioResult {
+  const { cpuSeconds, busiestThreadCpuSeconds, ...rest } = base;
   const requests = base.rounds.reduce((sum, r) => sum + r.requests, 0);
   const seconds = base.rounds.reduce((sum, r) => sum + r.durationS, 0);
   return {
@@ -45,5 +52,6 @@ export function aggregate(base: Omit<ScenarioResult, 'requests' | 'rps' | 'p50Ms
     p99Ms: median(base.rounds.map((r) => r.p99Ms)),
     errors: base.rounds.reduce((sum, r) => sum + r.errors, 0),
     cpuMsPerRequest: requests > 0 ? (cpuSeconds * 1000) / requests : Number.NaN,
+    busiestThreadCpuMsPerRequest: requests > 0 ? (busiestThreadCpuSeconds * 1000) / requests : Number.NaN,
   };
 }

@@ -17,7 +17,8 @@ export function signedPercent(x: number): string {
 /** 0.0213 → "2.13%". */
 export function percent(x: number): string {
   const p = x * 100;
-  return `${p.toFixed(p !== 0 && Math.abs(p) < 1 ? 2 : 1).replace(/\.0+$/, '')}%`;
+  const text = p.toFixed(p !== 0 && Math.abs(p) < 1 ? 2 : 1);
+  return `${text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text}%`;
 }
 
 /** 10.42 → "×10.4"; Infinity → "×∞". */

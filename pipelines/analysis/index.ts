@@ -6,3 +6,4 @@ export type { MetricSource } from './sources/source.js';
 export { createScrapeSource, type ScrapeSourceOptions } from './sources/scrape.js';
 export { createPrometheusSource, prometheusQueries, type PrometheusSourceOptions } from './sources/prometheus.js';
 export { parseExposition, ExpositionError, type Sample } from './sources/exposition.js';
+export { parseScenarios, replayScenario, ScenarioError, type ReplayResult, type Scenario } from './replay.js';

@@ -17,6 +17,11 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON line per scenario: {"name", "decision", "decidedAt", "reasons"}')
     .option('--final', "treat each scenario's last snapshot as the end of the analysis window (promote, or the policy's noDataDecision)")
     .action(async (files: string[], options: ReplayOptions) => {
+      // `keelson judge replay … | head` closes stdout early: stop quietly instead of crashing on EPIPE.
+      process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EPIPE') process.exit(0);
+        throw error;
+      });
       const { runReplay } = await import('../analysis/replay-command.js');
       await runReplay(files, options, (line) => process.stdout.write(`${line}\n`));
     });

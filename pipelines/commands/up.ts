@@ -7,6 +7,7 @@ interface UpOptions {
   port: string;
   host: string;
   runtime: string;
+  image?: string;
   replicas: string;
   detach: boolean;
 }
@@ -23,6 +24,7 @@ export function register(program: Command): void {
     .option('--port <port>', 'router port', '8080')
     .option('--host <address>', 'address the router and instances bind', '127.0.0.1')
     .option('--runtime <kind>', 'how instances run: process | container', 'process')
+    .option('--image <ref>', 'service image for --runtime container (default: the latest `keelson build`; env KEELSON_IMAGE)')
     .option('--replicas <n>', 'stable instances', '1')
     .option('--detach', 'start in the background and return once ready (stop with `keelson down`)', false)
     .addHelpText('after', '\nState: .keelson/state.json (KEELSON_HOME overrides .keelson); logs: .keelson/logs/<instance>.ndjson')
@@ -70,6 +72,7 @@ export function register(program: Command): void {
           host: options.host,
           port,
           runtime: options.runtime as 'process' | 'container',
+          ...(options.image ? { image: options.image } : {}),
           replicas,
           log: (line) => console.error(`keelson up: ${line}`),
         }),

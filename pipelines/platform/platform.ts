@@ -27,6 +27,8 @@ export interface PlatformOptions {
   /** Router port; 0 picks a free one. Default 8080. */
   port?: number;
   runtime?: 'process' | 'container' | InstanceRuntime;
+  /** Service image for `runtime: 'container'` (default: the latest `keelson build`). */
+  image?: string;
   /** Stable instances to run. */
   replicas?: number;
   readyTimeoutMs?: number;
@@ -71,7 +73,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   }
   const leftovers = stopLeftovers(previous);
   const version = options.version ?? (previous?.model === options.model ? previous.stable.version : undefined) ?? '1';
-  const runtime = await resolveRuntime(options.runtime);
+  const runtime = await resolveRuntime(options.runtime, options.image);
 
   const router = await startRouter({ host, port: options.port ?? 8080 });
   const control = { server: undefined as ServerType | undefined };
@@ -198,11 +200,11 @@ async function keepStableReplicas(supervisor: Supervisor, store: StateStore, rep
   return started;
 }
 
-async function resolveRuntime(runtime: PlatformOptions['runtime']): Promise<InstanceRuntime> {
+async function resolveRuntime(runtime: PlatformOptions['runtime'], image: string | undefined): Promise<InstanceRuntime> {
   if (runtime === undefined || runtime === 'process') return createProcessRuntime();
   if (runtime === 'container') {
     const { createContainerRuntime } = await import('./instances/container-runtime.js');
-    return createContainerRuntime();
+    return createContainerRuntime(image ? { image } : {});
   }
   return runtime;
 }

@@ -58,7 +58,7 @@ export class Supervisor {
     };
     store.update((s) => ({ ...s, instances: [...s.instances, record] }));
     store.record('instance-started', `started ${name} (${role}, ${model}:${version}) on ${record.url}`);
-    void handle.exited.then((exit) => this.exited(name, `exited with code ${exit.code ?? 'none'}${exit.signal ? ` (${exit.signal})` : ''}`));
+    void handle.exited.then((exit) => this.exited(name, exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code ?? 'unknown'}`));
     void this.pollReady(name, record.url);
     return record;
   }

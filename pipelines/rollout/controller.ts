@@ -145,5 +145,6 @@ async function look(
     ? `step ${state.step + 1}/${ctx.policy.steps.length}: ${verdict.decision}${verdict.reasons[0] ? ` (${verdict.reasons[0]})` : ''}`
     : `step ${state.step + 1}/${ctx.policy.steps.length}: no data from the metric source (${sourceError}); holding`;
   ctx.reporter.emit({ kind: 'progress', step: 'rollout', detail });
-  await apply({ kind: 'tick', now, canaryRequests: answered.canary, verdict: verdict ? { decision: verdict.decision, reasons: verdict.reasons } : null });
+  const noData = !snapshot?.baseline || !snapshot.canary;
+  await apply({ kind: 'tick', now, canaryRequests: answered.canary, verdict: verdict ? { decision: verdict.decision, reasons: verdict.reasons } : null, noData });
 }

@@ -33,8 +33,11 @@ export interface RolloutState {
 export type RolloutEvent =
   | { kind: 'arms-ready'; now: number; canaryRequests: number }
   | { kind: 'arm-failed'; now: number; reason: string }
-  /** `verdict` is null when the metric source failed; `notReady` names arms still starting. */
-  | { kind: 'tick'; now: number; canaryRequests: number; verdict: VerdictSummary | null; notReady?: string[] }
+  /**
+   * `verdict` is null when the metric source failed; `noData` when it answered without both arms' data
+   * (the judge then says why it cannot decide); `notReady` names arms still starting.
+   */
+  | { kind: 'tick'; now: number; canaryRequests: number; verdict: VerdictSummary | null; noData?: boolean; notReady?: string[] }
   | { kind: 'abort'; now: number; reason: string }
   /** Someone else (`keelson promote`/`rollback`, the platform's watchdog) ended the rollout. */
   | { kind: 'ended-elsewhere'; outcome: 'promoted' | 'rolled-back'; reason: string };
@@ -99,8 +102,8 @@ function analysingTick(state: RolloutState, event: Extract<RolloutEvent, { kind:
     return promote(looked, `canary analysis: ${verdict.reasons.join('; ') || 'no regression'}`);
   }
   if (isFinalLook(state, policy, event.now)) return rollback(looked, finalReason(state, policy, verdict, held, stepRequests));
-  // Without a verdict (the metric source failed) the weights hold: more exposure needs evidence.
-  if (held && !last && verdict) return enterStep(looked, state.step + 1, event.now, event.canaryRequests, policy);
+  // Without data (the metric source failed or lacks an arm) the weights hold: more exposure needs evidence.
+  if (held && !last && verdict && !event.noData) return enterStep(looked, state.step + 1, event.now, event.canaryRequests, policy);
   return { state: looked, actions: [] };
 }
 

@@ -26,7 +26,8 @@ describe('judge policy', () => {
   it('fills every default from an empty policy', () => {
     const policy = parseJudgePolicy({});
     expect(policy).toMatchObject({ mode: 'sequential', alpha: 0.05, canaryShare: 0.5, noDataDecision: 'rollback' });
-    expect(policy.metrics.latency).toEqual({ enabled: true, critical: true, tolerance: 0.1, quantiles: [0.5, 0.9, 0.99] });
+    expect(policy.metrics.latency).toEqual({ enabled: true, critical: true, tolerance: 0.1, quantiles: [0.5, 0.9] });
+    expect(policy.metrics.errors).toEqual({ enabled: true, critical: true, tolerance: 0.1, negligibleRate: 0.001 });
     expect(policy.metrics.predictions.tolerance).toBe(0.05);
     expect(policy.kayenta).toMatchObject({ confidence: 0.98, tolerance: 0.25, passScore: 75, marginalScore: 50 });
   });
@@ -105,6 +106,27 @@ describe('the sequential judge on simulated canaries (30 looks of ~60 requests p
     expect(failing).toMatchObject({ status: 'fail', kind: 'predictions', unit: 'tv', tolerance: 0.05 });
     expect(failing.estimate!).toBeGreaterThan(0.05);
     expect(failing.statistic.value).toBeGreaterThanOrEqual(failing.statistic.threshold);
+  });
+
+  it('promotes early, before the end of the window, once every metric is shown within tolerance (busy service, no errors)', () => {
+    const snapshots = simulate({ ...NO_EFFECT, baselineErrorRate: 0, canaryErrorRate: 0 }, 42, { requestsPerArm: 750 });
+    const verdict = walk({}, snapshots)!;
+    expect(verdict.decision).toBe('promote');
+    expect(verdict.look).toBeLessThan(30);
+    expect(verdict.reasons[0]).toBe('every metric is within tolerance');
+    expect(verdict.metrics.map((m) => m.status)).toEqual(['pass', 'pass', 'pass']);
+  });
+
+  it('errors: a 10× relative increase that stays below the negligible rate (0.1%) is not a regression', () => {
+    const snapshots = [1, 2, 3, 4, 5].map((i) => ({ t: i, baseline: arm(100_000 * i, 1 * i), canary: arm(100_000 * i, 10 * i) }));
+    const judge = createJudge({ metrics: { predictions: { enabled: false } } });
+    const verdicts = snapshots.map((s) => judge.evaluate(s));
+    expect(verdicts.every((v) => v.decision !== 'rollback')).toBe(true);
+    expect(verdicts.at(-1)!.metrics.find((m) => m.name === 'errors')!.status).toBe('pass');
+    // The same ratio above the negligible rate is a regression.
+    const high = createJudge({ metrics: { predictions: { enabled: false } } }).evaluate({ t: 1, baseline: arm(10_000, 10), canary: arm(10_000, 100) });
+    expect(high.decision).toBe('rollback');
+    expect(high.reasons[0]).toMatch(/^canary error rate 1% vs baseline 0.1% \(×10, 95% bounds ×[\d.]+\.\.×[\d.]+\) after 10,000 requests: above the \+10% tolerance \(or 0.1%\)$/);
   });
 
   it('never rolls back an improvement (canary 20% faster) and promotes it at the end', () => {

@@ -78,6 +78,25 @@ describe('weighted router', () => {
     expect(metrics).toMatch(/keelson_router_requests_total\{variant="stable",code="200"\} 6/);
   });
 
+  it('retries on a fresh connection when a kept-alive one turns out to be closed (only one instance)', async () => {
+    // Each connection serves one request, then is dropped on the next: the race of an instance closing an idle connection.
+    const served = new WeakMap<object, number>();
+    const server = http.createServer((req, res) => {
+      const n = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, n);
+      if (n > 1) return void req.socket.destroy();
+      req.resume();
+      req.on('end', () => res.end('{"ok":true}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const router = await startRouter({ port: 0 });
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())), () => router.close());
+    router.setPool([{ name: 'only', role: 'stable', version: '1', host: '127.0.0.1', port: (server.address() as AddressInfo).port }], { stable: 100, baseline: 0, canary: 0 });
+    for (let i = 0; i < 5; i++) expect((await infer(router.url)).status).toBe(200);
+    const metrics = await (await fetch(`${router.url}/metrics`)).text();
+    expect(metrics).toMatch(/keelson_router_upstream_failures_total\{variant="stable",reason="ECONNRESET"\} [1-9]/);
+  });
+
   it('does not retry a non-idempotent request', async () => {
     const { router, canary, pool } = await setup();
     await canary.close();

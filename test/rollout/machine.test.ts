@@ -76,6 +76,13 @@ describe('rollout state machine', () => {
     expect(end.state.reason).toContain('no data');
   });
 
+  it('holds the weights while the source answers without data, whatever the judge says', () => {
+    const { state } = run([ready, { kind: 'tick', now: 30_000, canaryRequests: 500, verdict: cont, noData: true }]);
+    expect(state.step).toBe(0);
+    const next = transition(state, { kind: 'tick', now: 40_000, canaryRequests: 600, verdict: cont }, policy);
+    expect(next.actions).toEqual([{ kind: 'set-weights', step: 1, weights: { stable: 50, baseline: 25, canary: 25 } }]);
+  });
+
   it('rolls back at the end of the analysis window without a promote verdict', () => {
     const events: RolloutEvent[] = [ready];
     for (let i = 1; i <= 30; i++) events.push({ kind: 'tick', now: 1_000 + i * 10_000, canaryRequests: i * 100, verdict: cont });

@@ -33,9 +33,10 @@ describe('rollouts that go wrong (real processes)', { timeout: 180_000 }, () => 
     process.kill(canary.pid!, 'SIGKILL');
     const result = await running;
     const client = await traffic.stop();
+    console.info(`canary killed: ${result.outcome}: ${result.reason}; client failed ${client.failed} of ${client.sent}`);
     expect(result.outcome).toBe('rolled-back');
     expect(result.reason).toContain(`the canary instance ${canary.name}`);
-    expect(result.reason).toContain('exited');
+    expect(result.reason).toContain('was killed by SIGKILL');
     // Only requests in flight on the killed instance may fail (the router retries the others elsewhere).
     expect(client.failed, JSON.stringify(client.failures.slice(0, 3))).toBeLessThanOrEqual(5);
     await expectSettledOn(platform, '1');
@@ -46,9 +47,10 @@ describe('rollouts that go wrong (real processes)', { timeout: 180_000 }, () => 
     const policy = parseRolloutPolicy({ ...FAST_POLICY_INPUT, analysisTimeout: '8s' });
     const result = await runRollout({ model: 'penguins', version: '2', policy, paths: platform.paths, prometheusUrl: 'http://127.0.0.1:9', reportsDir: reportsDir() });
     const client = await traffic.stop();
+    console.info(`source unreachable: ${result.outcome}: ${result.reason}`);
     expect(result.outcome).toBe('rolled-back');
-    expect(result.reason).toMatch(/no data|without a promote verdict|not enough/);
-    expect(client.failed).toBe(0);
+    expect(result.reason).toMatch(/no data|without enough data/);
+    expect(client.failed, JSON.stringify(client.failures.slice(0, 3))).toBe(0);
     await expectSettledOn(platform, '1');
   });
 
@@ -65,11 +67,12 @@ describe('rollouts that go wrong (real processes)', { timeout: 180_000 }, () => 
 
     const rerun = await keelson(['rollout', '--model', 'penguins:2', '--policy', policy, '--reports', reportsDir()], env);
     const client = await traffic.stop();
-    expect([0, 2]).toContain(rerun.code);
+    console.info(`rerun after kill: exit ${rerun.code}: ${rerun.stderr.trim().split('\n').at(-1)} ${rerun.stdout.trim().split('\n').at(-1)}`);
+    expect([0, 2], rerun.stderr).toContain(rerun.code);
     const lastLine = rerun.stderr.trim().split('\n').at(-1) ?? '';
     if (rerun.code === 0) expect(rerun.stdout).toContain('promoted penguins:2');
     else expect(lastLine).toContain('rolled back penguins:2');
-    expect(client.failed).toBe(0);
+    expect(client.failed, JSON.stringify(client.failures.slice(0, 3))).toBe(0);
     await expectSettledOn(platform, rerun.code === 0 ? '2' : '1');
     expect(isAlive(first.pid)).toBe(false);
   });

@@ -19,7 +19,7 @@ async function rolloutUnderLoad(version: string, rps: number) {
   const traffic = backgroundTraffic(platform.routerUrl, rps);
   const result = await runRollout({ model: 'penguins', version, policy: FAST_POLICY, paths: platform.paths, reportsDir: reportsDir() });
   const client = await traffic.stop();
-  console.info(`${from} → ${version}: ${result.outcome} in ${(result.durationMs / 1_000).toFixed(1)}s (${result.reason}); client: sent ${client.sent}, failed ${client.failed}, p50 ${client.latencyMs.p50.toFixed(1)} ms, p99 ${client.latencyMs.p99.toFixed(1)} ms, max ${client.latencyMs.max.toFixed(0)} ms; report ${result.reports.markdown}`);
+  console.info(`${from} → ${version}: ${result.outcome} in ${(result.durationMs / 1_000).toFixed(1)}s, traffic switched ${result.switchMs} ms after the decision (${result.reason}); client: sent ${client.sent}, failed ${client.failed}, p50 ${client.latencyMs.p50.toFixed(1)} ms, p99 ${client.latencyMs.p99.toFixed(1)} ms, max ${client.latencyMs.max.toFixed(0)} ms; report ${result.reports.markdown}`);
   return { from, result, client, canaryAnswered: (await platform.answered()).canary - answeredBefore };
 }
 
@@ -42,7 +42,7 @@ describe('canary rollouts on the local platform (real processes, real HTTP, unde
     const { from, result, client } = await rolloutUnderLoad('3', 50);
     expect(result.outcome).toBe('rolled-back');
     expect(result.reason).toMatch(/latency/i);
-    expect(client.failed).toBe(0);
+    expect(client.failed, JSON.stringify(client.failures.slice(0, 3))).toBe(0);
     await expectSettledOn(platform, from);
   });
 
@@ -50,7 +50,7 @@ describe('canary rollouts on the local platform (real processes, real HTTP, unde
     const { from, result, client } = await rolloutUnderLoad('4', 50);
     expect(result.outcome).toBe('rolled-back');
     expect(result.reason).toMatch(/predict|class mix/i);
-    expect(client.failed).toBe(0);
+    expect(client.failed, JSON.stringify(client.failures.slice(0, 3))).toBe(0);
     await expectSettledOn(platform, from);
   });
 
@@ -69,7 +69,7 @@ describe('canary rollouts on the local platform (real processes, real HTTP, unde
     expect(result.outcome).toBe('rolled-back');
     expect(result.reason).toMatch(/never be ready|not ready within/);
     expect(canaryAnswered).toBe(0);
-    expect(client.failed).toBe(0);
+    expect(client.failed, JSON.stringify(client.failures.slice(0, 3))).toBe(0);
     expect(client.byVariant.canary ?? 0).toBe(0);
     await expectSettledOn(platform, from);
   });

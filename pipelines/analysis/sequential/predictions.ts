@@ -17,7 +17,7 @@ const MIN_PREDICTIONS = 30;
  * Mixing distribution of the shift beyond the tolerance: centred at 8 points with sd 5 points, so the evidence
  * piles up fastest for the shifts worth catching (a class gaining 10-20 points); larger ones are caught anyway.
  */
-const EFFECT_PRIOR = { center: Number(process.env.XMU ?? 0.08), sd: Number(process.env.XSD ?? 0.05) };
+const EFFECT_PRIOR = { center: 0.08, sd: 0.05 };
 /** Mixing sd of the two-sided normal mixture behind the displayed bounds. */
 const MIX_SD = 0.1;
 const MAX_EXACT_CLASSES = 6;

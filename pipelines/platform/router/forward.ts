@@ -28,9 +28,16 @@ export class ConnectFailure extends Error {
   constructor(
     readonly upstream: string,
     readonly code: string,
+    /** The request went out on a kept-alive connection: a reset may only mean the instance had just closed it. */
+    readonly reusedSocket: boolean,
   ) {
     super(`instance ${upstream} failed before answering: ${code}`);
     this.name = 'ConnectFailure';
+  }
+
+  /** The classic keep-alive race (RFC 9112 §9.3.1): the instance is fine, the idle connection was not. */
+  get staleConnection(): boolean {
+    return this.reusedSocket && (this.code === 'ECONNRESET' || this.code === 'EPIPE');
   }
 }
 
@@ -72,7 +79,7 @@ export function forwardOnce(upstream: Upstream, agent: http.Agent, request: Forw
     });
     upstreamRequest.on('error', (error: NodeJS.ErrnoException) => {
       if (error instanceof UpstreamTimeout || error.name === 'AbortError') reject(error);
-      else reject(new ConnectFailure(upstream.name, error.code ?? error.message));
+      else reject(new ConnectFailure(upstream.name, error.code ?? error.message, upstreamRequest.reusedSocket));
     });
     upstreamRequest.end(request.body ?? undefined);
   });

@@ -57,7 +57,8 @@ export async function startRouter(options: RouterOptions = {}): Promise<Router> 
   function agentFor(name: string): http.Agent {
     let agent = agents.get(name);
     if (!agent) {
-      agent = new http.Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 1_000 });
+      // `timeout` lets Node honour the instance's `Keep-Alive: timeout=N` hint (idle sockets closed 1 s early).
+      agent = new http.Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 1_000, timeout: 60_000 });
       agents.set(name, agent);
     }
     return agent;
@@ -129,10 +130,12 @@ export async function startRouter(options: RouterOptions = {}): Promise<Router> 
         }
         const code = error instanceof ConnectFailure ? error.code : String(error);
         metrics.upstreamFailures.inc({ variant, reason: code });
-        ejectedUntil.set(upstream.name, Date.now() + ejectMs);
         lastError = `instance ${upstream.name} (${variant}) failed: ${code}`;
         if (!retryable) break;
         metrics.retries.inc({ variant });
+        // A stale kept-alive connection says nothing about the instance: try it again on a fresh one.
+        if (error instanceof ConnectFailure && error.staleConnection) tried.delete(upstream.name);
+        else ejectedUntil.set(upstream.name, Date.now() + ejectMs);
         continue;
       }
       ejectedUntil.delete(upstream.name);

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../logging/logger.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { ModelRegistry, ReadyModel } from '../models/model-registry.js';
@@ -27,6 +28,8 @@ export interface AppOptions {
 
 /** Hono environment: per-request variables set by middleware and handlers. */
 export interface AppEnv {
+  /** Set by @hono/node-server (absent under `app.request()` in tests): the Node request, read directly. */
+  Bindings: { incoming?: IncomingMessage };
   Variables: {
     requestId: string;
     /** Route template for metrics and logs, when the router's own is not the one to report. */

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { ServiceError, badRequest } from '../errors.js';
 import type { AppEnv } from './app-env.js';
@@ -15,13 +16,59 @@ export async function readJsonBody(c: Context<AppEnv>, limitBytes: number): Prom
   }
   const declared = Number(c.req.header('content-length'));
   if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(`${declared} bytes`, limitBytes);
-  const text = await readLimited(c.req.raw, limitBytes);
+  // Under @hono/node-server the Node request is at hand: reading it directly skips building a WHATWG
+  // Request, ReadableStream and AbortSignal per request (a large share of the main thread's time).
+  const incoming = c.env?.incoming;
+  const text = incoming ? await readIncoming(incoming, limitBytes) : await readLimited(c.req.raw, limitBytes);
   if (text.trim() === '') throw badRequest('request body: empty; expected a JSON object');
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw badRequest(`request body: not valid JSON (${(error as Error).message.slice(0, 120)})`);
   }
+}
+
+/** Reads a Node request body up to `limitBytes`; the rest is left to @hono/node-server's drain on close. */
+function readIncoming(incoming: IncomingMessage, limitBytes: number): Promise<string> {
+  if (incoming.readableEnded) return Promise.resolve('');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (): void => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+      incoming.off('close', onClose);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        done();
+        incoming.pause();
+        reject(tooLarge(`more than ${limitBytes} bytes`, limitBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      done();
+      const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+      resolve(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); // as TextDecoder: drop a byte order mark
+    };
+    const onError = (error: Error): void => {
+      done();
+      reject(badRequest(`request body: could not be read (${error.message.slice(0, 120)})`));
+    };
+    const onClose = (): void => {
+      if (incoming.readableEnded) return;
+      done();
+      reject(badRequest('request body: the client closed the connection before sending all of it'));
+    };
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', onError);
+    incoming.on('close', onClose);
+  });
 }
 
 async function readLimited(request: Request, limitBytes: number): Promise<string> {

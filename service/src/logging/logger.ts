@@ -1,5 +1,6 @@
 import { ecsFormat } from '@elastic/ecs-pino-format';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { batchedDestination } from './batched-destination.js';
 
 export type { Logger } from 'pino';
 
@@ -17,7 +18,18 @@ export interface LoggerOptions {
 /** A pino logger writing one Elastic Common Schema JSON object per line (stdout unless told otherwise). */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const format = ecsFormat({ apmIntegration: false, serviceName: 'keelson', ...(options.serviceVersion ? { serviceVersion: options.serviceVersion } : {}) });
-  // Synchronous writes: lines are not lost when the process exits right after draining.
-  const destination = options.destination ?? pino.destination({ dest: 1, sync: true });
+  // One write per event-loop turn instead of one blocking write(2) per request line (see batched-destination).
+  const destination = options.destination ?? batchedDestination(1);
   return pino({ ...format, level: options.level ?? 'info' }, destination);
+}
+
+/** Resolves once every buffered line has been written (a no-op for destinations without a buffer). */
+export function flushLogger(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      logger.flush(() => resolve());
+    } catch {
+      resolve(); // a destination that cannot flush (already closed) has nothing left to write
+    }
+  });
 }

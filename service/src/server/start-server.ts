@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { ConfigError } from '../errors.js';
 import { createApp } from '../http/app.js';
 import { logEvent } from '../logging/events.js';
-import { createLogger, type LogLevel, type Logger } from '../logging/logger.js';
+import { createLogger, flushLogger, type LogLevel, type Logger } from '../logging/logger.js';
 import { ServiceMetrics } from '../metrics/service-metrics.js';
 import { ModelRegistry } from '../models/model-registry.js';
 import { parseModelSpec, selectVersions, type ModelSpec } from '../repository/model-selection.js';
@@ -119,6 +119,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await loaded.catch(() => false);
         await pool.close();
         logEvent(logger, { kind: 'stopped', abandoned });
+        await flushLogger(logger);
       })();
       return closing;
     },
