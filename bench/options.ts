@@ -20,7 +20,8 @@ export interface BenchOptions {
   soakS: number;
   soakRate: number;
   soakConnections: number;
-  peerWorkers: number;
+  /** uvicorn worker counts, one peer server each (default: one per core, and 1 as most tutorials run it). */
+  peerWorkers: number[];
   /** uvicorn's access log (its default) stays on unless this is false. */
   peerAccessLog: boolean;
   heavyHidden: number[];
@@ -31,7 +32,7 @@ export interface BenchOptions {
 }
 
 export const USAGE = `npm run bench -- [--quick] [--scenarios ${SCENARIO_KEYS.join(',')}] [--duration S] [--rounds N] [--warmup S]
-  [--connections N] [--soak S] [--soak-rate RPS] [--soak-connections N] [--peer-workers N] [--no-peer-access-log]
+  [--connections N] [--soak S] [--soak-rate RPS] [--soak-connections N] [--peer-workers N,M] [--no-peer-access-log]
   [--heavy-hidden 1024,1024] [--serve-flags "--workers 2"] [--wrk-threads N] [--out DIR]`;
 
 function positive(flag: string, value: string | undefined, fallback: number): number {
@@ -80,7 +81,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     soakS: positive('soak', values.soak, quick ? 20 : 300),
     soakRate: positive('soak-rate', values['soak-rate'], 500),
     soakConnections: Math.round(positive('soak-connections', values['soak-connections'], 32)),
-    peerWorkers: Math.round(positive('peer-workers', values['peer-workers'], availableParallelism())),
+    peerWorkers: [...new Set((values['peer-workers'] ?? `${availableParallelism()},1`).split(',').map((s) => Math.round(positive('peer-workers', s, 0))))],
     peerAccessLog: values['no-peer-access-log'] !== true,
     heavyHidden,
     serveFlags: (values['serve-flags'] ?? '').split(/\s+/).filter(Boolean),

@@ -62,8 +62,11 @@ export async function phaseCeilingServicePeer(context: PhaseContext, peer: PeerA
   if (peer?.kind === 'available') {
     const weightsFile = join(context.workDir, 'penguins-v2-weights.json');
     exportPenguinV2Weights(weightsFile);
-    const label = `peer: FastAPI + scikit-learn, ${options.peerWorkers} uvicorn workers`;
-    wanted.push({ id: 'peer', label, path: PENGUINS_PATH, start: () => startPeer(logDir, { python: peer.python, weightsFile, workers: options.peerWorkers, accessLog: options.peerAccessLog }) });
+    for (const workers of options.peerWorkers) {
+      const label = `peer: FastAPI + scikit-learn, ${workers} uvicorn worker${workers === 1 ? '' : 's'}`;
+      const start = () => startPeer(logDir, { python: peer.python, weightsFile, workers, accessLog: options.peerAccessLog });
+      wanted.push({ id: `peer-${workers}`, label, path: PENGUINS_PATH, start });
+    }
   }
   if (wanted.length === 0) return { results: [] };
   return withServers(context, wanted.map((w) => w.start), async (servers) => {
@@ -76,7 +79,7 @@ export async function phaseCeilingServicePeer(context: PhaseContext, peer: PeerA
       ...(w.id === 'service' ? { batchMetrics: { model: 'penguins', version: '2' } } : {}),
     }));
     const service = targets.find((t) => t.id === 'service');
-    const peerTarget = targets.find((t) => t.id === 'peer');
+    const peerTarget = targets.find((t) => t.id.startsWith('peer'));
     let agreement: Agreement | undefined;
     if (service && peerTarget) {
       const bodies = readFileSync(context.bodiesFile, 'utf8').split('\n').filter(Boolean).slice(0, 50);

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const results: RunResults = {};
   const phaseA = await phaseCeilingServicePeer(context, peer);
   const byId = (id: string) => phaseA.results.find((r) => r.id === id);
-  Object.assign(results, { ceiling: byId('ceiling'), service: byId('service'), peer: byId('peer') });
+  Object.assign(results, { ceiling: byId('ceiling'), service: byId('service'), peers: phaseA.results.filter((r) => r.id.startsWith('peer')) });
   let heavy: Awaited<ReturnType<typeof phaseHeavy>> = { results: [], health: [] };
   if (options.scenarios.has('heavy') || options.scenarios.has('health')) {
     heavy = await phaseHeavy(context);

@@ -17,21 +17,30 @@ export async function scrapeMetrics(baseUrl: string): Promise<string> {
   return response.text();
 }
 
-/** Event-loop delay as the service reports it (prom-client's default `nodejs_eventloop_lag_*` gauges). */
-export interface EventLoopDelay {
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
+/** The main thread's runtime as the service reports it (prom-client's default `nodejs_*` metrics). */
+export interface RuntimeGauges {
+  eventLoopP50Ms: number;
+  eventLoopP99Ms: number;
+  eventLoopMaxMs: number;
+  /** V8 heap in use: growth here is JavaScript objects; RSS growth without it is native memory. */
+  heapUsedBytes: number;
+  externalBytes: number;
 }
 
 /**
- * Scrapes the event-loop delay gauges. prom-client samples the loop every 10 ms and resets the histogram at each
- * scrape, so each reading covers the time since the previous scrape, and an idle loop reads ≈10 ms (the interval).
+ * Scrapes event-loop delay and heap gauges. prom-client samples the loop every 10 ms and resets the histogram at
+ * each scrape, so each reading covers the time since the previous scrape, and an idle loop reads ≈10 ms (the interval).
  */
-export async function scrapeEventLoopDelay(baseUrl: string): Promise<EventLoopDelay> {
+export async function scrapeRuntimeGauges(baseUrl: string): Promise<RuntimeGauges> {
   const text = await scrapeMetrics(baseUrl);
   const ms = (name: string): number => sampleValue(text, name) * 1000;
-  return { p50Ms: ms('nodejs_eventloop_lag_p50_seconds'), p99Ms: ms('nodejs_eventloop_lag_p99_seconds'), maxMs: ms('nodejs_eventloop_lag_max_seconds') };
+  return {
+    eventLoopP50Ms: ms('nodejs_eventloop_lag_p50_seconds'),
+    eventLoopP99Ms: ms('nodejs_eventloop_lag_p99_seconds'),
+    eventLoopMaxMs: ms('nodejs_eventloop_lag_max_seconds'),
+    heapUsedBytes: sampleValue(text, 'nodejs_heap_size_used_bytes'),
+    externalBytes: sampleValue(text, 'nodejs_external_memory_bytes'),
+  };
 }
 
 /** Running totals of `model_batch_size` (rows per executed batch) for one model version. */

@@ -77,11 +77,11 @@ export async function startPeer(logDir: string, options: PeerOptions): Promise<S
     '--workers', String(options.workers), ...(options.accessLog ? [] : ['--no-access-log']),
   ];
   const server = await startServer({
-    name: 'fastapi+sklearn',
+    name: `fastapi+sklearn ${options.workers}w`,
     command: options.python,
     args,
     env: { ...process.env, PEER_MODEL: modelFile },
-    logFile: join(logDir, 'peer.log'),
+    logFile: join(logDir, `peer-${options.workers}w.log`),
     url: `http://127.0.0.1:${port}`,
     readyPath: '/v2/health/ready',
   });

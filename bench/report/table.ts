@@ -45,9 +45,9 @@ export function soakTable(soak: SoakResult, maxRows = 12): string {
     `p50 ${fixed(soak.load.p50Ms, 2)} ms, p99 ${fixed(soak.load.p99Ms, 2)} ms; RSS ${mib(soak.rssAfterWarmupBytes)} MiB after ${soak.warmupS.toFixed(0)} s warm-up → ` +
     `${mib(soak.rssEndBytes)} MiB at the end (${fixed(soak.rssGrowth * 100, 1)}%), peak ${mib(soak.rssPeakBytes)} MiB`;
   const table = markdown(
-    ['t s', 'RSS MiB', 'event-loop p50 ms', 'event-loop p99 ms', 'event-loop max ms'],
-    picked.map((s) => [fixed(s.atS, 0), mib(s.rssBytes), fixed(s.eventLoopP50Ms, 1), fixed(s.eventLoopP99Ms, 1), fixed(s.eventLoopMaxMs, 1)]),
-    [true, true, true, true, true],
+    ['t s', 'RSS MiB', 'V8 heap used MiB', 'event-loop p50 ms', 'event-loop p99 ms', 'event-loop max ms'],
+    picked.map((s) => [fixed(s.atS, 0), mib(s.rssBytes), mib(s.heapUsedBytes), fixed(s.eventLoopP50Ms, 1), fixed(s.eventLoopP99Ms, 1), fixed(s.eventLoopMaxMs, 1)]),
+    [true, true, true, true, true, true],
   );
   return `${summary}\n\n${table}`;
 }

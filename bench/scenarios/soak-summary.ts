@@ -1,12 +1,10 @@
+import type { RuntimeGauges } from '../load/metrics.js';
 import { median } from './types.js';
 
-/** One reading during the soak. */
-export interface SoakSample {
+/** One reading during the soak: RSS from /proc, the rest from the service's /metrics. */
+export interface SoakSample extends RuntimeGauges {
   atS: number;
   rssBytes: number;
-  eventLoopP50Ms: number;
-  eventLoopP99Ms: number;
-  eventLoopMaxMs: number;
 }
 
 export interface SoakSummary {

@@ -3,7 +3,7 @@
  * wrk-report.lua), and a sampler records the server's RSS and its reported event-loop delay every `sampleEveryS` seconds.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { scrapeEventLoopDelay } from '../load/metrics.js';
+import { scrapeRuntimeGauges } from '../load/metrics.js';
 import { runWrk, type LoadResult } from '../load/wrk.js';
 import type { ServerProcess } from '../processes/spawn.js';
 import { summariseSoak, type SoakSample, type SoakSummary } from './soak-summary.js';
@@ -30,8 +30,9 @@ export interface SoakResult extends SoakSummary {
 
 async function sample(server: ServerProcess, startedAt: number): Promise<SoakSample> {
   const rssBytes = server.rss();
-  const loop = await scrapeEventLoopDelay(server.url).catch(() => ({ p50Ms: Number.NaN, p99Ms: Number.NaN, maxMs: Number.NaN }));
-  return { atS: (Date.now() - startedAt) / 1000, rssBytes, eventLoopP50Ms: loop.p50Ms, eventLoopP99Ms: loop.p99Ms, eventLoopMaxMs: loop.maxMs };
+  const none = Number.NaN;
+  const gauges = await scrapeRuntimeGauges(server.url).catch(() => ({ eventLoopP50Ms: none, eventLoopP99Ms: none, eventLoopMaxMs: none, heapUsedBytes: none, externalBytes: none }));
+  return { atS: (Date.now() - startedAt) / 1000, rssBytes, ...gauges };
 }
 
 /** Runs the soak and summarises RSS growth after warm-up and the event-loop delay over time. */
@@ -55,7 +56,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     if (done) break;
     const s = await sample(options.server, startedAt);
     samples.push(s);
-    options.onProgress(`soak ${s.atS.toFixed(0)}s: RSS ${(s.rssBytes / 2 ** 20).toFixed(1)} MiB, event-loop p99 ${s.eventLoopP99Ms.toFixed(1)} ms`);
+    const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+    options.onProgress(`soak ${s.atS.toFixed(0)}s: RSS ${mib(s.rssBytes)} MiB, heap used ${mib(s.heapUsedBytes)} MiB, event-loop p99 ${s.eventLoopP99Ms.toFixed(1)} ms`);
   }
   const load = await loadRun;
   samples.push(await sample(options.server, startedAt));

@@ -76,9 +76,9 @@ export function register(program: Command): void {
           replicas,
           log: (line) => console.error(`keelson up: ${line}`),
         }),
-      ).catch((error: unknown) => {
+      ).catch(async (error: unknown) => {
         if (error instanceof PlatformStartAborted) return null;
-        throw error;
+        throw (await import('../container/errors.js')).toCliError(error);
       });
       if (!platform) return;
       stopPlatform = () => platform.stop();

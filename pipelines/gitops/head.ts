@@ -5,8 +5,9 @@ import { parseRolloutPolicy, type RolloutPolicy } from '../rollout/policy.js';
 
 /** The rollout policy a desired state asks for, validated like a `--policy` file. */
 export function policyFromSpec(spec: DeploySpec, source: string): RolloutPolicy {
-  const { steps, interval, minRequests, judge } = spec.rollout;
-  return parseRolloutPolicy({ steps, interval, minRequests, ...(judge ? { judge } : {}) }, source);
+  // Drop absent optional fields: the policy parser treats a present `undefined` as a bad value.
+  const fields = Object.fromEntries(Object.entries(spec.rollout).filter(([, value]) => value !== undefined));
+  return parseRolloutPolicy(fields, source);
 }
 
 /**

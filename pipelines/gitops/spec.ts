@@ -59,6 +59,9 @@ export const deploySpecObject = z.strictObject({
       .min(1, { error: 'at least one traffic step, e.g. [5, 25, 50]' }),
     interval: z.string().regex(DURATION, { error: 'a duration such as "30s" or "1m"' }),
     minRequests: z.number().int().nonnegative({ error: 'a whole number of requests ≥ 0' }),
+    readyTimeout: z.string().regex(DURATION, { error: 'a duration such as "2m"' }).optional(),
+    analysisTimeout: z.string().regex(DURATION, { error: 'a duration such as "10m"' }).optional(),
+    drainTimeout: z.string().regex(DURATION, { error: 'a duration such as "15s"' }).optional(),
     /** Judge policy: interpreted by the canary judge, opaque here. */
     judge: z.record(z.string(), z.unknown(), { error: 'a mapping of judge settings' }).optional(),
   }),

@@ -147,7 +147,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   }));
   store.record('platform-started', `router on ${router.url}, control API on ${controlUrl}, serving ${options.model}:${version}`);
 
-  const stable = await keepStableReplicas(supervisor, store, replicas);
+  const stable = await keepStableReplicas(supervisor, store, replicas).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
   const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
   const ready = await Promise.all(stable.map((r) => supervisor.waitReady(r.name, readyTimeoutMs, options.signal)));
   if (options.signal?.aborted) {

@@ -27,6 +27,7 @@ rollout:
   steps: [25, 50]
   interval: 1s
   minRequests: 20
+  analysisTimeout: 15s
 ${extra}`;
 
 let repo: string;
@@ -49,7 +50,7 @@ async function revert(commitSha: string): Promise<string> {
 }
 
 /** Waits until the agent has handled `commit` and is no longer deploying. */
-async function settled(commitSha: string, timeoutMs = 120_000): Promise<GitopsStatus> {
+async function settled(commitSha: string, timeoutMs = 240_000): Promise<GitopsStatus> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const status = readGitopsStatus(gitopsStatusPath(paths()));
@@ -103,7 +104,7 @@ afterAll(async () => {
 describe('GitOps on the local platform', () => {
   let c2 = '';
 
-  it('commit penguins:2 → promoted, and status shows the commit as successful', async () => {
+  it('commit penguins:2 → promoted, and status shows the commit as successful', { timeout: 300_000 }, async () => {
     c2 = await commit(spec('2'), 'penguins 2');
     const status = await settled(c2);
     expect(status.lastSuccessfulCommit).toBe(c2);
@@ -112,7 +113,7 @@ describe('GitOps on the local platform', () => {
     expect(await answeringVersion()).toBe('2');
   });
 
-  it('commit penguins:4 (shifted) → rolled back, 2 stays live, status names the failed commit', async () => {
+  it('commit penguins:4 (shifted) → rolled back, 2 stays live, status names the failed commit', { timeout: 300_000 }, async () => {
     const c4 = await commit(spec('4'), 'penguins 4');
     const status = await settled(c4);
     expect(status.phase).toBe('failed');
@@ -130,7 +131,7 @@ describe('GitOps on the local platform', () => {
     expect(synced.history.at(-1)?.outcome).toBe('in-sync');
   });
 
-  it('an invalid spec commit → refused, nothing changes', async () => {
+  it('an invalid spec commit → refused, nothing changes', { timeout: 120_000 }, async () => {
     const bad = await commit(spec('2').replace('replicas: 1', 'replicas: many'), 'broken spec');
     const status = await settled(bad);
     expect(status.phase).toBe('failed');
@@ -140,7 +141,7 @@ describe('GitOps on the local platform', () => {
     await revert(bad);
   });
 
-  it('git revert of the penguins:2 commit → penguins:1 is live again', async () => {
+  it('git revert of the penguins:2 commit → penguins:1 is live again', { timeout: 300_000 }, async () => {
     const r2 = await revert(c2);
     const status = await settled(r2);
     expect(status.lastSuccessfulCommit).toBe(r2);
@@ -148,10 +149,10 @@ describe('GitOps on the local platform', () => {
     expect(await answeringVersion()).toBe('1');
   });
 
-  it('two quick commits → only the newest desired state ends live', async () => {
+  it('two quick commits → only the newest desired state ends live', { timeout: 400_000 }, async () => {
     await commit(spec('4'), 'penguins 4 again');
     const newest = await commit(spec('2'), 'penguins 2 again');
-    const status = await settled(newest, 180_000);
+    const status = await settled(newest, 360_000);
     expect(status.lastSuccessfulCommit).toBe(newest);
     expect(platform.state().stable?.version).toBe('2');
     expect(await answeringVersion()).toBe('2');

@@ -35,6 +35,9 @@ export async function createContainerRuntime(options: ContainerRuntimeOptions = 
   if (!image) throw new Error('no service image to run: build one with `keelson build`, or name one with KEELSON_IMAGE');
   const ctx = containerEnv(zxExec, { emit: () => {}, close: () => {} });
   const engine = runtimeFor(built?.builder === 'docker' ? 'docker' : 'podman', ctx);
+  await engine.inspect(image).catch(() => {
+    throw new Error(`the service image ${image} is not in local container storage: build it with \`keelson build\` (no registry is pulled from)`);
+  });
   for (const name of await engine.listByLabel(PLATFORM_LABEL)) {
     const owner = Number(/^keelson-(\d+)-/.exec(name)?.[1]);
     if (!isAlive(owner)) await engine.remove(name);

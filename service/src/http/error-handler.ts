@@ -16,15 +16,30 @@ const STATUS: Record<ServiceErrorKind, ContentfulStatusCode> = {
   internal: 500,
 };
 
-/** The one place where errors become HTTP responses: `{"error": "..."}` with the matching status. */
+/** An error as an HTTP answer: status, `{"error": "..."}` body and, for retryable 503s, `Retry-After`. */
+export interface ErrorReply {
+  status: ContentfulStatusCode;
+  body: { error: string };
+  retryAfter?: string;
+}
+
+/** The one place where errors become HTTP answers (used by the Hono app and the fast inference path). */
+export function errorReply(error: unknown, requestId: string | undefined, logger: Logger): ErrorReply {
+  if (error instanceof ServiceError) {
+    const reply: ErrorReply = { status: STATUS[error.kind], body: { error: error.message } };
+    if (error.retryAfterSeconds !== undefined && error.kind === 'unavailable') reply.retryAfter = String(error.retryAfterSeconds);
+    return reply;
+  }
+  if (error instanceof HTTPException) return { status: error.status, body: { error: error.message || 'request failed' } };
+  logger.error({ err: error, http: { request: { id: requestId } } }, 'unexpected error while serving a request');
+  return { status: 500, body: { error: `internal error while serving this request (request id ${requestId}); see the server log` } };
+}
+
+/** Hono's `onError`: `errorReply` as a response. */
 export function errorHandler(logger: Logger) {
   return function handleError(error: Error, c: Context<AppEnv>): Response {
-    if (error instanceof ServiceError) {
-      if (error.retryAfterSeconds !== undefined && error.kind === 'unavailable') c.header('Retry-After', String(error.retryAfterSeconds));
-      return c.json({ error: error.message }, STATUS[error.kind]);
-    }
-    if (error instanceof HTTPException) return c.json({ error: error.message || 'request failed' }, error.status);
-    logger.error({ err: error, http: { request: { id: c.get('requestId') } } }, 'unexpected error while serving a request');
-    return c.json({ error: `internal error while serving this request (request id ${c.get('requestId')}); see the server log` }, 500);
+    const reply = errorReply(error, c.get('requestId'), logger);
+    if (reply.retryAfter !== undefined) c.header('Retry-After', reply.retryAfter);
+    return c.json(reply.body, reply.status);
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { logRequest } from '../../logging/events.js';
+import type { ReadyModel } from '../../models/model-registry.js';
 import type { AppDeps, AppEnv } from '../app-env.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -12,16 +13,49 @@ export function routeLabel(template: string | undefined): string {
   return !template || template === '*' || template === '/*' ? 'unmatched' : template;
 }
 
+/** The request id: the client's `X-Request-Id` when it is sane, otherwise a fresh UUID. */
+export function requestIdFrom(offered: string | undefined): string {
+  return offered && REQUEST_ID.test(offered) ? offered : randomUUID();
+}
+
+/** One finished request, as metrics and the access log see it. */
+export interface FinishedRequest {
+  method: string;
+  path: string;
+  route: string;
+  status: number;
+  durationNs: number;
+  requestId: string;
+  model?: ReadyModel | undefined;
+}
+
+/** HTTP metrics, the inference outcome count and the access log line of one request (both HTTP paths). */
+export function recordRequest(deps: Pick<AppDeps, 'metrics' | 'logger'>, request: FinishedRequest): void {
+  const { metrics, logger } = deps;
+  const { status, model, route } = request;
+  const method = METHODS.has(request.method) ? request.method : 'other';
+  const code = String(status);
+  metrics.httpRequests.inc({ method, route, code });
+  metrics.httpDuration.observe({ method, route, code }, request.durationNs / 1e9);
+  if (model) {
+    const outcome = status < 400 ? 'success' : status < 500 ? 'client_error' : 'server_error';
+    metrics.inferenceRequests.inc({ model: model.name, version: model.version, outcome });
+  }
+  logRequest(logger, {
+    method: request.method, path: request.path, route, status, durationNs: request.durationNs, requestId: request.requestId,
+    ...(model ? { model: model.name, version: model.version } : {}),
+  });
+}
+
 /**
  * Outermost middleware: request id (accepted from `X-Request-Id` when sane, otherwise generated; always
  * echoed), HTTP metrics, inference outcome counts and one access log line per request.
  */
 export function requestContext(deps: Pick<AppDeps, 'metrics' | 'logger'>): MiddlewareHandler<AppEnv> {
-  const { metrics, logger } = deps;
+  const { metrics } = deps;
   return async function requestContextMiddleware(c, next) {
     const started = process.hrtime.bigint();
-    const offered = c.req.header('x-request-id');
-    const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
+    const requestId = requestIdFrom(c.req.header('x-request-id'));
     c.set('requestId', requestId);
     metrics.httpInFlight.inc();
     try {
@@ -30,20 +64,9 @@ export function requestContext(deps: Pick<AppDeps, 'metrics' | 'logger'>): Middl
       metrics.httpInFlight.dec();
     }
     c.res.headers.set('X-Request-Id', requestId);
-    const durationNs = Number(process.hrtime.bigint() - started);
-    const method = METHODS.has(c.req.method) ? c.req.method : 'other';
-    const route = c.get('route') ?? routeLabel(routePath(c, -1));
-    const code = String(c.res.status);
-    metrics.httpRequests.inc({ method, route, code });
-    metrics.httpDuration.observe({ method, route, code }, durationNs / 1e9);
-    const model = c.get('model');
-    if (model) {
-      const outcome = c.res.status < 400 ? 'success' : c.res.status < 500 ? 'client_error' : 'server_error';
-      metrics.inferenceRequests.inc({ model: model.name, version: model.version, outcome });
-    }
-    logRequest(logger, {
-      method: c.req.method, path: c.req.path, route, status: c.res.status, durationNs, requestId,
-      ...(model ? { model: model.name, version: model.version } : {}),
+    recordRequest(deps, {
+      method: c.req.method, path: c.req.path, route: c.get('route') ?? routeLabel(routePath(c, -1)), status: c.res.status,
+      durationNs: Number(process.hrtime.bigint() - started), requestId, model: c.get('model'),
     });
   };
 }
