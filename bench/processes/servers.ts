@@ -23,7 +23,7 @@ const commandLine = (command: string, args: string[]): string => [command, ...ar
 export async function startBareHttp(logDir: string): Promise<Started> {
   const args = ['--import', 'tsx', join(ROOT, 'bench/servers/bare-http.ts')];
   const server = await startServer({ name: 'node:http', command: process.execPath, args, logFile: join(logDir, 'bare-http.log'), urlPattern: LISTENING, readyPath: '/' });
-  return { server, command: commandLine('node', args) };
+  return { server, command: commandLine('node', args.map((a) => a.replace(ROOT, ''))) };
 }
 
 /** Options of one `keelson serve` instance. */

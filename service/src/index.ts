@@ -3,7 +3,7 @@
  * for benchmarks), `createApp` builds the HTTP app alone for `app.request()` tests.
  */
 export { startServer, DEFAULTS, type RunningServer, type ServerOptions } from './server/start-server.js';
-export { createApp, type AppDeps, type AppOptions } from './http/app.js';
+export { createApp, createNodeListener, type AppDeps, type AppOptions } from './http/app.js';
 export { ServiceMetrics } from './metrics/service-metrics.js';
 export { createLogger, type Logger } from './logging/logger.js';
 export { ModelRegistry } from './models/model-registry.js';

@@ -35,6 +35,8 @@ let platform: Platform;
 let agent: AbortController;
 let agentDone: Promise<GitopsStatus>;
 let traffic: AbortController;
+/** The agent's lines, shown when a wait fails. */
+const agentLog: string[] = [];
 const paths = () => platformPaths(join(repo, '.keelson'));
 const git = (args: string[]) => $({ cwd: repo, quiet: true })`git ${args}`;
 
@@ -57,7 +59,7 @@ async function settled(commitSha: string, timeoutMs = 240_000): Promise<GitopsSt
     if (status && status.lastSeenCommit === commitSha && status.phase !== 'deploying') return status;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`the agent did not settle on ${commitSha.slice(0, 7)} in ${timeoutMs} ms: ${JSON.stringify(readGitopsStatus(gitopsStatusPath(paths())))}`);
+  throw new Error(`the agent did not settle on ${commitSha.slice(0, 7)} in ${timeoutMs} ms; its log:\n${agentLog.slice(-10).join('\n')}`);
 }
 
 async function answeringVersion(): Promise<string | null> {
@@ -89,7 +91,7 @@ beforeAll(async () => {
     modelsDir,
     reportsDir: join(repo, 'reports'),
     signal: agent.signal,
-    log: (line) => console.log(line),
+    log: (line) => agentLog.push(line),
   });
 }, 120_000);
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerRuntime } from '../../container/builders/types.js';
+import { ContainerError } from '../../container/errors.js';
 import { containerPaths } from '../../container/paths.js';
 import { latestRecord, readImageRecords } from '../../container/records.js';
 import { containerEnv, runtimeFor } from '../../container/select.js';
@@ -32,11 +33,11 @@ export async function createContainerRuntime(options: ContainerRuntimeOptions = 
   const records = readImageRecords(containerPaths().images);
   const built = latestRecord(records, 'built');
   const image = options.image ?? process.env.KEELSON_IMAGE ?? built?.ref;
-  if (!image) throw new Error('no service image to run: build one with `keelson build`, or name one with KEELSON_IMAGE');
+  if (!image) throw new ContainerError('no service image to run', 'build one with `keelson build`, or name one with --image / KEELSON_IMAGE');
   const ctx = containerEnv(zxExec, { emit: () => {}, close: () => {} });
   const engine = runtimeFor(built?.builder === 'docker' ? 'docker' : 'podman', ctx);
   await engine.inspect(image).catch(() => {
-    throw new Error(`the service image ${image} is not in local container storage: build it with \`keelson build\` (no registry is pulled from)`);
+    throw new ContainerError(`the service image ${image} is not in local container storage`, 'build it with `keelson build` (the platform never pulls from a registry)');
   });
   for (const name of await engine.listByLabel(PLATFORM_LABEL)) {
     const owner = Number(/^keelson-(\d+)-/.exec(name)?.[1]);

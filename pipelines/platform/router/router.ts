@@ -36,6 +36,20 @@ export interface Router {
 const IDEMPOTENT_POST = /^\/v2\/models\/[^/]+(\/versions\/[^/]+)?\/infer$|^\/v1\/models\/[^/:]+(\/versions\/[^/:]+)?:predict$/;
 const VERSION_IN_PATH = /^\/v[12]\/models\/[^/]+\/versions\/([^/:?]+)/;
 
+/** Buffers the request body (needed to retry it elsewhere); null when there is none. */
+function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer | null | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > maxBytes ? 'too-large' : chunks.length === 0 ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
 function isIdempotent(method: string, path: string): boolean {
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return true;
   return method === 'POST' && IDEMPOTENT_POST.test(path.split('?', 1)[0] ?? '');
@@ -80,14 +94,8 @@ export async function startRouter(options: RouterOptions = {}): Promise<Router> 
       res.end(await metrics.registry.metrics());
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBodyBytes) return reply(res, 413, `request body over ${maxBodyBytes} bytes`);
-      chunks.push(chunk);
-    }
-    const body = chunks.length > 0 ? Buffer.concat(chunks) : null;
+    const body = await readBody(req, maxBodyBytes);
+    if (body === 'too-large') return reply(res, 413, `request body over ${maxBodyBytes} bytes`);
     const headers = endToEndHeaders(req.headers);
     if (body) headers['content-length'] = String(body.length);
     else if (method !== 'GET' && method !== 'HEAD') headers['content-length'] = '0';

@@ -1,6 +1,9 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from './app-env.js';
 import { errorHandler } from './error-handler.js';
+import { createFastInfer } from './fast-infer.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
 import { drainingGuard } from './middleware/draining.js';
 import { requestContext } from './middleware/request-context.js';
@@ -28,4 +31,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path.slice(0, 200)}; see the API in README.md` }, 404));
   app.onError(errorHandler(deps.logger));
   return app;
+}
+
+/** The service's node:http listener: OIP inference on the fast path (`fast-infer.ts`), everything else through `createApp`. */
+export function createNodeListener(deps: AppDeps): (request: IncomingMessage, response: ServerResponse) => void {
+  const fastInfer = createFastInfer(deps);
+  const hono = getRequestListener(createApp(deps).fetch);
+  return function serve(request, response) {
+    if (!fastInfer(request, response)) void hono(request, response);
+  };
 }

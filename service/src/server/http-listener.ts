@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
 
 /** A listening HTTP server that knows its in-flight requests and can drain them. */
 export interface Listener {
@@ -12,11 +11,6 @@ export interface Listener {
 }
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => unknown;
-
-/** Serves a fetch-style app (Hono) on `host:port` (0 picks a free port). */
-export function listenFetch(fetch: (request: Request) => Response | Promise<Response>, host: string, port: number): Promise<Listener> {
-  return listen(getRequestListener(fetch) as Handler, host, port);
-}
 
 /** Serves a plain node handler on `host:port`. */
 export async function listen(handler: Handler, host: string, port: number): Promise<Listener> {

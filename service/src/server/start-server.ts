@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { ConfigError } from '../errors.js';
-import { createApp } from '../http/app.js';
+import { createNodeListener } from '../http/app.js';
 import { logEvent } from '../logging/events.js';
 import { createLogger, flushLogger, type LogLevel, type Logger } from '../logging/logger.js';
 import { ServiceMetrics } from '../metrics/service-metrics.js';
@@ -13,7 +13,7 @@ import { PredictionCache } from '../runtime/prediction-cache.js';
 import { Scheduler } from '../runtime/scheduler.js';
 import { WorkerPool } from '../runtime/worker-pool.js';
 import { SERVER_VERSION } from '../version.js';
-import { listen, listenFetch, type Listener } from './http-listener.js';
+import { listen, type Listener } from './http-listener.js';
 import { loadModels } from './load-models.js';
 import { metricsOnlyHandler, observerFor } from './wiring.js';
 import { threadPlan } from './units.js';
@@ -72,7 +72,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const cache = options.cacheBytes ? new PredictionCache(options.cacheBytes) : undefined;
   const engine = new InferenceEngine(scheduler, observerFor(metrics), cache);
   let draining = false;
-  const app = createApp({
+  const listener = createNodeListener({
     models: registry, inference: engine, metrics, logger, isDraining: () => draining,
     options: {
       bodyLimitBytes, serverVersion: SERVER_VERSION,
@@ -84,7 +84,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let main: Listener;
   let metricsListener: Listener | undefined;
   try {
-    main = await listenFetch(app.fetch, options.host ?? DEFAULTS.host, options.port ?? DEFAULTS.port);
+    main = await listen(listener, options.host ?? DEFAULTS.host, options.port ?? DEFAULTS.port);
     if (options.metricsPort !== undefined) metricsListener = await listen(metricsOnlyHandler(metrics), options.host ?? DEFAULTS.host, options.metricsPort);
   } catch (error) {
     await pool.close();

@@ -1,0 +1,89 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ReadyModel } from '../models/model-registry.js';
+import type { AppDeps } from './app-env.js';
+import { errorReply } from './error-handler.js';
+import { AUTH_CHALLENGE, checkBearer, tokenDigest } from './middleware/bearer-auth.js';
+import { shuttingDown } from './middleware/draining.js';
+import { recordRequest, requestIdFrom } from './middleware/request-context.js';
+import { checkBodyHeaders, parseJsonText, readIncoming } from './read-json.js';
+import { INFER_ROUTES, inferResponse, maxElementsFor } from './routes/infer.js';
+
+/** Plain model and version segments only; anything else (percent-encoding, dot segments) takes the Hono path. */
+const INFER_PATH = /^\/v2\/models\/([A-Za-z0-9_-][A-Za-z0-9._-]*)(?:\/versions\/([A-Za-z0-9_-][A-Za-z0-9._-]*))?\/infer$/;
+
+/** Handles the request when it is the hot route; false means "not mine" (the caller passes it to Hono). */
+export type FastPath = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+/**
+ * `POST /v2/models/{m}[/versions/{v}]/infer` straight on node:http, with exactly the Hono app's behaviour
+ * (request id, draining guard, bearer auth, errors, metrics, access log: the same functions), minus the
+ * per-request cost of WHATWG Request/Response objects, a router and a middleware chain, which on a
+ * small model was most of the main thread's time. Every other route goes through `createApp`.
+ */
+export function createFastInfer(deps: AppDeps): FastPath {
+  const { options } = deps;
+  const expectedToken = options.authToken ? tokenDigest(options.authToken) : undefined;
+  const maxElements = maxElementsFor(options.bodyLimitBytes);
+
+  async function serve(request: IncomingMessage, response: ServerResponse, path: string, name: string, version: string | undefined): Promise<void> {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdFrom(header(request, 'x-request-id'));
+    const headers: Record<string, string | number> = { 'content-type': 'application/json' };
+    let status = 200;
+    let body: string;
+    let model: ReadyModel | undefined;
+    deps.metrics.httpInFlight.inc();
+    try {
+      if (deps.isDraining()) {
+        headers.connection = 'close';
+        throw shuttingDown();
+      }
+      if (expectedToken) {
+        try {
+          checkBearer(expectedToken, header(request, 'authorization'));
+        } catch (error) {
+          headers['www-authenticate'] = AUTH_CHALLENGE;
+          throw error;
+        }
+      }
+      model = deps.models.findReady(name, version);
+      checkBodyHeaders(header(request, 'content-type'), header(request, 'content-length'), options.bodyLimitBytes);
+      const parsed = parseJsonText(await readIncoming(request, options.bodyLimitBytes));
+      body = JSON.stringify(await inferResponse(deps, model, parsed, maxElements));
+    } catch (error) {
+      const reply = errorReply(error, requestId, deps.logger);
+      status = reply.status;
+      body = JSON.stringify(reply.body);
+      if (reply.retryAfter !== undefined) headers['retry-after'] = reply.retryAfter;
+      if (status === 413) headers.connection = 'close'; // the rest of an oversized body is not worth reading
+    } finally {
+      deps.metrics.httpInFlight.dec();
+    }
+    headers['content-length'] = Buffer.byteLength(body);
+    headers['x-request-id'] = requestId;
+    if (!response.destroyed) response.writeHead(status, headers).end(body);
+    recordRequest(deps, {
+      method: 'POST', path, route: version === undefined ? INFER_ROUTES.latest : INFER_ROUTES.versioned, status,
+      durationNs: Number(process.hrtime.bigint() - started), requestId, model,
+    });
+  }
+
+  return function fastInfer(request, response) {
+    if (request.method !== 'POST') return false;
+    const url = request.url ?? '';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
+    const match = INFER_PATH.exec(path);
+    if (!match) return false;
+    serve(request, response, path, match[1]!, match[2]).catch((error: unknown) => {
+      deps.logger.error({ err: error }, 'unexpected error after answering an inference request');
+    });
+    return true;
+  };
+}
+
+/** A request header as one string (Node joins repeated ones, except a few which it keeps first). */
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
