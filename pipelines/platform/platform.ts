@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createControlApi } from './control-api.js';
 import { PlatformControl } from './control.js';
-import { PlatformConflict } from './errors.js';
+import { PlatformBadRequest, PlatformConflict } from './errors.js';
 import { createProcessRuntime } from './instances/process-runtime.js';
 import type { InstanceRuntime } from './instances/runtime.js';
 import { createLogSink } from './instances/log-sink.js';
@@ -12,6 +11,7 @@ import { createScrapeConfigWriter } from './prometheus-config.js';
 import type { Upstream } from './router/balancer.js';
 import { startRouter } from './router/router.js';
 import { ALL_STABLE, isAlive, type HistoryEntry, type PlatformState } from './state.js';
+import { keepStableReplicas, stopLeftovers } from './upkeep.js';
 import { StateStore } from './store.js';
 import { Supervisor } from './supervisor.js';
 
@@ -75,7 +75,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const version = options.version ?? (previous?.model === options.model ? previous.stable.version : undefined) ?? '1';
   const runtime = await resolveRuntime(options.runtime, options.image);
 
-  const router = await startRouter({ host, port: options.port ?? 8080 });
+  const port = options.port ?? 8080;
+  const router = await startRouter({ host, port }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
+    throw new PlatformBadRequest(`'port' ${port} on ${host} cannot be used (${error.code}): pass another with --port (0 picks a free one)`);
+  });
   const control = { server: undefined as ServerType | undefined };
   const platformLog = createLogSink(instanceLogPath(paths, 'platform'), 'keelson-platform');
   const history: HistoryEntry[] = previous?.history ?? [];
@@ -192,17 +196,6 @@ function upstreams(state: PlatformState): Upstream[] {
     });
 }
 
-/** Starts stable instances until `replicas` are running or starting (after a crash, after a promotion). */
-async function keepStableReplicas(supervisor: Supervisor, store: StateStore, replicas: number) {
-  const state = store.get();
-  const live = state.instances.filter((i) => i.role === 'stable' && (i.status === 'starting' || i.status === 'ready'));
-  const failed = state.instances.filter((i) => i.role === 'stable' && i.status === 'failed');
-  if (failed.length > 0) store.update((s) => ({ ...s, instances: s.instances.filter((i) => !failed.includes(i)) }));
-  const started = [];
-  for (let n = live.length; n < replicas; n++) started.push(await supervisor.start('stable', state.model, state.stable.version));
-  return started;
-}
-
 async function resolveRuntime(runtime: PlatformOptions['runtime'], image: string | undefined): Promise<InstanceRuntime> {
   if (runtime === undefined || runtime === 'process') return createProcessRuntime();
   if (runtime === 'container') {
@@ -210,26 +203,4 @@ async function resolveRuntime(runtime: PlatformOptions['runtime'], image: string
     return createContainerRuntime(image ? { image } : {});
   }
   return runtime;
-}
-
-/** Stops service processes a crashed earlier platform left behind (checked by command line, so a reused pid is left alone). */
-function stopLeftovers(previous: PlatformState | null): number {
-  let stopped = 0;
-  for (const instance of previous?.instances ?? []) {
-    if (!instance.pid || !isAlive(instance.pid) || instance.runtime !== 'process') continue;
-    let cmdline = '';
-    try {
-      cmdline = readFileSync(`/proc/${instance.pid}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
-    if (!cmdline.includes('serve') || !cmdline.includes(instance.version)) continue;
-    try {
-      process.kill(instance.pid, 'SIGTERM');
-      stopped++;
-    } catch {
-      // Already gone.
-    }
-  }
-  return stopped;
 }

@@ -53,7 +53,7 @@ export function summarize(book: RolloutRecordBook): ReportSummary {
         errorRate: counts && counts.requests > 0 ? `${((100 * counts.errors) / counts.requests).toFixed(2)}%` : '–',
         p50: ms(lat ? histogramQuantile(0.5, lat.buckets, lat.counts, lat.count) : null),
         p90: ms(lat ? histogramQuantile(0.9, lat.buckets, lat.counts, lat.count) : null),
-        mix: mixTotal > 0 ? Object.entries(counts!.predictions!).map(([label, n]) => `${label} ${((100 * n) / mixTotal).toFixed(1)}%`).join(', ') : '–',
+        mix: mixTotal > 0 ? Object.entries(counts!.predictions!).sort(([a], [b]) => a.localeCompare(b)).map(([label, n]) => `${label} ${((100 * n) / mixTotal).toFixed(1)}%`).join(', ') : '–',
       };
     }),
     verdictRows: book.samples.map((s) => ({

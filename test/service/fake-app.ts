@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createApp } from '../../service/src/http/app.js';
+import { createApp, type AppDeps } from '../../service/src/http/app.js';
 import { createLogger } from '../../service/src/logging/logger.js';
 import type { ModelManifest } from '../../service/src/manifest.js';
 import { DriftWindow } from '../../service/src/metrics/drift.js';
@@ -63,7 +63,7 @@ export function fakeApp(overrides: { authToken?: string; bodyLimitBytes?: number
   });
   const logger = createLogger({ level: 'info', destination });
   const state = { draining: false };
-  const app = createApp({
+  const deps: AppDeps = {
     models, metrics, logger,
     inference: overrides.inference ?? fakeInference,
     isDraining: () => state.draining,
@@ -73,6 +73,7 @@ export function fakeApp(overrides: { authToken?: string; bodyLimitBytes?: number
       extensions: ['kserve_v1_predict'],
       ...(overrides.authToken ? { authToken: overrides.authToken } : {}),
     },
-  });
-  return { app, models, metrics, lines, state };
+  };
+  const app = createApp(deps);
+  return { app, deps, models, metrics, lines, state };
 }

@@ -70,6 +70,23 @@ describe('Scheduler', () => {
     expect(results.map((r) => r.leader)).toEqual([true, false, false]);
   });
 
+  it('when a runner frees up, sends what queued meanwhile at once instead of waiting for the delay', async () => {
+    const executor = manualExecutor(1);
+    const clock = manualClock();
+    const scheduler = new Scheduler(executor, 10_000, clock);
+    scheduler.addModel({ key: 'm:1', maxQueueSize: 10, batching: { maxBatchSize: 8, maxQueueDelayUs: 5000 } });
+    const first = scheduler.submit('m:1', rows(1));
+    clock.advance(5); // an idle runner: the first request waited the full delay for company
+    expect(executor.runs.map((r) => r.rows)).toEqual([1]);
+    const queued = [scheduler.submit('m:1', rows(2)), scheduler.submit('m:1', rows(3, 4))];
+    executor.runs[0]!.finish();
+    await first;
+    await flush();
+    expect(executor.runs.map((r) => r.rows)).toEqual([1, 3]); // no extra delay: they queued while it was busy
+    executor.runs[1]!.finish();
+    expect((await Promise.all(queued)).map((r) => r.batchRows)).toEqual([3, 3]);
+  });
+
   it('sends a full batch at once and never exceeds max_batch_size', async () => {
     const executor = manualExecutor(1);
     const scheduler = new Scheduler(executor, 10_000, manualClock());

@@ -4,6 +4,7 @@ import { ALL_STABLE, type Variant, type Weights } from '../state.js';
 import { Balancer, type Upstream } from './balancer.js';
 import { ConnectFailure, endToEndHeaders, forwardOnce, UpstreamTimeout } from './forward.js';
 import { createRouterMetrics, type RouterMetrics } from './metrics.js';
+import { isIdempotent, pinnedVersion, readBody } from './request-rules.js';
 
 export interface RouterOptions {
   host?: string;
@@ -30,29 +31,6 @@ export interface Router {
   /** Requests currently forwarded to one instance (used to drain before stopping it). */
   inFlight(instance: string): number;
   close(): Promise<void>;
-}
-
-// Inference is a pure function of the model and the input, so these may be sent twice.
-const IDEMPOTENT_POST = /^\/v2\/models\/[^/]+(\/versions\/[^/]+)?\/infer$|^\/v1\/models\/[^/:]+(\/versions\/[^/:]+)?:predict$/;
-const VERSION_IN_PATH = /^\/v[12]\/models\/[^/]+\/versions\/([^/:?]+)/;
-
-/** Buffers the request body (needed to retry it elsewhere); null when there is none. */
-function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer | null | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > maxBytes ? 'too-large' : chunks.length === 0 ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function isIdempotent(method: string, path: string): boolean {
-  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return true;
-  return method === 'POST' && IDEMPOTENT_POST.test(path.split('?', 1)[0] ?? '');
 }
 
 /** Starts the router; resolves once it listens. */
@@ -105,7 +83,7 @@ export async function startRouter(options: RouterOptions = {}): Promise<Router> 
       if (!res.writableFinished) abort.abort();
     });
     const retryable = isIdempotent(method, path);
-    const version = VERSION_IN_PATH.exec(path)?.[1];
+    const version = pinnedVersion(path);
     const tried = new Set<string>();
     let lastError = 'no instance is ready';
     for (let attempt = 0; attempt < maxAttempts; attempt++) {

@@ -70,6 +70,7 @@ export class Scheduler {
   private readonly clock: Clock;
   private running = 0;
   private wakeTimer: unknown;
+  private wakeAt = Infinity;
 
   constructor(
     private readonly executor: Pick<Executor, 'run' | 'slots' | 'onSlotsChanged'>,
@@ -109,22 +110,31 @@ export class Scheduler {
     });
   }
 
-  private pump(): void {
+  /**
+   * Sends what may go now. `freedSlots` runners just finished: each takes the oldest waiting request's
+   * queue at once even when its batch is not full, because those requests queued while every runner was
+   * busy (they had their chance to batch up). Only a request that finds a runner idle waits for the
+   * delay, hoping for company. Under load batches fill while runners compute; at low load nothing waits
+   * longer than `maxQueueDelayUs`.
+   */
+  private pump(freedSlots = 0): void {
+    let freed = freedSlots;
     while (this.running < this.executor.slots) {
       const now = this.clock.now();
-      const queue = this.nextReadyQueue(now);
+      const queue = this.nextReadyQueue(now, freed > 0);
       if (!queue) break;
+      freed--;
       this.dispatch(queue, this.takeBatch(queue), now);
     }
     this.scheduleWake();
   }
 
-  /** The queue whose head has waited longest among those allowed to send now. */
-  private nextReadyQueue(now: number): Queue | undefined {
+  /** The queue whose head has waited longest among those allowed to send now (any non-empty one if `anyWaiting`). */
+  private nextReadyQueue(now: number, anyWaiting: boolean): Queue | undefined {
     let best: Queue | undefined;
     for (const queue of this.queues.values()) {
       const head = queue.jobs[0];
-      if (!head || !this.isReady(queue, head, now)) continue;
+      if (!head || !(anyWaiting || this.isReady(queue, head, now))) continue;
       if (!best || head.enqueuedAt < best.jobs[0]!.enqueuedAt) best = queue;
     }
     return best;
@@ -175,7 +185,7 @@ export class Scheduler {
       })
       .finally(() => {
         this.running--;
-        this.pump();
+        this.pump(1);
       });
   }
 
@@ -193,20 +203,23 @@ export class Scheduler {
 
   /** With batching, a queue that is not yet ready becomes ready when its head's delay runs out. */
   private scheduleWake(): void {
+    let earliest = Infinity;
+    if (this.running < this.executor.slots) {
+      for (const queue of this.queues.values()) {
+        const head = queue.jobs[0];
+        if (head && queue.model.batching) earliest = Math.min(earliest, head.enqueuedAt + queue.model.batching.maxQueueDelayUs / 1000);
+      }
+    }
+    if (earliest === this.wakeAt) return; // the armed timer is still the right one (no timer churn per request)
     if (this.wakeTimer !== undefined) this.clock.clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
-    if (this.running >= this.executor.slots) return;
-    let earliest = Infinity;
-    for (const queue of this.queues.values()) {
-      const head = queue.jobs[0];
-      if (head && queue.model.batching) earliest = Math.min(earliest, head.enqueuedAt + queue.model.batching.maxQueueDelayUs / 1000);
-    }
+    this.wakeAt = earliest;
     if (earliest === Infinity) return;
-    const delay = Math.max(0, earliest - this.clock.now());
     this.wakeTimer = this.clock.setTimeout(() => {
       this.wakeTimer = undefined;
+      this.wakeAt = Infinity;
       this.pump();
-    }, delay);
+    }, Math.max(0, earliest - this.clock.now()));
   }
 }
 

@@ -1,0 +1,30 @@
+import type http from 'node:http';
+
+// Inference is a pure function of the model and the input, so these may be sent twice.
+const IDEMPOTENT_POST = /^\/v2\/models\/[^/]+(\/versions\/[^/]+)?\/infer$|^\/v1\/models\/[^/:]+(\/versions\/[^/:]+)?:predict$/;
+const VERSION_IN_PATH = /^\/v[12]\/models\/[^/]+\/versions\/([^/:?]+)/;
+
+/** The model version a request path names (`/v2/models/m/versions/2/infer` → `2`), if any. */
+export function pinnedVersion(path: string): string | undefined {
+  return VERSION_IN_PATH.exec(path)?.[1];
+}
+
+/** Buffers the request body (needed to retry it elsewhere); null when there is none. */
+export function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer | null | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > maxBytes ? 'too-large' : chunks.length === 0 ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Whether a request may be sent twice (retried on another instance). */
+export function isIdempotent(method: string, path: string): boolean {
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return true;
+  return method === 'POST' && IDEMPOTENT_POST.test(path.split('?', 1)[0] ?? '');
+}
