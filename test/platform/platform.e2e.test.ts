@@ -101,6 +101,11 @@ describe('the platform during a rollout (control API, real instances)', { timeou
       return state.instances.filter((i) => i.status === 'ready').length === 3;
     }, 90_000);
     await client.setWeights({ stable: 50, baseline: 25, canary: 25 });
+    await client.updateRollout('r-test', { phase: 'analysing', step: 0, lastDecision: 'continue', lastReasons: ['waiting'] });
+    const metrics = await (await fetch(`${platform.routerUrl}/metrics`)).text();
+    expect(metrics).toContain('keelson_rollout_weight{variant="canary"} 25');
+    expect(metrics).toContain('keelson_rollout_verdict{rollout_id="r-test",decision="continue"} 1');
+    expect(metrics).toContain('keelson_rollout_verdict{rollout_id="r-test",decision="rollback"} 0');
     const split = await runTraffic({ url: platform.routerUrl, rps: 40, durationMs: 1_000 });
     expect(split.failed).toBe(0);
     expect(split.byVersion['2']).toBeGreaterThan(0);
@@ -111,6 +116,7 @@ describe('the platform during a rollout (control API, real instances)', { timeou
     expect(state.weights).toEqual({ stable: 100, baseline: 0, canary: 0 });
     expect(state.lastRollout).toMatchObject({ id: 'r-test', outcome: 'rolled-back' });
     expect(state.lastRollout!.reason).toContain(`rollout controller (pid ${owner.pid}) went away`);
+    expect(await (await fetch(`${platform.routerUrl}/metrics`)).text()).toContain('keelson_rollout_verdict{rollout_id="r-test",decision="rollback"} 1');
     await eventually('canary and baseline stopped', () => !isAlive(canary.pid) && !isAlive(baseline.pid), 20_000);
     expect((await whoAnswers(platform.routerUrl)).versions).toEqual(new Set(['1']));
     expect(existsSync(instanceLogPath(platform.paths, canary.name))).toBe(true);
