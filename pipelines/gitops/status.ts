@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeJsonAtomic } from '../atomic-json.js';
 import type { DesiredModel } from './reconcile.js';
 
 export type GitopsPhase = 'starting' | 'idle' | 'deploying' | 'failed';
@@ -63,10 +63,7 @@ export function readGitopsStatus(path: string): GitopsStatus | null {
 
 /** Writes atomically (temp file + rename), so a reader never sees half a file. */
 export function writeGitopsStatus(path: string, status: GitopsStatus): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(status, null, 2)}\n`);
-  renameSync(tmp, path);
+  writeJsonAtomic(path, status);
 }
 
 /** Human-readable lines for `keelson status`. */

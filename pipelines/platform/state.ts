@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeJsonAtomic } from '../atomic-json.js';
 
 /** The three arms traffic can go to: production, a fresh copy of production, the new version. */
 export type Variant = 'stable' | 'baseline' | 'canary';
@@ -112,10 +112,7 @@ export function readState(file: string): PlatformState | null {
 
 /** Writes state.json atomically (temp file + rename), so readers never see half a file. */
 export function writeState(file: string, state: PlatformState): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeJsonAtomic(file, state);
 }
 
 /** Whether a process id names a live process (signal 0 probes without signalling). */
