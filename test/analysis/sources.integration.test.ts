@@ -108,7 +108,8 @@ describe('scrape source against the real service', () => {
 
   it('an arm that cannot be scraped is "no data": the judge continues, and never promotes at the end', { timeout: 60_000 }, async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const source = createScrapeSource({ baselineUrl, canaryUrl: closed, timeoutMs: 2000 });
+    // A refused connection fails at once; the timeout only has to outlast a loaded machine's scrape of the live arm.
+    const source = createScrapeSource({ baselineUrl, canaryUrl: closed, timeoutMs: 15_000 });
     const judge = createJudge();
     const snapshot = await source.snapshot(0);
     expect(snapshot.baseline).not.toBeNull();
