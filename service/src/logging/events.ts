@@ -12,38 +12,11 @@ export type LifecycleEvent =
   | { kind: 'stopped'; abandoned: number }
   | ExecutorEvent;
 
-/** One HTTP request, for the access log. */
-export interface AccessLogEntry {
-  method: string;
-  path: string;
-  route: string;
-  status: number;
-  durationNs: number;
-  requestId: string;
-  model?: string;
-  version?: string;
-}
-
 /** Writes a lifecycle event. */
 export function logEvent(logger: Logger, event: LifecycleEvent): void {
   const { kind, ...fields } = event;
   const level = kind === 'model_refused' || kind === 'not_ready' || kind === 'worker_crashed' || kind === 'worker_replacement_failed' ? 'error' : 'info';
   logger[level]({ event: { kind: 'event', action: kind, category: ['process'] }, keelson: fields }, describe(event));
-}
-
-/** Writes the access log line of one request (never the payload). */
-export function logRequest(logger: Logger, entry: AccessLogEntry): void {
-  const outcome = entry.status >= 400 ? 'failure' : 'success';
-  const level = entry.status >= 500 ? 'warn' : 'info';
-  logger[level](
-    {
-      event: { kind: 'event', action: 'http_request', category: ['web'], type: ['access'], outcome, duration: entry.durationNs },
-      http: { request: { method: entry.method, id: entry.requestId }, response: { status_code: entry.status } },
-      url: { path: entry.path.slice(0, 512) },
-      keelson: { route: entry.route, ...(entry.model ? { model: { name: entry.model, version: entry.version } } : {}) },
-    },
-    `${entry.method} ${entry.route} ${entry.status}`,
-  );
 }
 
 function describe(event: LifecycleEvent): string {

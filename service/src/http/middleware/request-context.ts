@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import { logRequest } from '../../logging/events.js';
+import { logRequest } from '../../logging/access-log.js';
 import type { ReadyModel } from '../../models/model-registry.js';
 import type { AppDeps, AppEnv } from '../app-env.js';
 
@@ -43,7 +43,7 @@ export function recordRequest(deps: Pick<AppDeps, 'metrics' | 'logger'>, request
   }
   logRequest(logger, {
     method: request.method, path: request.path, route, status, durationNs: request.durationNs, requestId: request.requestId,
-    ...(model ? { model: model.name, version: model.version } : {}),
+    model,
   });
 }
 
