@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../../service/src/errors.js';
 import { decodeTensor } from '../../service/src/protocol/decode-tensor.js';
 import { formatV1Predictions, parseV1Request } from '../../service/src/protocol/v1-predict.js';
-import { formatInferResponse, parseInferRequest } from '../../service/src/protocol/v2-infer.js';
+import { inferResponseText, parseInferRequest } from '../../service/src/protocol/v2-infer.js';
 import { fakeManifest } from './fake-app.js';
 
 const manifest = fakeManifest('2');
@@ -102,9 +102,30 @@ describe('parseInferRequest', () => {
       probabilities: { datatype: 'FP32' as const, shape: [1, 3], data: Float32Array.from([0.25, 0.5, 0.25]) },
       label: { datatype: 'INT64' as const, shape: [1], data: BigInt64Array.from([1n]) },
     };
-    expect(formatInferResponse(model, { id: 'a', outputs: ['label'] }, outputs)).toEqual({
+    expect(JSON.parse(inferResponseText(model, { id: 'a', outputs: ['label'] }, outputs))).toEqual({
       model_name: 'penguins', model_version: '2', id: 'a', outputs: [{ name: 'label', datatype: 'INT64', shape: [1], data: [1] }],
     });
+  });
+
+  it('writes the same text JSON.stringify gives for the response object, for every datatype and odd values', () => {
+    const odd = { name: 'odd "model"\\', version: '7\u2028', inputs: model.inputs, outputs: ['f', 'd', 'b', 'i', 'u', 'e'].map((name) => ({ name, datatype: 'FP32' as const, shape: [-1] })) };
+    const outputs = {
+      f: { datatype: 'FP32' as const, shape: [2, 3], data: Float32Array.from([0.1, -0, 1e-7, 3.4e38, Number.NaN, Number.POSITIVE_INFINITY]) },
+      d: { datatype: 'FP64' as const, shape: [3], data: Float64Array.from([0.1, -1.5e300, Number.NEGATIVE_INFINITY]) },
+      b: { datatype: 'BOOL' as const, shape: [3], data: Uint8Array.from([1, 0, 1]) },
+      i: { datatype: 'INT64' as const, shape: [2], data: BigInt64Array.from([-9007199254740991n, 42n]) },
+      u: { datatype: 'UINT8' as const, shape: [1, 1, 2], data: Uint8Array.from([0, 255]) },
+      e: { datatype: 'INT32' as const, shape: [0], data: new Int32Array(0) },
+    };
+    const expected = (id?: string, wanted = odd.outputs.map((o) => o.name)) => JSON.stringify({
+      model_name: odd.name, model_version: odd.version, ...(id === undefined ? {} : { id }),
+      outputs: wanted.map((name) => {
+        const t = outputs[name as keyof typeof outputs];
+        return { name, datatype: t.datatype, shape: t.shape, data: Array.from(t.data as ArrayLike<number | bigint>, (v) => (t.datatype === 'BOOL' ? v !== 0 : Number(v))) };
+      }),
+    });
+    expect(inferResponseText(odd, {}, outputs)).toBe(expected());
+    expect(inferResponseText(odd, { id: 'q"\\\n', outputs: ['u', 'f'] }, outputs)).toBe(expected('q"\\\n', ['u', 'f']));
   });
 });
 

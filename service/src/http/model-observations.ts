@@ -15,10 +15,7 @@ export function observeOutputs(metrics: ServiceMetrics, model: ReadyModel, outpu
   const { labelOutput, labels } = model.manifest;
   const tensor = labelOutput ? outputs[labelOutput] : undefined;
   if (!tensor || !labels) return;
-  const counts = new Map<string, number>();
   for (const value of tensor.data as Iterable<number | bigint>) {
-    const label = labels[Number(value)] ?? 'unknown';
-    counts.set(label, (counts.get(label) ?? 0) + 1);
+    metrics.predictions.series({ model: model.name, version: model.version, label: labels[Number(value)] ?? 'unknown' }).inc();
   }
-  for (const [label, count] of counts) metrics.predictions.inc({ model: model.name, version: model.version, label }, count);
 }

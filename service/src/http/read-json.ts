@@ -40,43 +40,68 @@ export function parseJsonText(text: string): unknown {
 export function readIncoming(incoming: IncomingMessage, limitBytes: number): Promise<string> {
   if (incoming.readableEnded) return Promise.resolve('');
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (): void => {
-      incoming.off('data', onData);
-      incoming.off('end', onEnd);
-      incoming.off('error', onError);
-      incoming.off('close', onClose);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limitBytes) {
-        done();
-        incoming.resume(); // discard the rest; the connection is closed after the 413
-        reject(tooLarge(`more than ${limitBytes} bytes`, limitBytes));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = (): void => {
-      done();
-      const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
-      resolve(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); // as TextDecoder: drop a byte order mark
-    };
-    const onError = (error: Error): void => {
-      done();
-      reject(badRequest(`request body: could not be read (${error.message.slice(0, 120)})`));
-    };
-    const onClose = (): void => {
-      if (incoming.readableEnded) return;
-      done();
-      reject(badRequest('request body: the client closed the connection before sending all of it'));
-    };
-    incoming.on('data', onData);
-    incoming.on('end', onEnd);
-    incoming.on('error', onError);
-    incoming.on('close', onClose);
+    (incoming as ReadingMessage)[READER] = new BodyReader(limitBytes, resolve, reject);
+    incoming.on('data', onBodyData);
+    incoming.on('end', onBodyEnd);
+    incoming.on('error', onBodyError);
+    incoming.on('close', onBodyClose);
   });
+}
+
+/*
+ * The body of every request is read with the same four listener functions (they find their reader on the
+ * message) instead of four fresh closures per request: this runs once per inference request on the thread
+ * that serves HTTP. A settled reader ignores later events, so the listeners need not be removed.
+ */
+const READER = Symbol('keelson.bodyReader');
+type ReadingMessage = IncomingMessage & { [READER]: BodyReader };
+
+class BodyReader {
+  chunks: Buffer[] = [];
+  size = 0;
+  settled = false;
+  constructor(
+    readonly limitBytes: number,
+    readonly resolve: (text: string) => void,
+    readonly reject: (error: Error) => void,
+  ) {}
+
+  fail(error: Error): void {
+    this.settled = true;
+    this.chunks = [];
+    this.reject(error);
+  }
+}
+
+function onBodyData(this: ReadingMessage, chunk: Buffer): void {
+  const reader = this[READER];
+  if (reader.settled) return;
+  reader.size += chunk.length;
+  if (reader.size > reader.limitBytes) {
+    this.resume(); // discard the rest; the connection is closed after the 413
+    reader.fail(tooLarge(`more than ${reader.limitBytes} bytes`, reader.limitBytes));
+    return;
+  }
+  reader.chunks.push(chunk);
+}
+
+function onBodyEnd(this: ReadingMessage): void {
+  const reader = this[READER];
+  if (reader.settled) return;
+  reader.settled = true;
+  const { chunks } = reader;
+  const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, reader.size).toString('utf8');
+  reader.resolve(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); // as TextDecoder: drop a byte order mark
+}
+
+function onBodyError(this: ReadingMessage, error: Error): void {
+  const reader = this[READER];
+  if (!reader.settled) reader.fail(badRequest(`request body: could not be read (${error.message.slice(0, 120)})`));
+}
+
+function onBodyClose(this: ReadingMessage): void {
+  const reader = this[READER];
+  if (!reader.settled && !this.readableEnded) reader.fail(badRequest('request body: the client closed the connection before sending all of it'));
 }
 
 async function readLimited(request: Request, limitBytes: number): Promise<string> {

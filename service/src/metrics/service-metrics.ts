@@ -1,5 +1,6 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DriftWindow } from './drift.js';
+import { SeriesCounter, SeriesHistogram } from './series.js';
 
 type ModelLabels = 'model' | 'version';
 
@@ -14,15 +15,15 @@ const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
-  readonly httpRequests = new Counter({ name: 'http_requests_total', help: 'HTTP requests by method, route template and status code', labelNames: ['method', 'route', 'code'], registers: [this.registry] });
-  readonly httpDuration = new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request duration from first byte in to response out', labelNames: ['method', 'route', 'code'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly httpRequests = new SeriesCounter({ name: 'http_requests_total', help: 'HTTP requests by method, route template and status code', labelNames: ['method', 'route', 'code'], registers: [this.registry] });
+  readonly httpDuration = new SeriesHistogram({ name: 'http_request_duration_seconds', help: 'HTTP request duration from first byte in to response out', labelNames: ['method', 'route', 'code'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   readonly httpInFlight = new Gauge({ name: 'http_requests_in_flight', help: 'HTTP requests being served now', registers: [this.registry] });
-  readonly inferenceRequests = new Counter({ name: 'model_inference_requests_total', help: 'Inference requests by outcome (success, client_error, server_error)', labelNames: ['model', 'version', 'outcome'], registers: [this.registry] });
-  readonly inferenceDuration = new Histogram({ name: 'model_inference_duration_seconds', help: 'Model compute time of the batch each request ran in', labelNames: ['model', 'version'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly queueDuration = new Histogram({ name: 'model_queue_duration_seconds', help: 'Time a request waited for a free inference worker (and for its batch to fill)', labelNames: ['model', 'version'], buckets: QUEUE_BUCKETS, registers: [this.registry] });
-  readonly batchSize = new Histogram({ name: 'model_batch_size', help: 'Rows per executed batch', labelNames: ['model', 'version'], buckets: BATCH_BUCKETS, registers: [this.registry] });
-  readonly predictions = new Counter({ name: 'model_predictions_total', help: 'Predicted rows by class label', labelNames: ['model', 'version', 'label'], registers: [this.registry] });
-  readonly cacheRequests = new Counter({ name: 'model_cache_requests_total', help: 'Prediction cache lookups by result (hit, miss)', labelNames: ['model', 'version', 'result'], registers: [this.registry] });
+  readonly inferenceRequests = new SeriesCounter({ name: 'model_inference_requests_total', help: 'Inference requests by outcome (success, client_error, server_error)', labelNames: ['model', 'version', 'outcome'], registers: [this.registry] });
+  readonly inferenceDuration = new SeriesHistogram({ name: 'model_inference_duration_seconds', help: 'Model compute time of the batch each request ran in', labelNames: ['model', 'version'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly queueDuration = new SeriesHistogram({ name: 'model_queue_duration_seconds', help: 'Time a request waited for a free inference worker (and for its batch to fill)', labelNames: ['model', 'version'], buckets: QUEUE_BUCKETS, registers: [this.registry] });
+  readonly batchSize = new SeriesHistogram({ name: 'model_batch_size', help: 'Rows per executed batch', labelNames: ['model', 'version'], buckets: BATCH_BUCKETS, registers: [this.registry] });
+  readonly predictions = new SeriesCounter({ name: 'model_predictions_total', help: 'Predicted rows by class label', labelNames: ['model', 'version', 'label'], registers: [this.registry] });
+  readonly cacheRequests = new SeriesCounter({ name: 'model_cache_requests_total', help: 'Prediction cache lookups by result (hit, miss)', labelNames: ['model', 'version', 'result'], registers: [this.registry] });
   readonly info = new Gauge({ name: 'model_info', help: 'Served model versions and the sha256 of their ONNX file (always 1)', labelNames: ['model', 'version', 'sha256'], registers: [this.registry] });
   readonly ready = new Gauge({ name: 'model_ready', help: '1 when the model version is loaded and warmed up, else 0', labelNames: ['model', 'version'], registers: [this.registry] });
   private readonly driftWindows = new Map<string, { model: string; version: string; window: DriftWindow }>();

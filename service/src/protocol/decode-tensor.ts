@@ -30,20 +30,18 @@ export function decodeTensor(raw: RawTensor, spec: TensorSpec, field: string, ma
   else if (raw.data.length !== count) {
     throw badRequest(`${field}.data: has ${raw.data.length} elements but shape ${describeShape(shape)} needs ${count}`);
   }
-  const data = info.allocate(count);
-  let index = 0;
-  const write = (value: unknown): void => {
-    const converted = convertElement(value, spec.datatype, info);
+  const data = info.allocate(count) as unknown as unknown[];
+  const values = nested ? flatten(raw.data, []) : raw.data;
+  for (let index = 0; index < count; index++) {
+    const converted = convertElement(values[index], spec.datatype, info);
     if (converted === undefined) {
       throw badRequest(
-        `${field}.data: element ${index} (row-major) is ${describeValue(value)}; expected ${expectation(spec.datatype, info)}`,
+        `${field}.data: element ${index} (row-major) is ${describeValue(values[index])}; expected ${expectation(spec.datatype, info)}`,
       );
     }
-    (data as unknown as unknown[])[index++] = converted;
-  };
-  if (nested) forEachLeaf(raw.data, write);
-  else for (const value of raw.data) write(value);
-  return { datatype: spec.datatype, shape, data };
+    data[index] = converted;
+  }
+  return { datatype: spec.datatype, shape, data: data as unknown as Tensor['data'] };
 }
 
 /** `[2,4]` style, as shapes appear in requests. */
@@ -62,20 +60,20 @@ function checkDatatype(value: unknown, spec: TensorSpec, field: string): Datatyp
 }
 
 function checkShape(value: unknown, spec: TensorSpec, field: string): number[] {
-  const expected = describeShape(spec.shape);
-  if (!Array.isArray(value)) throw badRequest(`${field}: expected an array like ${expected}, got ${describeValue(value)}`);
+  if (!Array.isArray(value)) throw badRequest(`${field}: expected an array like ${describeShape(spec.shape)}, got ${describeValue(value)}`);
   if (value.length !== spec.shape.length) {
-    throw badRequest(`${field}: ${describeShape(value.slice(0, 8))} has ${value.length} dimensions; input "${spec.name}" expects ${spec.shape.length} (${expected})`);
+    throw badRequest(`${field}: ${describeShape(value.slice(0, 8))} has ${value.length} dimensions; input "${spec.name}" expects ${spec.shape.length} (${describeShape(spec.shape)})`);
   }
-  value.forEach((dim, i) => {
+  for (let i = 0; i < value.length; i++) {
+    const dim: unknown = value[i];
     if (typeof dim !== 'number' || !Number.isSafeInteger(dim) || dim < 0) {
       throw badRequest(`${field}[${i}]: ${describeValue(dim)} is not a dimension; expected a non-negative integer`);
     }
     const want = spec.shape[i]!;
     if (want >= 0 && dim !== want) {
-      throw badRequest(`${field}: ${describeShape(value)} does not match ${expected} of input "${spec.name}" (dimension ${i} must be ${want})`);
+      throw badRequest(`${field}: ${describeShape(value)} does not match ${describeShape(spec.shape)} of input "${spec.name}" (dimension ${i} must be ${want})`);
     }
-  });
+  }
   return value as number[];
 }
 
@@ -94,11 +92,12 @@ function checkNesting(data: unknown[], shape: number[], depth: number, field: st
   }
 }
 
-function forEachLeaf(data: unknown[], visit: (value: unknown) => void): void {
+function flatten(data: unknown[], into: unknown[]): unknown[] {
   for (const item of data) {
-    if (Array.isArray(item)) forEachLeaf(item, visit);
-    else visit(item);
+    if (Array.isArray(item)) flatten(item, into);
+    else into.push(item);
   }
+  return into;
 }
 
 function convertElement(value: unknown, datatype: Datatype, info: DatatypeInfo): number | bigint | undefined {

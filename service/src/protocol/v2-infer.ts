@@ -23,14 +23,6 @@ export interface InferRequest {
   outputs?: string[];
 }
 
-/** JSON body of an inference response. */
-export interface InferResponseBody {
-  model_name: string;
-  model_version: string;
-  id?: string;
-  outputs: { name: string; datatype: string; shape: number[]; data: (number | boolean)[] }[];
-}
-
 /** Validates an OIP (KServe V2) inference request body against a model's signature. Throws 400 errors. */
 export function parseInferRequest(body: unknown, model: ModelSignature, maxElements: number): InferRequest {
   const request = expectObject(body, 'request body', 'an object with "inputs"');
@@ -64,24 +56,34 @@ export function parseInferRequest(body: unknown, model: ModelSignature, maxEleme
   return result;
 }
 
-/** Builds the response body: the requested outputs (all when no filter) with flat row-major data. */
-export function formatInferResponse(model: ModelSignature, request: Pick<InferRequest, 'id' | 'outputs'>, outputs: TensorMap): InferResponseBody {
-  const wanted = request.outputs ?? model.outputs.map((o) => o.name);
-  const body: InferResponseBody = { model_name: model.name, model_version: model.version, outputs: [] };
-  if (request.id !== undefined) body.id = request.id;
-  for (const name of wanted) {
+/**
+ * The response body: the requested outputs (all when no filter) with flat row-major data, as JSON text written directly rather than built as objects for `JSON.stringify` (this
+ * runs once per request on the thread that serves HTTP): the same text `JSON.stringify` gives for the
+ * response object, non-finite numbers included (`null`).
+ */
+export function inferResponseText(model: ModelSignature, request: Pick<InferRequest, 'id' | 'outputs'>, outputs: TensorMap): string {
+  let text = `{"model_name":${JSON.stringify(model.name)},"model_version":${JSON.stringify(model.version)}`;
+  if (request.id !== undefined) text += `,"id":${JSON.stringify(request.id)}`;
+  text += ',"outputs":[';
+  let first = true;
+  for (const name of request.outputs ?? model.outputs.map((o) => o.name)) {
     const tensor = outputs[name];
     if (!tensor) continue;
-    body.outputs.push({ name, datatype: tensor.datatype, shape: tensor.shape, data: toJsonArray(tensor) });
+    text += `${first ? '' : ','}{"name":${JSON.stringify(name)},"datatype":"${tensor.datatype}","shape":[${tensor.shape.join(',')}],"data":[${jsonValues(tensor)}]}`;
+    first = false;
   }
-  return body;
+  return `${text}]}`;
 }
 
-/** A tensor's elements as JSON numbers (booleans for BOOL). */
-export function toJsonArray(tensor: Tensor): (number | boolean)[] {
-  const out = new Array<number | boolean>(tensor.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = jsonElement(tensor.datatype, tensor.data, i);
-  return out;
+/** A tensor's elements as comma-separated JSON values (booleans for BOOL, `null` for NaN and infinities). */
+function jsonValues(tensor: Tensor): string {
+  const { data } = tensor;
+  let text = '';
+  for (let i = 0; i < data.length; i++) {
+    const value = jsonElement(tensor.datatype, data, i);
+    text += `${i === 0 ? '' : ','}${typeof value === 'boolean' || Number.isFinite(value) ? value : 'null'}`;
+  }
+  return text;
 }
 
 function parseOutputFilter(value: unknown, model: ModelSignature): string[] {

@@ -35,11 +35,11 @@ export function recordRequest(deps: Pick<AppDeps, 'metrics' | 'logger'>, request
   const { status, model, route } = request;
   const method = METHODS.has(request.method) ? request.method : 'other';
   const code = String(status);
-  metrics.httpRequests.inc({ method, route, code });
-  metrics.httpDuration.observe({ method, route, code }, request.durationNs / 1e9);
+  metrics.httpRequests.series({ method, route, code }).inc();
+  metrics.httpDuration.series({ method, route, code }).observe(request.durationNs / 1e9);
   if (model) {
     const outcome = status < 400 ? 'success' : status < 500 ? 'client_error' : 'server_error';
-    metrics.inferenceRequests.inc({ model: model.name, version: model.version, outcome });
+    metrics.inferenceRequests.series({ model: model.name, version: model.version, outcome }).inc();
   }
   logRequest(logger, {
     method: request.method, path: request.path, route, status, durationNs: request.durationNs, requestId: request.requestId,

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { ReadyModel } from '../../models/model-registry.js';
-import { formatInferResponse, parseInferRequest, type InferResponseBody } from '../../protocol/v2-infer.js';
+import { inferResponseText, parseInferRequest } from '../../protocol/v2-infer.js';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { observeInputs, observeOutputs } from '../model-observations.js';
 import { readJsonBody } from '../read-json.js';
@@ -11,13 +11,13 @@ export const maxElementsFor = (bodyLimitBytes: number): number => Math.max(1, Ma
 /** Route templates of OIP inference (metric and log labels). */
 export const INFER_ROUTES = { latest: '/v2/models/:model/infer', versioned: '/v2/models/:model/versions/:version/infer' } as const;
 
-/** Validates a parsed OIP request body, runs it and builds the response (shared by Hono and the fast path). */
-export async function inferResponse(deps: Pick<AppDeps, 'metrics' | 'inference'>, model: ReadyModel, body: unknown, maxElements: number): Promise<InferResponseBody> {
+/** Validates a parsed OIP request body, runs it and writes the JSON response body (shared by Hono and the fast path). */
+export async function inferResponse(deps: Pick<AppDeps, 'metrics' | 'inference'>, model: ReadyModel, body: unknown, maxElements: number): Promise<string> {
   const request = parseInferRequest(body, signatureOf(model), maxElements);
   observeInputs(deps.metrics, model, request.inputs);
   const outputs = await deps.inference.infer(model, request.inputs);
   observeOutputs(deps.metrics, model, outputs);
-  return formatInferResponse(signatureOf(model), request, outputs);
+  return inferResponseText(signatureOf(model), request, outputs);
 }
 
 /** `POST /v2/models/{m}[/versions/{v}]/infer` (Open Inference Protocol). */
@@ -27,7 +27,7 @@ export function inferRoutes(deps: AppDeps): Hono<AppEnv> {
   const infer = async (c: Context<AppEnv>) => {
     const model = resolveModel(c, deps);
     const body = await readJsonBody(c, deps.options.bodyLimitBytes);
-    return c.json(await inferResponse(deps, model, body, maxElements));
+    return c.body(await inferResponse(deps, model, body, maxElements), 200, { 'Content-Type': 'application/json' });
   };
   app.post(INFER_ROUTES.latest, infer);
   app.post(INFER_ROUTES.versioned, infer);
