@@ -99,17 +99,17 @@ export async function phaseHeavy(context: PhaseContext): Promise<{ results: Scen
     { id: 'heavyOff', label: `3: ${name}, batching off`, flags: ['--max-batch-size', '1'] },
     { id: 'heavyOn', label: `3: ${name}, batching on (model.json)`, flags: [] as string[] },
   ];
-  const starters = variants.map((v) => () => startKeelson(logDir, { name: `keelson ${context.heavyModel} ${v.id === 'heavyOn' ? 'batching on' : 'batching off'}`, modelsDir: context.modelsDir, model: context.heavyModel, flags: [...v.flags, ...options.serveFlags] }));
+  const starters = variants.map((v) => () => startKeelson(logDir, { name: `keelson ${context.heavyModel} ${v.id === 'heavyOn' ? 'batching on' : 'batching off'}`, modelsDir: context.modelsDir, model: context.heavyModel, metricsPort: true, flags: [...v.flags, ...options.serveFlags] }));
   return withServers(context, starters, async (servers) => {
     const batchMetrics = { model: name, version };
-    const targets = variants.map((v, i) => ({ id: v.id, label: v.label, path, connections: options.connections, server: (servers[i] as Started).server, batchMetrics }));
+    const targets = variants.map((v, i) => ({ id: v.id, label: v.label, path, connections: options.connections, server: (servers[i] as Started).server, metricsUrl: (servers[i] as Started).metricsUrl, batchMetrics }));
     const results = options.scenarios.has('heavy') ? await sideBySide(context, targets) : [];
     const health: HealthUnderLoadResult[] = [];
     if (options.scenarios.has('health')) {
       for (const t of targets) {
         context.progress(`health probes while ${t.label} saturates (${options.durationS}s)`);
         const label = t.id === 'heavyOn' ? 'batching on' : 'batching off';
-        health.push(await runHealthUnderLoad(t.id, { label, server: t.server, inferPath: path, probePath: '/v2/health/ready', connections: options.connections, durationS: options.durationS, probeDelayMs: 10, bodiesFile: context.bodiesFile, wrkThreads: options.wrkThreads }));
+        health.push(await runHealthUnderLoad(t.id, { label, server: t.server, ...(t.metricsUrl ? { metricsUrl: t.metricsUrl } : {}), inferPath: path, probePath: '/v2/health/ready', connections: options.connections, durationS: options.durationS, probeDelayMs: 10, bodiesFile: context.bodiesFile, wrkThreads: options.wrkThreads }));
       }
     }
     return { results, health };

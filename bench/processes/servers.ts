@@ -15,6 +15,8 @@ const LISTENING = /listening on (http:\/\/[\d.]+:\d+)/;
 export interface Started {
   server: ServerProcess;
   command: string;
+  /** keelson's `--metrics-port` (the probe thread), when asked for. */
+  metricsUrl?: string;
 }
 
 const commandLine = (command: string, args: string[]): string => [command, ...args].map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
@@ -34,6 +36,8 @@ export interface KeelsonOptions {
   model: string;
   /** Extra flags, e.g. `['--max-batch-size', '1']`. */
   flags?: string[];
+  /** Also open `--metrics-port` on a free port (health probes answered by the probe thread). */
+  metricsPort?: boolean;
 }
 
 /**
@@ -42,7 +46,11 @@ export interface KeelsonOptions {
  */
 export async function startKeelson(logDir: string, options: KeelsonOptions): Promise<Started> {
   const port = await freePort();
-  const args = [join(ROOT, 'bin/keelson.mjs'), 'serve', '--models', options.modelsDir, '--model', options.model, '--port', String(port), ...(options.flags ?? [])];
+  const metricsPort = options.metricsPort ? await freePort() : undefined;
+  const args = [
+    join(ROOT, 'bin/keelson.mjs'), 'serve', '--models', options.modelsDir, '--model', options.model, '--port', String(port),
+    ...(metricsPort ? ['--metrics-port', String(metricsPort)] : []), ...(options.flags ?? []),
+  ];
   const server = await startServer({
     name: options.name,
     command: process.execPath,
@@ -51,8 +59,8 @@ export async function startKeelson(logDir: string, options: KeelsonOptions): Pro
     url: `http://127.0.0.1:${port}`,
     readyPath: '/v2/health/ready',
   });
-  const shown = args.slice(1).map((a) => (a === options.modelsDir ? 'DIR' : a === String(port) ? 'PORT' : a));
-  return { server, command: commandLine('keelson', shown) };
+  const shown = args.slice(1).map((a) => (a === options.modelsDir ? 'DIR' : a === String(port) ? 'PORT' : a === String(metricsPort) ? 'METRICS_PORT' : a));
+  return { server, command: commandLine('keelson', shown), ...(metricsPort ? { metricsUrl: `http://127.0.0.1:${metricsPort}` } : {}) };
 }
 
 /** Options of the FastAPI + scikit-learn peer. */

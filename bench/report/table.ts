@@ -28,10 +28,13 @@ export function scenarioTable(results: ScenarioResult[]): string {
 export function healthTable(results: HealthUnderLoadResult[]): string {
   return markdown(
     ['4: health probe while', 'probe p50 ms', 'probe p99 ms', 'probe max ms', 'probes', 'probe errors', 'load rps', 'load p99 ms'],
-    results.flatMap((h) => [
-      [`${h.label}, idle`, fixed(h.idle.p50Ms, 2), fixed(h.idle.p99Ms, 2), fixed(h.idle.maxMs, 2), String(h.idle.requests), String(h.idle.errors), '–', '–'],
-      [`${h.label}, under load`, fixed(h.underLoad.p50Ms, 2), fixed(h.underLoad.p99Ms, 2), fixed(h.underLoad.maxMs, 2), String(h.underLoad.requests), String(h.underLoad.errors), fixed(h.load.rps, 0), fixed(h.load.p99Ms, 2)],
-    ]),
+    results.flatMap((h) => h.ports.flatMap(({ port, idle, underLoad }) => {
+      const where = port === 'service' ? 'service port' : '--metrics-port (probe thread)';
+      return [
+        [`${h.label}, idle, ${where}`, fixed(idle.p50Ms, 2), fixed(idle.p99Ms, 2), fixed(idle.maxMs, 2), String(idle.requests), String(idle.errors), '–', '–'],
+        [`${h.label}, under load, ${where}`, fixed(underLoad.p50Ms, 2), fixed(underLoad.p99Ms, 2), fixed(underLoad.maxMs, 2), String(underLoad.requests), String(underLoad.errors), fixed(h.load.rps, 0), fixed(h.load.p99Ms, 2)],
+      ];
+    })),
     [false, true, true, true, true, true, true, true],
   );
 }

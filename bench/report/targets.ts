@@ -70,12 +70,18 @@ export function evaluateTargets(r: RunResults): TargetCheck[] {
     checks.push(skip('batching-throughput', t5, 'scenario 3 not run'), skip('batching-p99', t6, 'scenario 3 not run'));
   }
 
-  const t7 = 'scenario 4 health p99 < 5 ms under saturating load (worst case)';
+  const t7 = 'scenario 4 health p99 < 5 ms under saturating load (worst case, on the port Kubernetes probes)';
   if (health && health.length > 0) {
-    const worst = health.reduce((a, b) => (b.underLoad.p99Ms > a.underLoad.p99Ms ? b : a));
-    const all = health.map((h) => `${h.label} ${ms(h.underLoad.p99Ms)}`).join(', ');
-    const errors = health.reduce((sum, h) => sum + h.underLoad.errors, 0);
-    checks.push(check('health-p99', t7, `${all}${errors ? `; ${errors} probe errors` : ''}`, worst.underLoad.p99Ms < 5 && errors === 0));
+    // The probe port when it was measured (the Kubernetes probes use it); the service port is reported beside it.
+    const probed = health.map((h) => ({ h, judged: h.ports.find((p) => p.port === 'metrics') ?? h.ports[0]! }));
+    const worst = Math.max(...probed.map(({ judged }) => judged.underLoad.p99Ms));
+    const all = probed.map(({ h, judged }) => {
+      const service = h.ports.find((p) => p.port === 'service');
+      const beside = judged.port === 'metrics' && service ? ` (service port ${ms(service.underLoad.p99Ms)})` : '';
+      return `${h.label}: ${judged.port === 'metrics' ? '--metrics-port' : 'service port'} ${ms(judged.underLoad.p99Ms)}${beside}`;
+    }).join(', ');
+    const errors = probed.reduce((sum, { judged }) => sum + judged.underLoad.errors, 0);
+    checks.push(check('health-p99', t7, `${all}${errors ? `; ${errors} probe errors` : ''}`, worst < 5 && errors === 0));
   } else {
     checks.push(skip('health-p99', t7, 'scenario 4 not run'));
   }

@@ -10,6 +10,9 @@ export const APP_NAME = 'keelson';
 /** The service listens here and serves `/metrics` on the same port. */
 export const CONTAINER_PORT = 8080;
 export const PORT_NAME = 'http';
+/** `keelson serve --metrics-port`: /metrics and the health probes, answered by a thread of their own. */
+export const PROBE_PORT = 9090;
+export const PROBE_PORT_NAME = 'probes';
 export const METRICS_PATH = '/metrics';
 export const LIVE_PATH = '/v2/health/live';
 export const READY_PATH = '/v2/health/ready';

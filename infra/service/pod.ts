@@ -5,7 +5,7 @@
 import type * as k8s from '@pulumi/kubernetes';
 import type { DeploySpec } from '../../pipelines/gitops/spec.js';
 import { GPU_NODE_LABELS, GPU_RESOURCE, GPU_TOLERATION } from '../gpu/scheduling.js';
-import { CONTAINER_PORT, LIVE_PATH, MODELS_DIR, PORT_NAME, podLabels, READY_PATH, variantSelector, type Variant } from './labels.js';
+import { CONTAINER_PORT, LIVE_PATH, MODELS_DIR, PORT_NAME, PROBE_PORT, PROBE_PORT_NAME, podLabels, READY_PATH, variantSelector, type Variant } from './labels.js';
 
 type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
 type Container = k8s.types.input.core.v1.Container;
@@ -45,9 +45,12 @@ export function resourceRequirements(resources: PodInput['resources'], gpu: bool
   return { requests, limits };
 }
 
-/** Liveness, readiness and startup probes on the service's health endpoints. */
+/**
+ * Liveness, readiness and startup probes on the probe port: answered by the service's probe thread, so a serving
+ * thread saturated by inference traffic does not make probes time out, and liveness fails when that thread stalls.
+ */
 export function probes(): Pick<Container, 'livenessProbe' | 'readinessProbe' | 'startupProbe'> {
-  const get = (path: string) => ({ httpGet: { path, port: PORT_NAME } });
+  const get = (path: string) => ({ httpGet: { path, port: PROBE_PORT_NAME } });
   return {
     // Model loading and the warm-up inference happen before "live" flips; give them a minute.
     startupProbe: { ...get(LIVE_PATH), periodSeconds: 2, failureThreshold: 30 },
@@ -62,14 +65,17 @@ export function serviceContainer(input: PodInput): Container {
     name: 'keelson',
     image: input.image,
     // The image's ENTRYPOINT is `keelson serve`; the model is baked in under /models.
-    args: ['--models', MODELS_DIR, '--model', `${input.model.name}:${input.model.version}`, '--host', '0.0.0.0', '--port', String(CONTAINER_PORT)],
+    args: ['--models', MODELS_DIR, '--model', `${input.model.name}:${input.model.version}`, '--host', '0.0.0.0', '--port', String(CONTAINER_PORT), '--metrics-port', String(PROBE_PORT)],
     env: [
       { name: 'LOG_LEVEL', value: input.logLevel },
       // `keelson serve --drain-timeout` reads this; milliseconds are the one unit every duration fits.
       { name: 'KEELSON_DRAIN_TIMEOUT', value: `${input.drainTimeoutMs}ms` },
       { name: 'KEELSON_PORT', value: String(CONTAINER_PORT) },
     ],
-    ports: [{ name: PORT_NAME, containerPort: CONTAINER_PORT, protocol: 'TCP' }],
+    ports: [
+      { name: PORT_NAME, containerPort: CONTAINER_PORT, protocol: 'TCP' },
+      { name: PROBE_PORT_NAME, containerPort: PROBE_PORT, protocol: 'TCP' },
+    ],
     ...probes(),
     // The sleep keeps the pod serving while endpoints and the gateway stop sending it traffic.
     lifecycle: { preStop: { sleep: { seconds: Math.ceil(input.preStopSleepMs / 1000) } } },

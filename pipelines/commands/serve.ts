@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .addOption(new Option('--model <name[:version]>', 'serve this model version; repeatable').argParser(collect).default([], 'every model at its highest version'))
     .addOption(new Option('--host <address>', 'address to listen on').env('KEELSON_HOST').default('127.0.0.1'))
     .addOption(new Option('--port <port>', 'port to listen on (0 = any free port, printed in the "listening" log line)').env('KEELSON_PORT').default('8080'))
-    .addOption(new Option('--metrics-port <port>', 'also serve GET /metrics on this port').env('KEELSON_METRICS_PORT'))
+    .addOption(new Option('--metrics-port <port>', 'also serve GET /metrics and the health probes on this port, from a thread of their own (point Kubernetes probes here)').env('KEELSON_METRICS_PORT'))
     .addOption(new Option('--body-limit <size>', 'largest request body, e.g. 4MiB (413 beyond)').env('KEELSON_BODY_LIMIT').default('4MiB'))
     .addOption(new Option('--drain-timeout <duration>', 'on SIGTERM/SIGINT, how long in-flight requests may finish, e.g. 10s').env('KEELSON_DRAIN_TIMEOUT').default('10s'))
     .addOption(new Option('--request-timeout <duration>', 'per-request limit on queueing + inference (503 while queued, 504 while running)').env('KEELSON_REQUEST_TIMEOUT').default('30s'))

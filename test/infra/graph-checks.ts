@@ -35,13 +35,13 @@ export function registerGraphChecks(getRun: () => ProgramRun, want: Expectations
     expect(stable().metadata.namespace).toBe(want.namespace);
   });
 
-  test('probes hit the service health paths on its named port 8080, which the server listens on', () => {
+  test('probes hit the health paths on the probe port 9090 (--metrics-port, the probe thread); traffic goes to 8080', () => {
     const c = container();
-    expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
-    expect(c.livenessProbe.httpGet).toEqual({ path: '/v2/health/live', port: 'http' });
-    expect(c.readinessProbe.httpGet).toEqual({ path: '/v2/health/ready', port: 'http' });
-    expect(c.startupProbe.httpGet.port).toBe('http');
-    expect(c.args.join(' ')).toContain('--port 8080');
+    expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }, { name: 'probes', containerPort: 9090, protocol: 'TCP' }]);
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/v2/health/live', port: 'probes' });
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/v2/health/ready', port: 'probes' });
+    expect(c.startupProbe.httpGet.port).toBe('probes');
+    expect(c.args.join(' ')).toContain('--port 8080 --metrics-port 9090');
     expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
   });

@@ -125,14 +125,22 @@ describe('startServer: refusals and options', () => {
     }
   });
 
-  it('serves /metrics on --metrics-port too', async () => {
+  it('serves /metrics and the health probes on --metrics-port too', async () => {
     const server = await startServer({ modelsDir, models: ['penguins:1'], port: 0, metricsPort: 0, workers: 1, logger: captureLogger().logger });
     try {
       await server.loaded;
       const res = await fetch(`${server.metricsUrl}/metrics`);
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('model_ready{model="penguins",version="1"} 1');
-      expect((await fetch(`${server.metricsUrl}/v2/health/live`)).status).toBe(404);
+      expect(await (await fetch(`${server.metricsUrl}/v2/health/live`)).json()).toEqual({ live: true });
+      await expect.poll(async () => (await fetch(`${server.metricsUrl}/v2/health/ready`)).status).toBe(200);
+      expect((await fetch(`${server.metricsUrl}/v2/models/penguins/infer`, { method: 'POST' })).status).toBe(405);
+      expect((await fetch(`${server.metricsUrl}/nope`)).status).toBe(404);
+      const closing = server.close();
+      // draining: the probe port says not ready until the drain is over
+      const draining = await fetch(`${server.metricsUrl}/v2/health/ready`).then(async (r) => ({ status: r.status, body: await r.json() }), () => undefined);
+      if (draining) expect(draining).toEqual({ status: 503, body: { ready: false, error: 'the server is shutting down' } });
+      await closing;
     } finally {
       await server.close();
     }

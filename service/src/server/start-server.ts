@@ -15,7 +15,9 @@ import { WorkerPool } from '../runtime/worker-pool.js';
 import { SERVER_VERSION } from '../version.js';
 import { listen, type Listener } from './http-listener.js';
 import { loadModels } from './load-models.js';
-import { metricsOnlyHandler, observerFor } from './wiring.js';
+import { observerFor } from './wiring.js';
+import { startProbeServer, type ProbeServer } from './probe-server.js';
+import { readiness } from '../http/routes/health.js';
 import { threadPlan } from './units.js';
 
 /** Everything `keelson serve` can be told; only `modelsDir` is required. */
@@ -82,15 +84,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   let main: Listener;
-  let metricsListener: Listener | undefined;
+  let probes: ProbeServer | undefined;
+  const host = options.host ?? DEFAULTS.host;
   try {
-    main = await listen(listener, options.host ?? DEFAULTS.host, options.port ?? DEFAULTS.port);
-    if (options.metricsPort !== undefined) metricsListener = await listen(metricsOnlyHandler(metrics), options.host ?? DEFAULTS.host, options.metricsPort);
+    main = await listen(listener, host, options.port ?? DEFAULTS.port);
   } catch (error) {
     await pool.close();
-    throw new ConfigError(`cannot listen on ${options.host ?? DEFAULTS.host}:${options.port ?? DEFAULTS.port}: ${(error as Error).message}`);
+    throw new ConfigError(`cannot listen on ${host}:${options.port ?? DEFAULTS.port}: ${(error as Error).message}`);
   }
-  logEvent(logger, { kind: 'listening', url: main.url, ...(metricsListener ? { metricsUrl: metricsListener.url } : {}) });
+  if (options.metricsPort !== undefined) {
+    try {
+      probes = await startProbeServer({ host, port: options.metricsPort, metrics, readiness: () => readiness({ isDraining: () => draining, models: registry }) });
+    } catch (error) {
+      await main.drain(0);
+      await pool.close();
+      throw new ConfigError(`--metrics-port ${options.metricsPort}: cannot listen on ${host}:${options.metricsPort}: ${(error as Error).message}`);
+    }
+  }
+  logEvent(logger, { kind: 'listening', url: main.url, ...(probes ? { metricsUrl: probes.url } : {}) });
 
   const loaded = loadModels(
     { dir: options.modelsDir, registry, executor: pool, scheduler, metrics, logger, overrides: options, driftWindowRows: options.driftWindowRows ?? DEFAULTS.driftWindowRows },
@@ -104,7 +115,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let closing: Promise<void> | undefined;
   return {
     url: main.url,
-    ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
+    ...(probes ? { metricsUrl: probes.url } : {}),
     loaded,
     isReady: () => !draining && registry.allReady(),
     pool,
@@ -112,12 +123,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close() {
       closing ??= (async () => {
         draining = true;
+        probes?.refresh();
         const timeoutMs = options.drainTimeoutMs ?? DEFAULTS.drainTimeoutMs;
         logEvent(logger, { kind: 'draining', inFlight: main.inFlight(), timeoutMs });
         const abandoned = await main.drain(timeoutMs);
-        await metricsListener?.drain(1000);
         await loaded.catch(() => false);
         await pool.close();
+        await probes?.close();
         logEvent(logger, { kind: 'stopped', abandoned });
         await flushLogger(logger);
       })();
