@@ -40,13 +40,31 @@ export function logRequest(logger: Logger, entry: AccessLogEntry): void {
   const level = entry.status >= 500 ? 'warn' : 'info';
   if (!logger.isLevelEnabled(level)) return;
   const outcome = entry.status >= 400 ? 'failure' : 'success';
-  const method = JSON.stringify(entry.method);
-  const route = JSON.stringify(entry.route);
-  const model = entry.model ? `,"model":{"name":${JSON.stringify(entry.model.name)},"version":${JSON.stringify(entry.model.version)}}` : '';
   const line = `${level === 'info' ? LEVEL_INFO : LEVEL_WARN}${isoNow()}"${(logger as unknown as Record<symbol, string>)[chindingsSym]}`
     + `,"event":{"kind":"event","action":"http_request","category":["web"],"type":["access"],"outcome":"${outcome}","duration":${entry.durationNs}}`
-    + `,"http":{"request":{"method":${method},"id":${JSON.stringify(entry.requestId)}},"response":{"status_code":${entry.status}}}`
-    + `,"url":{"path":${JSON.stringify(entry.path.slice(0, 512))}},"keelson":{"route":${route}${model}}`
-    + `,"message":${JSON.stringify(`${entry.method} ${entry.route} ${entry.status}`)}}\n`;
+    + `,"http":{"request":{"method":${jsonString(entry.method)},"id":${jsonString(entry.requestId)}},"response":{"status_code":${entry.status}}}`
+    + `,"url":{"path":${jsonString(entry.path.slice(0, 512))}},"keelson":${routeAndModel(entry)}`
+    + `,"message":${jsonString(`${entry.method} ${entry.route} ${entry.status}`)}}\n`;
   (logger as unknown as Record<symbol, pino.DestinationStream>)[streamSym]!.write(line);
+}
+
+/** Characters that make `JSON.stringify` differ from plain quotes: quote, backslash, controls, surrogates. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `JSON.stringify(text)`, skipped for the common text that needs no escaping. */
+function jsonString(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/** The `keelson` object of a line; few distinct values, so each is built once. */
+const routeAndModelCache = new Map<string, string>();
+function routeAndModel(entry: AccessLogEntry): string {
+  const key = entry.model ? `${entry.route}\u0000${entry.model.name}\u0000${entry.model.version}` : entry.route;
+  let text = routeAndModelCache.get(key);
+  if (text === undefined) {
+    const model = entry.model ? `,"model":{"name":${JSON.stringify(entry.model.name)},"version":${JSON.stringify(entry.model.version)}}` : '';
+    text = `{"route":${JSON.stringify(entry.route)}${model}}`;
+    if (routeAndModelCache.size < 1000) routeAndModelCache.set(key, text); // route templates × served versions: bounded anyway
+  }
+  return text;
 }

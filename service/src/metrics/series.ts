@@ -17,7 +17,11 @@ export interface HistogramSeries {
   observe(value: number): void;
 }
 
-const keyOf = (names: readonly string[], labels: Record<string, string>): string => names.map((name) => labels[name]).join('\u0001');
+function keyOf(names: readonly string[], labels: Record<string, string>): string {
+  let key = '';
+  for (const name of names) key += `${labels[name]}\u0001`;
+  return key;
+}
 
 class PendingCount implements CounterSeries {
   pending = 0;

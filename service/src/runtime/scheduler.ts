@@ -1,7 +1,7 @@
 import { ServiceError, unavailable } from '../errors.js';
 import type { TensorMap } from '../protocol/tensor.js';
 import type { Executor, RunResult } from './executor.js';
-import { batchCompatibilityKey, batchRows, concatRows, splitRows } from './tensor-batch.js';
+import { batchRows, canBatchTogether, concatRows, splitRows } from './tensor-batch.js';
 
 /** Triton-style dynamic batching of one model version; `maxBatchSize` ≤ 1 turns it off. */
 export interface BatchPolicy {
@@ -46,10 +46,9 @@ const systemClock: Clock = {
 interface Job {
   inputs: TensorMap;
   rows: number;
-  compatibility: string;
   enqueuedAt: number;
+  deadline: number;
   state: 'queued' | 'running' | 'done';
-  timer: unknown;
   resolve(result: JobResult): void;
   reject(error: Error): void;
 }
@@ -63,7 +62,8 @@ interface Queue {
 /**
  * Bounded per-model queues in front of the executor. Whenever a runner is free, the queue with the oldest
  * ready request sends one job, or (with batching) as many compatible requests as fit in `maxBatchSize`,
- * having waited at most `maxQueueDelayUs` for more. Every request has a deadline.
+ * having waited at most `maxQueueDelayUs` for more. Every request has a deadline; one timer serves them all
+ * (deadlines grow with arrival, so it is re-armed only when it fires, never per request).
  */
 export class Scheduler {
   private readonly queues = new Map<string, Queue>();
@@ -71,6 +71,11 @@ export class Scheduler {
   private running = 0;
   private wakeTimer: unknown;
   private wakeAt = Infinity;
+  /** Batches sent to the executor and not yet answered. */
+  private readonly inFlight = new Set<{ queue: Queue; jobs: Job[] }>();
+  /** Jobs queued or running; the deadline timer runs only while there are any. */
+  private live = 0;
+  private expiryTimer: unknown;
 
   constructor(
     private readonly executor: Pick<Executor, 'run' | 'slots' | 'onSlotsChanged'>,
@@ -99,13 +104,12 @@ export class Scheduler {
       return Promise.reject(unavailable(`the queue of model ${key} is full (${queue.model.maxQueueSize} requests waiting); retry shortly`, 1));
     }
     return new Promise<JobResult>((resolve, reject) => {
-      const job: Job = {
-        inputs, rows: batchRows(inputs), compatibility: queue.model.batching ? batchCompatibilityKey(inputs) : '',
-        enqueuedAt: this.clock.now(), state: 'queued', timer: undefined, resolve, reject,
-      };
-      job.timer = this.clock.setTimeout(() => this.expire(queue, job), this.timeoutMs);
+      const enqueuedAt = this.clock.now();
+      const job: Job = { inputs, rows: batchRows(inputs), enqueuedAt, deadline: enqueuedAt + this.timeoutMs, state: 'queued', resolve, reject };
       queue.jobs.push(job);
       queue.rows += job.rows;
+      this.live++;
+      if (this.expiryTimer === undefined) this.armExpiry(job.deadline);
       this.pump();
     });
   }
@@ -153,7 +157,7 @@ export class Scheduler {
     const max = queue.model.batching?.maxBatchSize ?? 1;
     while (queue.jobs.length > 0) {
       const next = queue.jobs[0]!;
-      if (next.compatibility !== head.compatibility || rows + next.rows > max) break;
+      if (rows + next.rows > max || !canBatchTogether(head.inputs, next.inputs)) break;
       batch.push(queue.jobs.shift()!);
       rows += next.rows;
     }
@@ -163,42 +167,76 @@ export class Scheduler {
 
   private dispatch(queue: Queue, jobs: Job[], now: number): void {
     this.running++;
-    for (const job of jobs) job.state = 'running';
-    const rows = jobs.reduce((sum, job) => sum + job.rows, 0);
-    const started = now;
+    const batch = { queue, jobs };
+    this.inFlight.add(batch);
+    let rows = 0;
+    const feeds: TensorMap[] = [];
+    for (const job of jobs) {
+      job.state = 'running';
+      rows += job.rows;
+      feeds.push(job.inputs);
+    }
     let run: Promise<RunResult>;
     try {
-      run = this.executor.run(queue.model.key, concatRows(jobs.map((job) => job.inputs)));
+      run = this.executor.run(queue.model.key, concatRows(feeds));
     } catch (error) {
       run = Promise.reject(error);
     }
     run
       .then(({ outputs, computeSeconds }) => {
         const parts = splitRows(outputs, jobs.map((job) => job.rows));
-        jobs.forEach((job, i) => settle(this.clock, job, () => job.resolve({
-          outputs: parts[i]!, queueSeconds: (started - job.enqueuedAt) / 1000, computeSeconds, batchRows: rows, leader: i === 0,
-        })));
+        jobs.forEach((job, i) => this.settle(job) && job.resolve({
+          outputs: parts[i]!, queueSeconds: (now - job.enqueuedAt) / 1000, computeSeconds, batchRows: rows, leader: i === 0,
+        }));
       })
       .catch((error: unknown) => {
         const failure = error instanceof Error ? error : new Error(String(error));
-        for (const job of jobs) settle(this.clock, job, () => job.reject(failure));
+        for (const job of jobs) if (this.settle(job)) job.reject(failure);
       })
       .finally(() => {
+        this.inFlight.delete(batch);
         this.running--;
         this.pump(1);
       });
   }
 
-  private expire(queue: Queue, job: Job): void {
-    if (job.state === 'queued') {
-      queue.jobs.splice(queue.jobs.indexOf(job), 1);
-      queue.rows -= job.rows;
-      job.state = 'done';
-      job.reject(unavailable(`request waited ${this.timeoutMs} ms in the queue of model ${queue.model.key} without a free inference worker; retry later`, 1));
-    } else if (job.state === 'running') {
-      job.state = 'done';
-      job.reject(new ServiceError('timeout', `model ${queue.model.key} did not answer within the request timeout of ${this.timeoutMs} ms`));
+  /** Marks a job done; false when it already was (it timed out). Stops the deadline timer once nothing is left. */
+  private settle(job: Job): boolean {
+    if (job.state === 'done') return false;
+    job.state = 'done';
+    if (--this.live === 0 && this.expiryTimer !== undefined) {
+      this.clock.clearTimeout(this.expiryTimer);
+      this.expiryTimer = undefined;
     }
+    return true;
+  }
+
+  private armExpiry(at: number): void {
+    this.expiryTimer = this.clock.setTimeout(() => this.expire(), Math.max(0, at - this.clock.now()));
+  }
+
+  /** Fails every job past its deadline (503 while queued, 504-style timeout while running), then re-arms. */
+  private expire(): void {
+    this.expiryTimer = undefined;
+    const now = this.clock.now();
+    let next = Infinity;
+    for (const queue of this.queues.values()) {
+      while (queue.jobs.length > 0 && queue.jobs[0]!.deadline <= now) {
+        const job = queue.jobs.shift()!;
+        queue.rows -= job.rows;
+        if (this.settle(job)) job.reject(unavailable(`request waited ${this.timeoutMs} ms in the queue of model ${queue.model.key} without a free inference worker; retry later`, 1));
+      }
+      if (queue.jobs.length > 0) next = Math.min(next, queue.jobs[0]!.deadline);
+    }
+    for (const { queue, jobs } of this.inFlight) {
+      for (const job of jobs) {
+        if (job.state !== 'running') continue;
+        if (job.deadline > now) next = Math.min(next, job.deadline);
+        else if (this.settle(job)) job.reject(new ServiceError('timeout', `model ${queue.model.key} did not answer within the request timeout of ${this.timeoutMs} ms`));
+      }
+    }
+    if (this.live > 0 && next < Infinity && this.expiryTimer === undefined) this.armExpiry(next);
+    this.scheduleWake();
   }
 
   /** With batching, a queue that is not yet ready becomes ready when its head's delay runs out. */
@@ -221,11 +259,4 @@ export class Scheduler {
       this.pump();
     }, Math.max(0, earliest - this.clock.now()));
   }
-}
-
-function settle(clock: Clock, job: Job, action: () => void): void {
-  if (job.state === 'done') return;
-  job.state = 'done';
-  clock.clearTimeout(job.timer);
-  action();
 }

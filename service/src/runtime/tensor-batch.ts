@@ -2,15 +2,22 @@ import type { Tensor, TensorData, TensorMap } from '../protocol/tensor.js';
 
 /** Rows along the batch (first) dimension of a request: the first input's first dimension. */
 export function batchRows(inputs: TensorMap): number {
-  const first = Object.values(inputs)[0];
-  return first?.shape[0] ?? 1;
+  for (const name in inputs) return inputs[name]!.shape[0] ?? 1;
+  return 1;
 }
 
 /** Requests can share a batch when every input agrees on everything but the first dimension. */
-export function batchCompatibilityKey(inputs: TensorMap): string {
-  return Object.entries(inputs)
-    .map(([name, t]) => `${name}:${t.datatype}:${t.shape.slice(1).join('x')}`)
-    .join('|');
+export function canBatchTogether(a: TensorMap, b: TensorMap): boolean {
+  let inputs = 0;
+  for (const name in a) {
+    const x = a[name]!;
+    const y = b[name];
+    if (!y || x.datatype !== y.datatype || x.shape.length !== y.shape.length) return false;
+    for (let d = 1; d < x.shape.length; d++) if (x.shape[d] !== y.shape[d]) return false;
+    inputs++;
+  }
+  for (const name in b) if (--inputs < 0 || !(name in a)) return false;
+  return true;
 }
 
 /** Concatenates compatible requests along the first dimension (row-major, so byte ranges simply follow). */
