@@ -17,17 +17,19 @@ const { chindingsSym, streamSym } = pino.symbols;
 const LEVEL_INFO = '{"log.level":"info","@timestamp":"';
 const LEVEL_WARN = '{"log.level":"warn","@timestamp":"';
 
-let cachedMs = -1;
-let cachedIso = '';
+let cachedSecond = -1;
+let secondPrefix = '';
 
-/** `new Date().toISOString()`, computed once per millisecond (many access lines share one under load). */
+/** `new Date().toISOString()`, with the date and time up to the second formatted once per second. */
 function isoNow(): string {
   const ms = Date.now();
-  if (ms !== cachedMs) {
-    cachedMs = ms;
-    cachedIso = new Date(ms).toISOString();
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    secondPrefix = new Date(second * 1000).toISOString().slice(0, 20); // "2026-11-27T23:54:16."
   }
-  return cachedIso;
+  const millis = ms - second * 1000;
+  return `${secondPrefix}${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
 
 /**
