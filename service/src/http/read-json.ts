@@ -28,10 +28,10 @@ export function checkBodyHeaders(contentType: string | undefined, contentLength:
 
 /** Parses a request body; 400 when empty or not JSON. */
 export function parseJsonText(text: string): unknown {
-  if (text.trim() === '') throw badRequest('request body: empty; expected a JSON object');
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
+    if (text.trim() === '') throw badRequest('request body: empty; expected a JSON object');
     throw badRequest(`request body: not valid JSON (${(error as Error).message.slice(0, 120)})`);
   }
 }

@@ -123,6 +123,7 @@ export class SeriesHistogram<L extends string> extends Histogram<L> {
       .getForPromString.call(this);
     const bucket = `${this.metricName}_bucket`;
     for (const child of this.children.values()) {
+      if (child.count === 0) continue; // as prom-client: a series appears with its first observation
       let cumulative = 0;
       this.bounds.forEach((le, i) => {
         cumulative += child.counts[i]!;

@@ -1,6 +1,14 @@
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DriftWindow } from './drift.js';
-import { SeriesCounter, SeriesHistogram } from './series.js';
+import { SeriesCounter, SeriesHistogram, type CounterSeries, type HistogramSeries } from './series.js';
+
+/** The series a request touches for its model version. */
+export interface ModelSeries {
+  queue: HistogramSeries;
+  compute: HistogramSeries;
+  batch: HistogramSeries;
+  outcome: Record<'success' | 'client_error' | 'server_error', CounterSeries>;
+}
 
 type ModelLabels = 'model' | 'version';
 
@@ -27,6 +35,8 @@ export class ServiceMetrics {
   readonly info = new Gauge({ name: 'model_info', help: 'Served model versions and the sha256 of their ONNX file (always 1)', labelNames: ['model', 'version', 'sha256'], registers: [this.registry] });
   readonly ready = new Gauge({ name: 'model_ready', help: '1 when the model version is loaded and warmed up, else 0', labelNames: ['model', 'version'], registers: [this.registry] });
   private readonly driftWindows = new Map<string, { model: string; version: string; window: DriftWindow }>();
+  private readonly httpSeriesCache = new Map<string, { requests: CounterSeries; duration: HistogramSeries }>();
+  private readonly modelSeriesCache = new Map<string, ModelSeries>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
@@ -43,6 +53,38 @@ export class ServiceMetrics {
         }
       },
     });
+  }
+
+  /** The HTTP series of one method, route template and status code (few distinct values: kept). */
+  http(method: string, route: string, code: string): { requests: CounterSeries; duration: HistogramSeries } {
+    const key = `${method} ${route} ${code}`;
+    let series = this.httpSeriesCache.get(key);
+    if (!series) {
+      series = { requests: this.httpRequests.series({ method, route, code }), duration: this.httpDuration.series({ method, route, code }) };
+      this.httpSeriesCache.set(key, series);
+    }
+    return series;
+  }
+
+  /** The per-request series of one served model version (kept: only served versions become labels). */
+  model(model: string, version: string): ModelSeries {
+    const key = `${model}\u0001${version}`;
+    let series = this.modelSeriesCache.get(key);
+    if (!series) {
+      const labels = { model, version };
+      series = {
+        queue: this.queueDuration.series(labels),
+        compute: this.inferenceDuration.series(labels),
+        batch: this.batchSize.series(labels),
+        outcome: {
+          success: this.inferenceRequests.series({ ...labels, outcome: 'success' }),
+          client_error: this.inferenceRequests.series({ ...labels, outcome: 'client_error' }),
+          server_error: this.inferenceRequests.series({ ...labels, outcome: 'server_error' }),
+        },
+      };
+      this.modelSeriesCache.set(key, series);
+    }
+    return series;
   }
 
   /** Publishes PSI of `window` for a model version at every scrape. */

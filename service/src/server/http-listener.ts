@@ -15,9 +15,13 @@ type Handler = (request: IncomingMessage, response: ServerResponse) => unknown;
 /** Serves a plain node handler on `host:port`. */
 export async function listen(handler: Handler, host: string, port: number): Promise<Listener> {
   const active = new Set<ServerResponse>();
+  // One listener function for every response (not a closure per request): 'close' fires once per response.
+  const forget = function forget(this: ServerResponse): void {
+    active.delete(this);
+  };
   const server = createServer((request, response) => {
     active.add(response);
-    response.once('close', () => active.delete(response));
+    response.on('close', forget);
     void handler(request, response);
   });
   await new Promise<void>((resolve, reject) => {

@@ -35,12 +35,10 @@ export function recordRequest(deps: Pick<AppDeps, 'metrics' | 'logger'>, request
   const { status, model, route } = request;
   const method = METHODS.has(request.method) ? request.method : 'other';
   const code = String(status);
-  metrics.httpRequests.series({ method, route, code }).inc();
-  metrics.httpDuration.series({ method, route, code }).observe(request.durationNs / 1e9);
-  if (model) {
-    const outcome = status < 400 ? 'success' : status < 500 ? 'client_error' : 'server_error';
-    metrics.inferenceRequests.series({ model: model.name, version: model.version, outcome }).inc();
-  }
+  const http = metrics.http(method, route, code);
+  http.requests.inc();
+  http.duration.observe(request.durationNs / 1e9);
+  if (model) metrics.model(model.name, model.version).outcome[status < 400 ? 'success' : status < 500 ? 'client_error' : 'server_error'].inc();
   logRequest(logger, {
     method: request.method, path: request.path, route, status, durationNs: request.durationNs, requestId: request.requestId,
     model,
