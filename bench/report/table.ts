@@ -15,12 +15,12 @@ function markdown(header: string[], rows: string[][], rightAligned: boolean[]): 
 /** Throughput rows: rps, p50, p99, errors, server CPU per request, RSS before/after. */
 export function scenarioTable(results: ScenarioResult[]): string {
   return markdown(
-    ['scenario', 'conc.', 'rps', 'p50 ms', 'p99 ms', 'errors', 'CPU ms/req', 'busiest thread CPU ms/req', 'rows/batch', 'RSS before MiB', 'RSS after MiB'],
+    ['scenario', 'conc.', 'rps', 'rps by round', 'p50 ms', 'p99 ms', 'errors', 'CPU ms/req', 'busiest thread CPU ms/req', 'rows/batch', 'RSS before MiB', 'RSS after MiB'],
     results.map((r) => [
-      r.label, String(r.connections), fixed(r.rps, 0), fixed(r.p50Ms, 2), fixed(r.p99Ms, 2), String(r.errors),
+      r.label, String(r.connections), fixed(r.rps, 0), r.rounds.map((round) => fixed(round.rps, 0)).join(' / '), fixed(r.p50Ms, 2), fixed(r.p99Ms, 2), String(r.errors),
       fixed(r.cpuMsPerRequest, 3), fixed(r.busiestThreadCpuMsPerRequest, 3), fixed(r.meanBatchSize, 1), mib(r.rssBeforeBytes), mib(r.rssAfterBytes),
     ]),
-    [false, true, true, true, true, true, true, true, true, true, true],
+    [false, true, true, true, true, true, true, true, true, true, true, true],
   );
 }
 

@@ -30,6 +30,23 @@ export interface TargetCheck {
 const check = (id: string, target: string, measured: string, ok: boolean): TargetCheck => ({ id, target, measured, verdict: ok ? 'PASS' : 'MISS' });
 const skip = (id: string, target: string, why: string): TargetCheck => ({ id, target, measured: why, verdict: 'SKIP' });
 const x = (ratio: number): string => `${ratio.toFixed(2)}×`;
+
+/** Rounds of one server whose rps differ by more than this factor make a throughput verdict doubtful. */
+export const ROUND_SPREAD_LIMIT = 1.25;
+
+/**
+ * A warning when the rounds of any of these results disagree (max/min rps beyond ROUND_SPREAD_LIMIT): the
+ * verdict then rests on an outlier round (a noisy neighbour, or uvicorn's processes taking connections unevenly).
+ */
+export function roundSpreadWarning(...results: ScenarioResult[]): string {
+  const unstable = results.filter((r) => {
+    const rps = r.rounds.map((round) => round.rps).filter((v) => v > 0);
+    return rps.length > 1 && Math.max(...rps) / Math.min(...rps) > ROUND_SPREAD_LIMIT;
+  });
+  if (unstable.length === 0) return '';
+  const which = unstable.map((r) => `${r.label}: ${r.rounds.map((round) => round.rps.toFixed(0)).join(' / ')} rps`).join('; ');
+  return ` — rounds disagree (${which}); re-run before trusting this verdict`;
+}
 const ms = (value: number): string => `${value.toFixed(2)} ms`;
 
 /** Evaluates every target of issue 3 against one run. */
@@ -42,7 +59,7 @@ export function evaluateTargets(r: RunResults): TargetCheck[] {
   const t2 = 'scenario 2 p99 ≤ 3 × ceiling p99';
   if (ceiling && service) {
     const rpsRatio = service.rps / ceiling.rps;
-    checks.push(check('throughput-vs-ceiling', t1, `${x(rpsRatio)} (${service.rps.toFixed(0)} / ${ceiling.rps.toFixed(0)} rps)`, rpsRatio >= 0.6));
+    checks.push(check('throughput-vs-ceiling', t1, `${x(rpsRatio)} (${service.rps.toFixed(0)} / ${ceiling.rps.toFixed(0)} rps)${roundSpreadWarning(service, ceiling)}`, rpsRatio >= 0.6));
     const p99Ratio = service.p99Ms / ceiling.p99Ms;
     checks.push(check('p99-vs-ceiling', t2, `${x(p99Ratio)} (${ms(service.p99Ms)} / ${ms(ceiling.p99Ms)})`, p99Ratio <= 3));
   } else {
@@ -55,7 +72,7 @@ export function evaluateTargets(r: RunResults): TargetCheck[] {
   if (service && peers.length > 0) {
     const fastest = peers.reduce((a, b) => (b.rps > a.rps ? b : a));
     const ratios = peers.map((p) => `${x(service.rps / p.rps)} vs ${p.label.replace(/^peer: FastAPI \+ scikit-learn, /, '')} (${p.rps.toFixed(0)} rps)`).join('; ');
-    checks.push(check('throughput-vs-peer', t4, ratios, service.rps / fastest.rps >= 5));
+    checks.push(check('throughput-vs-peer', t4, `${ratios}${roundSpreadWarning(service, ...peers)}`, service.rps / fastest.rps >= 5));
   } else {
     checks.push(skip('throughput-vs-peer', t4, service ? 'peer not run' : 'scenario 2 not run'));
   }
@@ -64,7 +81,7 @@ export function evaluateTargets(r: RunResults): TargetCheck[] {
   const t6 = 'scenario 3 batching on p99 ≤ off p99';
   if (heavyOff && heavyOn) {
     const ratio = heavyOn.rps / heavyOff.rps;
-    checks.push(check('batching-throughput', t5, `${x(ratio)} (${heavyOn.rps.toFixed(0)} / ${heavyOff.rps.toFixed(0)} rps)`, ratio >= 3));
+    checks.push(check('batching-throughput', t5, `${x(ratio)} (${heavyOn.rps.toFixed(0)} / ${heavyOff.rps.toFixed(0)} rps)${roundSpreadWarning(heavyOn, heavyOff)}`, ratio >= 3));
     checks.push(check('batching-p99', t6, `${ms(heavyOn.p99Ms)} vs ${ms(heavyOff.p99Ms)}`, heavyOn.p99Ms <= heavyOff.p99Ms));
   } else {
     checks.push(skip('batching-throughput', t5, 'scenario 3 not run'), skip('batching-p99', t6, 'scenario 3 not run'));
