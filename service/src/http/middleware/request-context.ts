@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import { logRequest } from '../../logging/access-log.js';
+import { logRequest, type AccessLogEntry } from '../../logging/access-log.js';
 import type { ReadyModel } from '../../models/model-registry.js';
 import type { AppDeps, AppEnv } from '../app-env.js';
 
@@ -19,13 +19,7 @@ export function requestIdFrom(offered: string | undefined): string {
 }
 
 /** One finished request, as metrics and the access log see it. */
-export interface FinishedRequest {
-  method: string;
-  path: string;
-  route: string;
-  status: number;
-  durationNs: number;
-  requestId: string;
+export interface FinishedRequest extends AccessLogEntry {
   model?: ReadyModel | undefined;
 }
 
@@ -39,10 +33,7 @@ export function recordRequest(deps: Pick<AppDeps, 'metrics' | 'logger'>, request
   http.requests.inc();
   http.duration.observe(request.durationNs / 1e9);
   if (model) metrics.model(model.name, model.version).outcome[status < 400 ? 'success' : status < 500 ? 'client_error' : 'server_error'].inc();
-  logRequest(logger, {
-    method: request.method, path: request.path, route, status, durationNs: request.durationNs, requestId: request.requestId,
-    model,
-  });
+  logRequest(logger, request);
 }
 
 /**
