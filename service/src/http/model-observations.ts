@@ -15,7 +15,6 @@ export function observeOutputs(metrics: ServiceMetrics, model: ReadyModel, outpu
   const { labelOutput, labels } = model.manifest;
   const tensor = labelOutput ? outputs[labelOutput] : undefined;
   if (!tensor || !labels) return;
-  for (const value of tensor.data as Iterable<number | bigint>) {
-    metrics.predictions.series({ model: model.name, version: model.version, label: labels[Number(value)] ?? 'unknown' }).inc();
-  }
+  const series = metrics.model(model.name, model.version);
+  for (const value of tensor.data as Iterable<number | bigint>) series.prediction(labels[Number(value)] ?? 'unknown').inc();
 }

@@ -40,12 +40,29 @@ export function parseJsonText(text: string): unknown {
 export function readIncoming(incoming: IncomingMessage, limitBytes: number): Promise<string> {
   if (incoming.readableEnded) return Promise.resolve('');
   return new Promise((resolve, reject) => {
-    (incoming as ReadingMessage)[READER] = new BodyReader(limitBytes, resolve, reject);
-    incoming.on('data', onBodyData);
-    incoming.on('end', onBodyEnd);
-    incoming.on('error', onBodyError);
-    incoming.on('close', onBodyClose);
+    // A small body usually arrives in the packet that carried the headers: node:http emits 'request' before
+    // parsing it, and a microtask later the parser has buffered all of it (`complete`). Then one `read()`
+    // takes it, without switching the stream to flowing mode and four listeners per request.
+    queueMicrotask(() => {
+      if (incoming.complete && !incoming.readableFlowing && !incoming.destroyed) {
+        const body = incoming.read() as Buffer | null;
+        if (body && body.length > limitBytes) reject(tooLarge(`more than ${limitBytes} bytes`, limitBytes));
+        else resolve(body ? decodeBody([body], body.length) : '');
+        return;
+      }
+      (incoming as ReadingMessage)[READER] = new BodyReader(limitBytes, resolve, reject);
+      incoming.on('data', onBodyData);
+      incoming.on('end', onBodyEnd);
+      incoming.on('error', onBodyError);
+      incoming.on('close', onBodyClose);
+    });
   });
+}
+
+/** UTF-8 text of the body's chunks, without a byte order mark (as TextDecoder). */
+function decodeBody(chunks: Buffer[], size: number): string {
+  const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /*
@@ -89,9 +106,7 @@ function onBodyEnd(this: ReadingMessage): void {
   const reader = this[READER];
   if (reader.settled) return;
   reader.settled = true;
-  const { chunks } = reader;
-  const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, reader.size).toString('utf8');
-  reader.resolve(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); // as TextDecoder: drop a byte order mark
+  reader.resolve(decodeBody(reader.chunks, reader.size));
 }
 
 function onBodyError(this: ReadingMessage, error: Error): void {

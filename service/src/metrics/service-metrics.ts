@@ -8,6 +8,8 @@ export interface ModelSeries {
   compute: HistogramSeries;
   batch: HistogramSeries;
   outcome: Record<'success' | 'client_error' | 'server_error', CounterSeries>;
+  /** Predicted rows of one class label (labels come from the manifest, or "unknown": bounded). */
+  prediction(label: string): CounterSeries;
 }
 
 type ModelLabels = 'model' | 'version';
@@ -72,6 +74,7 @@ export class ServiceMetrics {
     let series = this.modelSeriesCache.get(key);
     if (!series) {
       const labels = { model, version };
+      const predictions = new Map<string, CounterSeries>();
       series = {
         queue: this.queueDuration.series(labels),
         compute: this.inferenceDuration.series(labels),
@@ -80,6 +83,11 @@ export class ServiceMetrics {
           success: this.inferenceRequests.series({ ...labels, outcome: 'success' }),
           client_error: this.inferenceRequests.series({ ...labels, outcome: 'client_error' }),
           server_error: this.inferenceRequests.series({ ...labels, outcome: 'server_error' }),
+        },
+        prediction: (label) => {
+          let counter = predictions.get(label);
+          if (!counter) predictions.set(label, (counter = this.predictions.series({ ...labels, label })));
+          return counter;
         },
       };
       this.modelSeriesCache.set(key, series);

@@ -13,11 +13,12 @@ export const INFER_ROUTES = { latest: '/v2/models/:model/infer', versioned: '/v2
 
 /** Validates a parsed OIP request body, runs it and writes the JSON response body (shared by Hono and the fast path). */
 export async function inferResponse(deps: Pick<AppDeps, 'metrics' | 'inference'>, model: ReadyModel, body: unknown, maxElements: number): Promise<string> {
-  const request = parseInferRequest(body, signatureOf(model), maxElements);
+  const signature = signatureOf(model);
+  const request = parseInferRequest(body, signature, maxElements);
   observeInputs(deps.metrics, model, request.inputs);
   const outputs = await deps.inference.infer(model, request.inputs);
   observeOutputs(deps.metrics, model, outputs);
-  return inferResponseText(signatureOf(model), request, outputs);
+  return inferResponseText(signature, request, outputs);
 }
 
 /** `POST /v2/models/{m}[/versions/{v}]/infer` (Open Inference Protocol). */
