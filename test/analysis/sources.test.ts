@@ -79,6 +79,21 @@ describe('scrape source', () => {
       expect(snapshot.canary).toBeNull();
     }
   });
+
+  it('tries a scrape once more after a connection failure (a reused keep-alive connection the server closed), not after a timeout', async () => {
+    const timeout = Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
+    const source = createScrapeSource({
+      baselineUrl: 'http://b',
+      canaryUrl: 'http://c',
+      fetch: fakeFetch({
+        'http://b/': [new TypeError('fetch failed (other side closed)'), exposition(1, 0, 1, {})],
+        'http://c/': [timeout, exposition(1, 0, 1, {})],
+      }),
+    });
+    const snapshot = await source.snapshot(0);
+    expect(snapshot.baseline).not.toBeNull();
+    expect(snapshot.canary).toBeNull();
+  });
 });
 
 describe('Prometheus source', () => {

@@ -39,6 +39,19 @@ function metricsUrl(url: string): string {
 }
 
 /**
+ * A scrape is an idempotent GET: a connection-level failure (typically a kept-alive connection the server closed
+ * just as it was reused) is tried once more at once; a timeout is not.
+ */
+async function fetchOnceMore(attempt: () => Promise<Response>): Promise<Response> {
+  try {
+    return await attempt();
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw error;
+    return attempt();
+  }
+}
+
+/**
  * The embedded default source: scrapes both arms' /metrics at every look and parses the exposition format. An arm
  * whose scrape fails (refused, timeout, non-200, unreadable) is null in that snapshot: "no data", never a pass.
  */
@@ -52,7 +65,7 @@ export function createScrapeSource(options: ScrapeSourceOptions): MetricSource {
 
   async function scrape(arm: (typeof arms)['baseline']): Promise<ArmSnapshot | null> {
     try {
-      const response = await doFetch(arm.url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'text/plain' } });
+      const response = await fetchOnceMore(() => doFetch(arm.url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'text/plain' } }));
       if (!response.ok) return null;
       const counters = countersFromSamples(parseExposition(await response.text()), options.model);
       return toArmSnapshot(arm.origin(counters));
