@@ -5,6 +5,7 @@ import type { TensorMap } from '../../service/src/protocol/tensor.js';
 import type { RunResult } from '../../service/src/runtime/executor.js';
 import { PredictionCache } from '../../service/src/runtime/prediction-cache.js';
 import { Scheduler, type Clock } from '../../service/src/runtime/scheduler.js';
+import { canBatchTogether } from '../../service/src/runtime/tensor-batch.js';
 
 /** An executor whose runs finish when the test says so; records the rows of every batch. */
 function manualExecutor(slots = 1) {
@@ -26,7 +27,7 @@ function manualExecutor(slots = 1) {
 }
 
 /** A clock the test advances by hand. */
-function manualClock(): Clock & { advance(ms: number): void } {
+function manualClock(): Clock & { advance(ms: number): void; armed(): number } {
   let now = 0;
   let timers: { at: number; callback: () => void }[] = [];
   return {
@@ -39,6 +40,7 @@ function manualClock(): Clock & { advance(ms: number): void } {
     clearTimeout(handle) {
       timers = timers.filter((t) => t !== handle);
     },
+    armed: () => timers.length,
     advance(ms) {
       now += ms;
       const due = timers.filter((t) => t.at <= now);
@@ -51,12 +53,18 @@ function manualClock(): Clock & { advance(ms: number): void } {
 const rows = (...values: number[]): TensorMap => ({ x: { datatype: 'FP32', shape: [values.length, 1], data: Float32Array.from(values) } });
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
+/** One runner and one model `m:1` batching up to `maxBatchSize` rows, waiting up to 5 ms for company. */
+function batchingScheduler(maxBatchSize: number) {
+  const executor = manualExecutor(1);
+  const clock = manualClock();
+  const scheduler = new Scheduler(executor, 10_000, clock);
+  scheduler.addModel({ key: 'm:1', maxQueueSize: 10, batching: { maxBatchSize, maxQueueDelayUs: 5000 } });
+  return { executor, clock, scheduler };
+}
+
 describe('Scheduler', () => {
   it('merges queued requests into one batch and splits the results back in order', async () => {
-    const executor = manualExecutor(1);
-    const clock = manualClock();
-    const scheduler = new Scheduler(executor, 10_000, clock);
-    scheduler.addModel({ key: 'm:1', maxQueueSize: 10, batching: { maxBatchSize: 8, maxQueueDelayUs: 5000 } });
+    const { executor, clock, scheduler } = batchingScheduler(8);
     const a = scheduler.submit('m:1', rows(1));
     const b = scheduler.submit('m:1', rows(2, 3));
     const c = scheduler.submit('m:1', rows(4));
@@ -71,10 +79,7 @@ describe('Scheduler', () => {
   });
 
   it('when a runner frees up, sends what queued meanwhile at once instead of waiting for the delay', async () => {
-    const executor = manualExecutor(1);
-    const clock = manualClock();
-    const scheduler = new Scheduler(executor, 10_000, clock);
-    scheduler.addModel({ key: 'm:1', maxQueueSize: 10, batching: { maxBatchSize: 8, maxQueueDelayUs: 5000 } });
+    const { executor, clock, scheduler } = batchingScheduler(8);
     const first = scheduler.submit('m:1', rows(1));
     clock.advance(5); // an idle runner: the first request waited the full delay for company
     expect(executor.runs.map((r) => r.rows)).toEqual([1]);
@@ -144,6 +149,36 @@ describe('Scheduler', () => {
     expect(scheduler.queueLength('m:1')).toBe(0);
   });
 
+  it('one deadline timer serves every request: each expires at its own deadline, none is left armed afterwards', async () => {
+    const executor = manualExecutor(1);
+    const clock = manualClock();
+    const scheduler = new Scheduler(executor, 100, clock);
+    scheduler.addModel({ key: 'm:1', maxQueueSize: 10 });
+    const early = scheduler.submit('m:1', rows(1)).catch((e: unknown) => e); // runs, never answers in time
+    clock.advance(60);
+    let late: unknown = 'pending';
+    void scheduler.submit('m:1', rows(2)).catch((e: unknown) => (late = e)); // queued behind it, deadline 160
+    expect(clock.armed()).toBe(1);
+    clock.advance(40);
+    expect(((await early) as ServiceError).kind).toBe('timeout');
+    await flush();
+    expect(late).toBe('pending');
+    clock.advance(59);
+    await flush();
+    expect(late).toBe('pending');
+    clock.advance(1);
+    await flush();
+    expect((late as ServiceError).kind).toBe('unavailable');
+    expect(clock.armed()).toBe(0);
+    executor.runs[0]!.finish(); // the timed-out run answers at last: ignored, the runner is free again
+    await flush();
+    const next = scheduler.submit('m:1', rows(3));
+    expect(clock.armed()).toBe(1);
+    executor.runs[1]!.finish();
+    expect(Array.from((await next).outputs.y!.data as Float32Array)).toEqual([30]);
+    expect(clock.armed()).toBe(0);
+  });
+
   it('fails every request of a batch whose run fails', async () => {
     const executor = manualExecutor(1);
     const scheduler = new Scheduler(executor, 10_000, manualClock());
@@ -151,6 +186,18 @@ describe('Scheduler', () => {
     const first = scheduler.submit('m:1', rows(1)).catch((e: unknown) => e);
     executor.runs[0]!.fail(new ServiceError('unavailable', 'worker crashed'));
     expect(((await first) as ServiceError).message).toBe('worker crashed');
+  });
+});
+
+describe('canBatchTogether', () => {
+  const t = (datatype: 'FP32' | 'INT64', ...shape: number[]) => ({ datatype, shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
+  it('merges requests that agree on every input but the batch dimension', () => {
+    expect(canBatchTogether({ x: t('FP32', 1, 4), m: t('INT64', 1) } as TensorMap, { m: t('INT64', 7), x: t('FP32', 7, 4) } as TensorMap)).toBe(true);
+    expect(canBatchTogether({ x: t('FP32', 1, 4) } as TensorMap, { x: t('FP32', 1, 5) } as TensorMap)).toBe(false); // trailing dimension
+    expect(canBatchTogether({ x: t('FP32', 1, 4) } as TensorMap, { x: t('FP32', 1, 4, 1) } as TensorMap)).toBe(false); // rank
+    expect(canBatchTogether({ x: t('FP32', 1, 4) } as TensorMap, { x: t('INT64', 1, 4) } as TensorMap)).toBe(false); // datatype
+    expect(canBatchTogether({ x: t('FP32', 1, 4) } as TensorMap, { x: t('FP32', 1, 4), m: t('INT64', 1) } as TensorMap)).toBe(false); // an extra input
+    expect(canBatchTogether({ x: t('FP32', 1, 4), m: t('INT64', 1) } as TensorMap, { x: t('FP32', 1, 4) } as TensorMap)).toBe(false); // a missing one
   });
 });
 

@@ -68,10 +68,9 @@ interface Queue {
 export class Scheduler {
   private readonly queues = new Map<string, Queue>();
   private readonly clock: Clock;
-  private running = 0;
   private wakeTimer: unknown;
   private wakeAt = Infinity;
-  /** Batches sent to the executor and not yet answered. */
+  /** Batches sent to the executor and not yet answered (one runner each). */
   private readonly inFlight = new Set<{ queue: Queue; jobs: Job[] }>();
   /** Jobs queued or running; the deadline timer runs only while there are any. */
   private live = 0;
@@ -123,7 +122,7 @@ export class Scheduler {
    */
   private pump(freedSlots = 0): void {
     let freed = freedSlots;
-    while (this.running < this.executor.slots) {
+    while (this.inFlight.size < this.executor.slots) {
       const now = this.clock.now();
       const queue = this.nextReadyQueue(now, freed > 0);
       if (!queue) break;
@@ -166,7 +165,6 @@ export class Scheduler {
   }
 
   private dispatch(queue: Queue, jobs: Job[], now: number): void {
-    this.running++;
     const batch = { queue, jobs };
     this.inFlight.add(batch);
     let rows = 0;
@@ -195,7 +193,6 @@ export class Scheduler {
       })
       .finally(() => {
         this.inFlight.delete(batch);
-        this.running--;
         this.pump(1);
       });
   }
@@ -242,7 +239,7 @@ export class Scheduler {
   /** With batching, a queue that is not yet ready becomes ready when its head's delay runs out. */
   private scheduleWake(): void {
     let earliest = Infinity;
-    if (this.running < this.executor.slots) {
+    if (this.inFlight.size < this.executor.slots) {
       for (const queue of this.queues.values()) {
         const head = queue.jobs[0];
         if (head && queue.model.batching) earliest = Math.min(earliest, head.enqueuedAt + queue.model.batching.maxQueueDelayUs / 1000);

@@ -8,15 +8,13 @@ export function batchRows(inputs: TensorMap): number {
 
 /** Requests can share a batch when every input agrees on everything but the first dimension. */
 export function canBatchTogether(a: TensorMap, b: TensorMap): boolean {
-  let inputs = 0;
   for (const name in a) {
     const x = a[name]!;
     const y = b[name];
     if (!y || x.datatype !== y.datatype || x.shape.length !== y.shape.length) return false;
     for (let d = 1; d < x.shape.length; d++) if (x.shape[d] !== y.shape[d]) return false;
-    inputs++;
   }
-  for (const name in b) if (--inputs < 0 || !(name in a)) return false;
+  for (const name in b) if (!(name in a)) return false; // b has every input of a; one more is a mismatch
   return true;
 }
 

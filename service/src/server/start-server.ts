@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { ConfigError } from '../errors.js';
 import { createNodeListener } from '../http/app.js';
+import { readiness } from '../http/routes/health.js';
 import { logEvent } from '../logging/events.js';
 import { createLogger, flushLogger, type LogLevel, type Logger } from '../logging/logger.js';
 import { ServiceMetrics } from '../metrics/service-metrics.js';
@@ -17,7 +18,6 @@ import { listen, type Listener } from './http-listener.js';
 import { loadModels } from './load-models.js';
 import { observerFor } from './wiring.js';
 import { startProbeServer, type ProbeServer } from './probe-server.js';
-import { readiness } from '../http/routes/health.js';
 import { threadPlan } from './units.js';
 
 /** Everything `keelson serve` can be told; only `modelsDir` is required. */
