@@ -1,6 +1,6 @@
 /**
  * The benchmark's phases, each starting the real processes it needs and stopping them when done:
- * A) ceiling, service and peer side by side; B) the heavy model with batching off and on, then health probes while
+ * A) ceiling, plumbing, service and peer side by side; B) the heavy model with batching off and on, then health probes while
  * each saturates the workers; C) the soak on a fresh service.
  */
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import type { BenchOptions } from './options.js';
 import { compareAnswers, type Agreement } from './peer/agreement.js';
 import { exportPenguinV2Weights } from './peer/export-weights.js';
 import type { PeerAvailability } from './peer/python.js';
-import { startBareHttp, startKeelson, startPeer, type Started } from './processes/servers.js';
+import { startKeelson, startReferenceServer, startPeer, type Started } from './processes/servers.js';
 import { runHealthUnderLoad, type HealthUnderLoadResult } from './scenarios/health-under-load.js';
 import { runSideBySide, type ThroughputTarget } from './scenarios/side-by-side.js';
 import { runSoak, type SoakResult } from './scenarios/soak.js';
@@ -50,12 +50,15 @@ function sideBySide(context: PhaseContext, targets: ThroughputTarget[]): Promise
   return runSideBySide(targets, { durationS: options.durationS, rounds: options.rounds, warmupS: options.warmupS, bodiesFile: context.bodiesFile, wrkThreads: options.wrkThreads, onProgress: context.progress });
 }
 
-/** Phase A: scenario 1 (node:http ceiling), scenario 2 (keelson penguins:2) and the peer, at the same concurrency. */
+/** Phase A: scenario 1 (node:http ceiling), 1b (keelson's HTTP plumbing without a model), scenario 2 (keelson penguins:2) and the peer, at the same concurrency. */
 export async function phaseCeilingServicePeer(context: PhaseContext, peer: PeerAvailability | undefined): Promise<{ results: ScenarioResult[]; agreement?: Agreement }> {
   const { options, logDir } = context;
   const c = options.connections;
   const wanted: { id: string; label: string; path: string; start: () => Promise<Started> }[] = [];
-  if (options.scenarios.has('ceiling')) wanted.push({ id: 'ceiling', label: '1: bare node:http, fixed JSON', path: '/', start: () => startBareHttp(logDir) });
+  if (options.scenarios.has('ceiling')) wanted.push({ id: 'ceiling', label: '1: bare node:http, fixed JSON', path: '/', start: () => startReferenceServer(logDir, 'bare-http') });
+  if (options.scenarios.has('plumbing')) {
+    wanted.push({ id: 'plumbing', label: "1b: keelson's HTTP plumbing, fixed JSON", path: PENGUINS_PATH, start: () => startReferenceServer(logDir, 'service-plumbing') });
+  }
   if (options.scenarios.has('service')) {
     wanted.push({ id: 'service', label: '2: keelson, penguins:2, 1 row', path: PENGUINS_PATH, start: () => startKeelson(logDir, { name: 'keelson penguins:2', modelsDir: context.modelsDir, model: 'penguins:2', flags: options.serveFlags }) });
   }

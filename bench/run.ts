@@ -14,6 +14,7 @@ import { parseBenchOptions, USAGE, type BenchOptions } from './options.js';
 import { checkPeer, type PeerAvailability } from './peer/python.js';
 import { phaseCeilingServicePeer, phaseHeavy, phaseSoak, type PhaseContext } from './phases.js';
 import { killAll } from './processes/spawn.js';
+import { decompose, decompositionTable } from './report/decomposition.js';
 import { healthTable, scenarioTable, soakTable, targetTable } from './report/table.js';
 import { evaluateTargets, type RunResults } from './report/targets.js';
 
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
   const results: RunResults = {};
   const phaseA = await phaseCeilingServicePeer(context, peer);
   const byId = (id: string) => phaseA.results.find((r) => r.id === id);
-  Object.assign(results, { ceiling: byId('ceiling'), service: byId('service'), peers: phaseA.results.filter((r) => r.id.startsWith('peer')) });
+  Object.assign(results, { ceiling: byId('ceiling'), plumbing: byId('plumbing'), service: byId('service'), peers: phaseA.results.filter((r) => r.id.startsWith('peer')) });
   let heavy: Awaited<ReturnType<typeof phaseHeavy>> = { results: [], health: [] };
   if (options.scenarios.has('heavy') || options.scenarios.has('health')) {
     heavy = await phaseHeavy(context);
@@ -87,6 +88,8 @@ async function main(): Promise<void> {
   ];
   const throughput = [...phaseA.results, ...heavy.results];
   if (throughput.length > 0) sections.push(scenarioTable(throughput));
+  const layers = decompose(results.ceiling, results.plumbing, results.service);
+  if (layers.length > 1) sections.push(decompositionTable(layers));
   if (results.health) sections.push(healthTable(results.health));
   if (results.soak) sections.push(soakTable(results.soak));
   sections.push(targetTable(targets));
@@ -110,6 +113,7 @@ async function main(): Promise<void> {
     peer: peer ?? { kind: 'not selected' },
     ...(phaseA.agreement ? { peerAgreement: phaseA.agreement } : {}),
     results,
+    ...(layers.length > 1 ? { decomposition: layers } : {}),
     targets,
   };
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);

@@ -1,5 +1,6 @@
 /**
- * The servers under test, each a real process on 127.0.0.1: the bare `node:http` ceiling, `keelson serve` and the
+ * The servers under test, each a real process on 127.0.0.1: the bare `node:http` ceiling, keelson's HTTP plumbing
+ * without a model, `keelson serve` and the
  * FastAPI + scikit-learn peer. Each factory returns the exact command line too, for the results file.
  */
 import { spawnSync } from 'node:child_process';
@@ -21,10 +22,13 @@ export interface Started {
 
 const commandLine = (command: string, args: string[]): string => [command, ...args].map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
 
-/** Scenario 1: the bare `node:http` server answering a fixed JSON body. */
-export async function startBareHttp(logDir: string): Promise<Started> {
-  const args = ['--import', 'tsx', join(ROOT, 'bench/servers/bare-http.ts')];
-  const server = await startServer({ name: 'node:http', command: process.execPath, args, logFile: join(logDir, 'bare-http.log'), urlPattern: LISTENING, readyPath: '/' });
+/** The reference servers answering a fixed JSON body: scenario 1 (bare node:http) and 1b (keelson's HTTP plumbing). */
+const REFERENCE_SERVERS = { 'bare-http': 'node:http', 'service-plumbing': 'keelson plumbing' } as const;
+
+/** Starts one reference server (`bench/servers/<script>.ts`). */
+export async function startReferenceServer(logDir: string, script: keyof typeof REFERENCE_SERVERS): Promise<Started> {
+  const args = ['--import', 'tsx', join(ROOT, `bench/servers/${script}.ts`)];
+  const server = await startServer({ name: REFERENCE_SERVERS[script], command: process.execPath, args, logFile: join(logDir, `${script}.log`), urlPattern: LISTENING, readyPath: '/' });
   return { server, command: commandLine('node', args.map((a) => a.replace(ROOT, ''))) };
 }
 

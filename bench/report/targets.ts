@@ -9,6 +9,8 @@ import type { ScenarioResult } from '../scenarios/types.js';
 /** The results the targets look at; any may be absent. */
 export interface RunResults {
   ceiling?: ScenarioResult;
+  /** Scenario 1b: keelson's HTTP plumbing answering the ceiling's fixed body (no target; see decomposition.ts). */
+  plumbing?: ScenarioResult;
   service?: ScenarioResult;
   /** The peer in each configuration run (uvicorn worker counts); the target compares with the fastest. */
   peers?: ScenarioResult[];
@@ -48,6 +50,7 @@ export function roundSpreadWarning(...results: ScenarioResult[]): string {
   return ` — rounds disagree (${which}); re-run before trusting this verdict`;
 }
 const ms = (value: number): string => `${value.toFixed(2)} ms`;
+const fastestRound = (result: ScenarioResult): number => Math.max(result.rps, ...result.rounds.map((round) => round.rps));
 
 /** Evaluates every target of issue 3 against one run. */
 export function evaluateTargets(r: RunResults): TargetCheck[] {
@@ -68,11 +71,14 @@ export function evaluateTargets(r: RunResults): TargetCheck[] {
   const t3 = 'scenario 2 zero errors';
   checks.push(service ? check('service-errors', t3, `${service.errors} errors in ${service.requests} requests`, service.errors === 0) : skip('service-errors', t3, 'scenario 2 not run'));
 
-  const t4 = 'scenario 2 rps ≥ 5 × FastAPI + scikit-learn peer (c64), fastest peer configuration';
+  const t4 = 'scenario 2 rps ≥ 5 × FastAPI + scikit-learn peer (c64), fastest peer configuration at its fastest round';
   if (service && peers.length > 0) {
-    const fastest = peers.reduce((a, b) => (b.rps > a.rps ? b : a));
-    const ratios = peers.map((p) => `${x(service.rps / p.rps)} vs ${p.label.replace(/^peer: FastAPI \+ scikit-learn, /, '')} (${p.rps.toFixed(0)} rps)`).join('; ');
-    checks.push(check('throughput-vs-peer', t4, `${ratios}${roundSpreadWarning(service, ...peers)}`, service.rps / fastest.rps >= 5));
+    // uvicorn's worker processes accept from one shared socket, and in some rounds one of them takes all of wrk's
+    // connections: the peer is judged by its fastest round (all its processes busy), which only makes the target harder.
+    const best = peers.map((p) => ({ p, rps: fastestRound(p) }));
+    const fastest = best.reduce((a, b) => (b.rps > a.rps ? b : a));
+    const ratios = best.map(({ p, rps }) => `${x(service.rps / rps)} vs ${p.label.replace(/^peer: FastAPI \+ scikit-learn, /, '')} (fastest round ${rps.toFixed(0)} rps, all rounds ${p.rps.toFixed(0)})`).join('; ');
+    checks.push(check('throughput-vs-peer', t4, `${ratios}${roundSpreadWarning(service)}`, service.rps / fastest.rps >= 5));
   } else {
     checks.push(skip('throughput-vs-peer', t4, service ? 'peer not run' : 'scenario 2 not run'));
   }

@@ -5,17 +5,9 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FIXED_RESPONSE_TEXT } from './fixed-response.js';
 
-const RESPONSE = Buffer.from(
-  JSON.stringify({
-    model_name: 'penguins',
-    model_version: '2',
-    outputs: [
-      { name: 'probabilities', datatype: 'FP32', shape: [1, 3], data: [0.9999909400939941, 0.00000897227982932236, 1.5206786940780148e-7] },
-      { name: 'label', datatype: 'INT64', shape: [1], data: [0] },
-    ],
-  }),
-);
+const RESPONSE = Buffer.from(FIXED_RESPONSE_TEXT);
 
 const server = createServer((request, response) => {
   request.resume();

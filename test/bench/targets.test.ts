@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadResult } from '../../bench/load/wrk.js';
+import { decompose, decompositionTable } from '../../bench/report/decomposition.js';
 import { evaluateTargets } from '../../bench/report/targets.js';
 import type { ScenarioResult } from '../../bench/scenarios/types.js';
 
@@ -32,12 +33,34 @@ describe('bench targets', () => {
     expect(verdict(checks, 'health-p99').verdict).toBe('SKIP');
   });
 
-  it('says when a verdict rests on rounds that disagree (an outlier round of the peer)', () => {
-    const checks = evaluateTargets({ service: result('keelson', [6_400, 6_200, 6_500]), peers: [result('peer 2w', [1_445, 1_312, 793])] });
-    const peer = verdict(checks, 'throughput-vs-peer');
-    expect(peer.verdict).toBe('PASS');
-    expect(peer.measured).toContain('rounds disagree (peer 2w: 1445 / 1312 / 793 rps); re-run before trusting this verdict');
-    const steady = evaluateTargets({ service: result('keelson', [6_400, 6_200, 6_500]), peers: [result('peer 2w', [1_445, 1_312, 1_400])] });
-    expect(verdict(steady, 'throughput-vs-peer').measured).not.toContain('rounds disagree');
+  it('says when a verdict rests on rounds that disagree', () => {
+    const checks = evaluateTargets({ ceiling: result('ceiling', [10_000, 10_000]), service: result('keelson', [6_400, 4_200, 6_500]) });
+    expect(verdict(checks, 'throughput-vs-ceiling').measured).toContain('rounds disagree (keelson: 6400 / 4200 / 6500 rps); re-run before trusting this verdict');
+    const steady = evaluateTargets({ ceiling: result('ceiling', [10_000, 10_000]), service: result('keelson', [6_400, 6_200, 6_500]) });
+    expect(verdict(steady, 'throughput-vs-ceiling').measured).not.toContain('rounds disagree');
+  });
+
+  it('judges the peer by its fastest round, so a round where one uvicorn process took every connection cannot help keelson', () => {
+    const lopsided = evaluateTargets({ service: result('keelson', [6_400, 6_400, 6_400]), peers: [result('peer 2w', [1_445, 793, 793]), result('peer 1w', [760, 760])] });
+    expect(verdict(lopsided, 'throughput-vs-peer')).toMatchObject({ verdict: 'MISS' });
+    expect(verdict(lopsided, 'throughput-vs-peer').measured).toContain('4.43× vs peer 2w (fastest round 1445 rps, all rounds 1010)');
+    const balanced = evaluateTargets({ service: result('keelson', [6_400, 6_400, 6_400]), peers: [result('peer 2w', [1_200, 1_250, 1_220])] });
+    expect(verdict(balanced, 'throughput-vs-peer')).toMatchObject({ verdict: 'PASS' });
+  });
+});
+
+describe('bench decomposition', () => {
+  const withThread = (r: ScenarioResult, ms: number): ScenarioResult => ({ ...r, busiestThreadCpuMsPerRequest: ms });
+
+  it('gives each layer its share of the ceiling and the busiest-thread CPU it adds per request', () => {
+    const layers = decompose(withThread(result('1', [40_000]), 0.024), withThread(result('1b', [24_000]), 0.04), withThread(result('2', [14_000]), 0.065));
+    expect(layers.map((l) => [l.label, l.ofCeiling.toFixed(2), l.addedMsPerRequest.toFixed(3)])).toEqual([['1', '1.00', 'NaN'], ['1b', '0.60', '0.016'], ['2', '0.35', '0.025']]);
+    expect(decompositionTable(layers).split('\n')[3]).toBe('| 1b | 24000 | 0.60× | 0.040 | +0.016 |');
+  });
+
+  it('skips layers that did not run and needs the ceiling', () => {
+    expect(decompose(result('1', [40_000]), undefined, result('2', [14_000])).map((l) => l.label)).toEqual(['1', '2']);
+    expect(decompose(undefined, result('2', [14_000]))).toEqual([]);
+    expect(decompositionTable(decompose(result('1', [40_000])))).toBe('');
   });
 });
