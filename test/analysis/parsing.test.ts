@@ -1,3 +1,4 @@
+import { Gauge, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { countAbove, countAtOrBelow, histogramIncrement, histogramQuantile, histogramProblem } from '../../pipelines/analysis/histogram.js';
 import { ExpositionError, parseExposition } from '../../pipelines/analysis/sources/exposition.js';
@@ -55,6 +56,19 @@ describe('Prometheus text exposition parser', () => {
     expect(samples[3]!.value).toBe(1.7e9);
     expect(samples[4]).toEqual({ name: 'weird_gauge', labels: { a: '1' }, value: -Infinity });
     expect(samples[5]!.value).toBeNaN();
+  });
+
+  it("reads special values in any case, as Prometheus does: prom-client's own NaN is written `Nan`", async () => {
+    const registry = new Registry();
+    new Gauge({ name: 'idle_lag_seconds', help: 'a gauge with nothing to report', registers: [registry] }).set(NaN);
+    new Gauge({ name: 'unbounded', help: 'infinite', registers: [registry] }).set(Infinity);
+    const exposition = await registry.metrics();
+    expect(exposition).toMatch(/^idle_lag_seconds (Nan|NaN)$/m);
+    const values = Object.fromEntries(parseExposition(exposition).map((s) => [s.name, s.value]));
+    expect(values.idle_lag_seconds).toBeNaN();
+    expect(values.unbounded).toBe(Infinity);
+    expect(parseExposition('a nan\nb -INF\nc +Infinity\n').map((s) => s.value)).toEqual([NaN, -Infinity, Infinity]);
+    expect(() => parseExposition('a Nanny\n')).toThrow(/expected a number, got "Nanny"/);
   });
 
   it('refuses a malformed line, naming its number', () => {

@@ -20,11 +20,21 @@ export class ExpositionError extends Error {
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
 
-function parseValue(text: string): number {
-  if (text === '+Inf' || text === 'Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
-  return text !== '' && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) ? Number(text) : Number.NaN;
+const SPECIAL_VALUES = new Map<string, number>([
+  ['nan', NaN],
+  ['inf', Infinity], ['+inf', Infinity], ['infinity', Infinity], ['+infinity', Infinity],
+  ['-inf', -Infinity], ['-infinity', -Infinity],
+]);
+
+/**
+ * A sample value as Prometheus reads it (Go's ParseFloat): decimal or exponent notation, and the special values in any
+ * case: prom-client writes NaN as `Nan` (a gauge with nothing to report, e.g. the event-loop lag of an idle interval).
+ * Undefined when the text is not a number.
+ */
+function parseValue(text: string): number | undefined {
+  const special = SPECIAL_VALUES.get(text.toLowerCase());
+  if (special !== undefined) return special;
+  return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) ? Number(text) : undefined;
 }
 
 /** Reads `{a="x",b="y"}` starting at `start` (the brace); returns the labels and the index after the closing brace. */
@@ -56,7 +66,7 @@ function parseLabels(line: string, start: number, lineNo: number): { labels: Rec
 /**
  * Parses the Prometheus text exposition format (version 0.0.4, what prom-client serves): `# HELP`/`# TYPE` and other
  * comments are skipped, each sample line gives a name, labels (with \\, \" and \n escapes) and a value (+Inf, -Inf,
- * NaN allowed); an optional timestamp is ignored. Throws ExpositionError naming the line when one is malformed.
+ * NaN in any case, as Prometheus reads them); an optional timestamp is ignored. Throws ExpositionError naming the line when one is malformed.
  */
 export function parseExposition(text: string): Sample[] {
   const samples: Sample[] = [];
@@ -71,7 +81,7 @@ export function parseExposition(text: string): Sample[] {
     if (line[i] === '{') ({ labels, end: i } = parseLabels(line, i, n + 1));
     const [valueText = '', timestamp] = line.slice(i).trim().split(/\s+/);
     const value = parseValue(valueText);
-    if (Number.isNaN(value) && valueText !== 'NaN') throw new ExpositionError(n + 1, line, `expected a number, got ${JSON.stringify(valueText)}`);
+    if (value === undefined) throw new ExpositionError(n + 1, line, `expected a number, got ${JSON.stringify(valueText)}`);
     if (timestamp !== undefined && !/^-?\d+$/.test(timestamp)) throw new ExpositionError(n + 1, line, `expected a timestamp, got ${JSON.stringify(timestamp)}`);
     samples.push({ name, labels, value });
   }
