@@ -48,7 +48,8 @@ export function createJudge(input: JudgePolicyInput | JudgePolicy = {}): Judge {
     const { baseline, canary, t } = snapshot;
     if (!baseline || !canary) {
       const missing = [!baseline && 'baseline', !canary && 'canary'].filter(Boolean).join(' and ');
-      return noData(t, `no data from ${missing} at t=${t} (the metric source failed or returned nothing)`, final);
+      const why = (['baseline', 'canary'] as const).flatMap((arm) => (snapshot.missing?.[arm] ? [`${arm}: ${snapshot.missing[arm]}`] : []));
+      return noData(t, `no data from ${missing} at t=${t} (${why.length ? why.join('; ') : 'the metric source failed or returned nothing'})`, final);
     }
     for (const [name, arm] of [['baseline', baseline], ['canary', canary]] as const) {
       const problem = armProblem(arm);

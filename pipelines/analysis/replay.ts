@@ -28,7 +28,7 @@ const armSchema = z
   .nullable();
 const scenarioSchema = z.object({
   name: z.string().min(1),
-  snapshots: z.array(z.object({ t: z.number(), baseline: armSchema, canary: armSchema })),
+  snapshots: z.array(z.object({ t: z.number(), baseline: armSchema, canary: armSchema, missing: z.object({ baseline: z.string().optional(), canary: z.string().optional() }).optional() })),
 });
 
 /** A scenario file that cannot be used: names the file, line and field. */

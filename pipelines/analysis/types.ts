@@ -20,6 +20,8 @@ export interface Snapshot {
   t: number;
   baseline: ArmSnapshot | null;
   canary: ArmSnapshot | null;
+  /** Why an arm is null, when the source knows (the judge's reason quotes it). */
+  missing?: Partial<Record<'baseline' | 'canary', string>>;
 }
 
 export type Decision = 'continue' | 'promote' | 'rollback';

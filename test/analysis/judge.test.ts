@@ -55,7 +55,9 @@ describe('no data is never a pass', () => {
     const judge = createJudge();
     const verdict = judge.evaluate({ t: 10, baseline: arm(500), canary: null });
     expect(verdict.decision).toBe('continue');
-    expect(verdict.reasons[0]).toMatch(/no data from canary at t=10/);
+    expect(verdict.reasons[0]).toBe('no decision: no data from canary at t=10 (the metric source failed or returned nothing)');
+    const explained = judge.evaluate({ t: 11, baseline: arm(500), canary: null, missing: { canary: 'GET http://c/metrics: HTTP 503' } });
+    expect(explained.reasons[0]).toBe('no decision: no data from canary at t=11 (canary: GET http://c/metrics: HTTP 503)');
     expect(judge.evaluate({ t: 20, baseline: null, canary: null }, { final: true })).toMatchObject({ decision: 'rollback' });
     expect(createJudge({ noDataDecision: 'continue' }).evaluate({ t: 20, baseline: null, canary: null }, { final: true }).decision).toBe('continue');
   });

@@ -114,7 +114,7 @@ describe('scrape source against the real service', () => {
     const snapshot = await source.snapshot(0);
     expect(snapshot.baseline).not.toBeNull();
     expect(snapshot.canary).toBeNull();
-    expect(judge.evaluate(snapshot).reasons[0]).toMatch(/no data from canary at t=0/);
+    expect(judge.evaluate(snapshot).reasons[0]).toMatch(/no data from canary at t=0 \(canary: GET http:\/\/127\.0\.0\.1:\d+\/metrics: fetch failed: connect ECONNREFUSED/);
     expect(judge.evaluate(await source.snapshot(1), { final: true }).decision).toBe('rollback');
   });
 });

@@ -71,13 +71,20 @@ describe('scrape source', () => {
     const source = createScrapeSource({
       baselineUrl: 'http://b',
       canaryUrl: 'http://c',
-      fetch: fakeFetch({ 'http://b/': [exposition(1, 0, 1, {}), exposition(1, 0, 1, {}), exposition(1, 0, 1, {})], 'http://c/': [new Error('ECONNREFUSED'), 503, '<html>oops</html>'] }),
+      fetch: fakeFetch({ 'http://b/': [exposition(1, 0, 1, {}), exposition(1, 0, 1, {}), exposition(1, 0, 1, {})], 'http://c/': [new Error('ECONNREFUSED'), new Error('ECONNREFUSED'), 503, '<html>oops</html>'] }), // refused twice: the retry too
     });
+    const why: (string | undefined)[] = [];
     for (let t = 0; t < 3; t++) {
       const snapshot = await source.snapshot(t);
       expect(snapshot.baseline).not.toBeNull();
       expect(snapshot.canary).toBeNull();
+      expect(snapshot.missing?.baseline).toBeUndefined();
+      why.push(snapshot.missing?.canary);
     }
+    // the judge quotes why: a rollout that holds for lack of data says what to fix
+    expect(why[0]).toMatch(/^GET http:\/\/c\/metrics: ECONNREFUSED/);
+    expect(why[1]).toBe('GET http://c/metrics: HTTP 503');
+    expect(why[2]).toMatch(/^GET http:\/\/c\/metrics: metrics line 1: expected a metric name: "<html>oops<\/html>"/);
   });
 
   it('tries a scrape once more after a connection failure (a reused keep-alive connection the server closed), not after a timeout', async () => {

@@ -63,21 +63,31 @@ export function createScrapeSource(options: ScrapeSourceOptions): MetricSource {
     canary: { url: metricsUrl(options.canaryUrl), origin: createCounterOrigin() },
   };
 
-  async function scrape(arm: (typeof arms)['baseline']): Promise<ArmSnapshot | null> {
+  /** One arm's snapshot, or why there is none (refused, timeout, non-200, unreadable exposition). */
+  async function scrape(arm: (typeof arms)['baseline']): Promise<{ snapshot: ArmSnapshot | null; why?: string }> {
     try {
       const response = await fetchOnceMore(() => doFetch(arm.url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'text/plain' } }));
-      if (!response.ok) return null;
+      if (!response.ok) return { snapshot: null, why: `GET ${arm.url}: HTTP ${response.status}` };
       const counters = countersFromSamples(parseExposition(await response.text()), options.model);
-      return toArmSnapshot(arm.origin(counters));
-    } catch {
-      return null;
+      return { snapshot: toArmSnapshot(arm.origin(counters)) };
+    } catch (error) {
+      return { snapshot: null, why: `GET ${arm.url}: ${describeFailure(error)}` };
     }
   }
 
   return {
     async snapshot(t) {
       const [baseline, canary] = await Promise.all([scrape(arms.baseline), scrape(arms.canary)]);
-      return { t, baseline, canary };
+      const missing = { ...(baseline.why ? { baseline: baseline.why } : {}), ...(canary.why ? { canary: canary.why } : {}) };
+      return { t, baseline: baseline.snapshot, canary: canary.snapshot, ...(Object.keys(missing).length ? { missing } : {}) };
     },
   };
+}
+
+/** A fetch or parse failure in one line: undici hides the socket error ("connect ECONNREFUSED …") in `cause`. */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.name === 'TimeoutError') return `no answer within the scrape timeout`;
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
 }
