@@ -53,9 +53,9 @@ function manualClock(): Clock & { advance(ms: number): void; armed(): number } {
 const rows = (...values: number[]): TensorMap => ({ x: { datatype: 'FP32', shape: [values.length, 1], data: Float32Array.from(values) } });
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
-/** One runner and one model `m:1` batching up to `maxBatchSize` rows, waiting up to 5 ms for company. */
-function batchingScheduler(maxBatchSize: number) {
-  const executor = manualExecutor(1);
+/** `runners` runners (default one) and one model `m:1` batching up to `maxBatchSize` rows, waiting up to 5 ms for company. */
+function batchingScheduler(maxBatchSize: number, runners = 1) {
+  const executor = manualExecutor(runners);
   const clock = manualClock();
   const scheduler = new Scheduler(executor, 10_000, clock);
   scheduler.addModel({ key: 'm:1', maxQueueSize: 10, batching: { maxBatchSize, maxQueueDelayUs: 5000 } });
@@ -63,6 +63,29 @@ function batchingScheduler(maxBatchSize: number) {
 }
 
 describe('Scheduler', () => {
+  it('spreads what waits over the idle runners (two half batches side by side), each split back in order', async () => {
+    const { executor, clock, scheduler } = batchingScheduler(64, 2);
+    const submitted = [1, 2, 3, 4, 5].map((v) => scheduler.submit('m:1', rows(v)));
+    clock.advance(5);
+    expect(executor.runs.map((r) => r.rows)).toEqual([3, 2]); // not one batch of 5 with a runner idle
+    executor.runs.forEach((run) => run.finish());
+    const results = await Promise.all(submitted);
+    expect(results.map((r) => Array.from(r.outputs.y!.data as Float32Array))).toEqual([[10], [20], [30], [40], [50]]);
+    expect(results.map((r) => r.batchRows)).toEqual([3, 3, 3, 2, 2]);
+    // one runner busy: the next batch takes everything waiting, up to max_batch_size
+    const busy = batchingScheduler(3, 2);
+    const first = busy.scheduler.submit('m:1', rows(0));
+    busy.clock.advance(5);
+    const waiting = [1, 2, 3, 4].map((v) => busy.scheduler.submit('m:1', rows(v)));
+    busy.clock.advance(5);
+    expect(busy.executor.runs.map((r) => r.rows)).toEqual([1, 3]);
+    busy.executor.runs.forEach((run) => run.finish());
+    await flush();
+    expect(busy.executor.runs.map((r) => r.rows)).toEqual([1, 3, 1]);
+    busy.executor.runs[2]!.finish();
+    await Promise.all([first, ...waiting]);
+  });
+
   it('merges queued requests into one batch and splits the results back in order', async () => {
     const { executor, clock, scheduler } = batchingScheduler(8);
     const a = scheduler.submit('m:1', rows(1));

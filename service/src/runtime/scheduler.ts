@@ -127,7 +127,11 @@ export class Scheduler {
       const queue = this.nextReadyQueue(now, freed > 0);
       if (!queue) break;
       freed--;
-      this.dispatch(queue, this.takeBatch(queue), now);
+      // Idle runners share what waits: two half batches compute side by side, where one full batch would leave a
+      // runner idle while the serving thread has nothing to do but wait for it.
+      const free = this.executor.slots - this.inFlight.size;
+      const share = Math.ceil(queue.rows / free);
+      for (let i = 0; i < free && queue.jobs.length > 0; i++) this.dispatch(queue, this.takeBatch(queue, share), now);
     }
     this.scheduleWake();
   }
@@ -149,11 +153,12 @@ export class Scheduler {
     return queue.rows >= batching.maxBatchSize || now - head.enqueuedAt >= batching.maxQueueDelayUs / 1000;
   }
 
-  private takeBatch(queue: Queue): Job[] {
+  /** The oldest job and the compatible ones after it, up to `maxBatchSize` rows or `share` rows, whichever is less. */
+  private takeBatch(queue: Queue, share: number): Job[] {
     const head = queue.jobs.shift()!;
     const batch = [head];
     let rows = head.rows;
-    const max = queue.model.batching?.maxBatchSize ?? 1;
+    const max = Math.min(queue.model.batching?.maxBatchSize ?? 1, share);
     while (queue.jobs.length > 0) {
       const next = queue.jobs[0]!;
       if (rows + next.rows > max || !canBatchTogether(head.inputs, next.inputs)) break;
