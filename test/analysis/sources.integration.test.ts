@@ -165,6 +165,6 @@ describe('Prometheus source against a real Prometheus', () => {
 
     // A wrong arm label finds no series: no data, never a pass.
     const mislabelled = createPrometheusSource({ url, model: 'penguins', armLabel: 'track' });
-    expect(await mislabelled.snapshot(0)).toEqual({ t: 0, baseline: null, canary: null });
+    expect(await mislabelled.snapshot(0)).toMatchObject({ t: 0, baseline: null, canary: null, missing: { canary: expect.stringMatching(/no series with track="canary"/) } });
   });
 });

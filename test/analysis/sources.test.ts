@@ -133,6 +133,7 @@ describe('Prometheus source', () => {
     const source = createPrometheusSource({ url: 'http://prometheus:9090', model: 'penguins', fetch });
     const first = await source.snapshot(0);
     expect(first.canary).toBeNull();
+    expect(first.missing).toEqual({ canary: 'Prometheus has no series with variant="canary" (not scraped yet, or labelled otherwise)' });
     expect(first.baseline!.requests).toBe(0);
     const second = await source.snapshot(5);
     expect(second.baseline).toEqual({ requests: 200, errors: 0, latency: { buckets: [0.005], counts: [100], count: 200 }, predictions: { Adelie: 200 } });
@@ -142,8 +143,10 @@ describe('Prometheus source', () => {
 
   it('a failing query makes both arms null', async () => {
     const fetch = (async () => new Response(JSON.stringify({ status: 'error', error: 'bad query' }), { status: 400 })) as unknown as typeof globalThis.fetch;
-    expect(await createPrometheusSource({ url: 'http://p', fetch }).snapshot(3)).toEqual({ t: 3, baseline: null, canary: null });
+    const why = 'Prometheus at http://p: query failed: 400';
+    expect(await createPrometheusSource({ url: 'http://p', fetch }).snapshot(3)).toEqual({ t: 3, baseline: null, canary: null, missing: { baseline: why, canary: why } });
     const refused = (async () => Promise.reject(new Error('ECONNREFUSED'))) as unknown as typeof globalThis.fetch;
-    expect(await createPrometheusSource({ url: 'http://p', fetch: refused }).snapshot(4)).toEqual({ t: 4, baseline: null, canary: null });
+    const down = 'Prometheus at http://p: ECONNREFUSED';
+    expect(await createPrometheusSource({ url: 'http://p', fetch: refused }).snapshot(4)).toEqual({ t: 4, baseline: null, canary: null, missing: { baseline: down, canary: down } });
   });
 });

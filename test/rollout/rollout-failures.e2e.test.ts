@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../pipelines/platform/instances/ports.js';
 import { isAlive } from '../../pipelines/platform/state.js';
 import { parseRolloutPolicy } from '../../pipelines/rollout/policy.js';
 import { runRollout } from '../../pipelines/rollout/run-rollout.js';
@@ -45,11 +46,12 @@ describe('rollouts that go wrong (real processes)', { timeout: 180_000 }, () => 
   it('never promotes when the metric source is unreachable', async () => {
     const traffic = backgroundTraffic(platform.routerUrl, 40);
     const policy = parseRolloutPolicy({ ...FAST_POLICY_INPUT, analysisTimeout: '8s' });
-    const result = await runRollout({ model: 'penguins', version: '2', policy, paths: platform.paths, prometheusUrl: 'http://127.0.0.1:9', reportsDir: reportsDir() });
+    const closed = await freePort(); // nothing listens there: connections are refused
+    const result = await runRollout({ model: 'penguins', version: '2', policy, paths: platform.paths, prometheusUrl: `http://127.0.0.1:${closed}`, reportsDir: reportsDir() });
     const client = await traffic.stop();
     console.info(`source unreachable: ${result.outcome}: ${result.reason}`);
     expect(result.outcome).toBe('rolled-back');
-    expect(result.reason).toMatch(/no data|without enough data/);
+    expect(result.reason).toMatch(/without enough data: no data from baseline and canary at t=[\d.]+ \(baseline: Prometheus at http:\/\/127\.0\.0\.1:\d+\/?: fetch failed: connect ECONNREFUSED/);
     expect(client.failed, JSON.stringify(client.failures.slice(0, 3))).toBe(0);
     await expectSettledOn(platform, '1');
   });

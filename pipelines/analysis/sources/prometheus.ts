@@ -1,4 +1,4 @@
-import type { MetricSource } from './source.js';
+import { describeFailure, type MetricSource } from './source.js';
 import { add, createCounterOrigin, ERROR_OUTCOMES, INFER_ROUTES, toArmSnapshot, type RawCounters } from './counters.js';
 import type { ArmSnapshot } from '../types.js';
 
@@ -83,14 +83,18 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Metric
       let results: [VectorSample[], VectorSample[], VectorSample[]];
       try {
         results = await Promise.all([query(queries.latency), query(queries.requests), query(queries.predictions)]);
-      } catch {
-        return { t, baseline: null, canary: null };
+      } catch (error) {
+        const why = `Prometheus at ${options.url}: ${describeFailure(error)}`;
+        return { t, baseline: null, canary: null, missing: { baseline: why, canary: why } };
       }
+      const missing: Partial<Record<'baseline' | 'canary', string>> = {};
       const arm = (name: 'baseline' | 'canary'): ArmSnapshot | null => {
         const counters = countersOf(values[name], ...results);
+        if (!counters) missing[name] = `Prometheus has no series with ${label}="${values[name]}" (not scraped yet, or labelled otherwise)`;
         return counters ? toArmSnapshot(origins[name](counters)) : null;
       };
-      return { t, baseline: arm('baseline'), canary: arm('canary') };
+      const [baseline, canary] = [arm('baseline'), arm('canary')];
+      return { t, baseline, canary, ...(Object.keys(missing).length ? { missing } : {}) };
     },
   };
 }

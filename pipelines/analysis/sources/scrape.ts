@@ -1,4 +1,4 @@
-import type { MetricSource } from './source.js';
+import { describeFailure, type MetricSource } from './source.js';
 import { add, createCounterOrigin, ERROR_OUTCOMES, INFER_ROUTES, toArmSnapshot, type RawCounters } from './counters.js';
 import { parseExposition, type Sample } from './exposition.js';
 import type { ArmSnapshot } from '../types.js';
@@ -82,12 +82,4 @@ export function createScrapeSource(options: ScrapeSourceOptions): MetricSource {
       return { t, baseline: baseline.snapshot, canary: canary.snapshot, ...(Object.keys(missing).length ? { missing } : {}) };
     },
   };
-}
-
-/** A fetch or parse failure in one line: undici hides the socket error ("connect ECONNREFUSED …") in `cause`. */
-function describeFailure(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  if (error.name === 'TimeoutError') return `no answer within the scrape timeout`;
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
 }
