@@ -1,6 +1,5 @@
-import { describeFailure, type MetricSource } from './source.js';
+import { describeFailure, snapshotOf, type ArmReading, type MetricSource } from './source.js';
 import { add, createCounterOrigin, ERROR_OUTCOMES, INFER_ROUTES, toArmSnapshot, type RawCounters } from './counters.js';
-import type { ArmSnapshot } from '../types.js';
 
 export interface PrometheusSourceOptions {
   /** Base URL of the Prometheus server, e.g. http://127.0.0.1:9090. */
@@ -84,17 +83,15 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Metric
       try {
         results = await Promise.all([query(queries.latency), query(queries.requests), query(queries.predictions)]);
       } catch (error) {
-        const why = `Prometheus at ${options.url}: ${describeFailure(error)}`;
-        return { t, baseline: null, canary: null, missing: { baseline: why, canary: why } };
+        const failed = { snapshot: null, why: `Prometheus at ${options.url}: ${describeFailure(error)}` };
+        return snapshotOf(t, failed, failed);
       }
-      const missing: Partial<Record<'baseline' | 'canary', string>> = {};
-      const arm = (name: 'baseline' | 'canary'): ArmSnapshot | null => {
+      const arm = (name: 'baseline' | 'canary'): ArmReading => {
         const counters = countersOf(values[name], ...results);
-        if (!counters) missing[name] = `Prometheus has no series with ${label}="${values[name]}" (not scraped yet, or labelled otherwise)`;
-        return counters ? toArmSnapshot(origins[name](counters)) : null;
+        if (!counters) return { snapshot: null, why: `Prometheus has no series with ${label}="${values[name]}" (not scraped yet, or labelled otherwise)` };
+        return { snapshot: toArmSnapshot(origins[name](counters)) };
       };
-      const [baseline, canary] = [arm('baseline'), arm('canary')];
-      return { t, baseline, canary, ...(Object.keys(missing).length ? { missing } : {}) };
+      return snapshotOf(t, arm('baseline'), arm('canary'));
     },
   };
 }

@@ -1,7 +1,6 @@
-import { describeFailure, type MetricSource } from './source.js';
+import { describeFailure, snapshotOf, type ArmReading, type MetricSource } from './source.js';
 import { add, createCounterOrigin, ERROR_OUTCOMES, INFER_ROUTES, toArmSnapshot, type RawCounters } from './counters.js';
 import { parseExposition, type Sample } from './exposition.js';
-import type { ArmSnapshot } from '../types.js';
 
 export interface ScrapeSourceOptions {
   /** The baseline's metrics endpoint (a URL without a path gets /metrics). */
@@ -64,7 +63,7 @@ export function createScrapeSource(options: ScrapeSourceOptions): MetricSource {
   };
 
   /** One arm's snapshot, or why there is none (refused, timeout, non-200, unreadable exposition). */
-  async function scrape(arm: (typeof arms)['baseline']): Promise<{ snapshot: ArmSnapshot | null; why?: string }> {
+  async function scrape(arm: (typeof arms)['baseline']): Promise<ArmReading> {
     try {
       const response = await fetchOnceMore(() => doFetch(arm.url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'text/plain' } }));
       if (!response.ok) return { snapshot: null, why: `GET ${arm.url}: HTTP ${response.status}` };
@@ -78,8 +77,7 @@ export function createScrapeSource(options: ScrapeSourceOptions): MetricSource {
   return {
     async snapshot(t) {
       const [baseline, canary] = await Promise.all([scrape(arms.baseline), scrape(arms.canary)]);
-      const missing = { ...(baseline.why ? { baseline: baseline.why } : {}), ...(canary.why ? { canary: canary.why } : {}) };
-      return { t, baseline: baseline.snapshot, canary: canary.snapshot, ...(Object.keys(missing).length ? { missing } : {}) };
+      return snapshotOf(t, baseline, canary);
     },
   };
 }

@@ -62,7 +62,7 @@ interface Queue {
 /**
  * Bounded per-model queues in front of the executor. Whenever a runner is free, the queue with the oldest
  * ready request sends one job, or (with batching) as many compatible requests as fit in `maxBatchSize`,
- * having waited at most `maxQueueDelayUs` for more. Every request has a deadline; one timer serves them all
+ * having waited at most `maxQueueDelayUs` for more; with several runners free, what waits is spread over them. Every request has a deadline; one timer serves them all
  * (deadlines grow with arrival, so it is re-armed only when it fires, never per request).
  */
 export class Scheduler {
