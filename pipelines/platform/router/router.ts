@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gracefulDrain } from '../../../service/src/server/graceful-drain.js';
 import { ALL_STABLE, type Variant, type Weights } from '../state.js';
 import { Balancer, type Upstream } from './balancer.js';
 import { ConnectFailure, endToEndHeaders, forwardOnce, UpstreamTimeout } from './forward.js';
@@ -17,6 +18,8 @@ export interface RouterOptions {
   ejectMs?: number;
   /** Attempts per request, the first included. */
   maxAttempts?: number;
+  /** How long `close()` waits for requests already received before cutting them. Default 10 s. */
+  drainTimeoutMs?: number;
   metrics?: RouterMetrics;
 }
 
@@ -30,7 +33,8 @@ export interface Router {
   weights(): Weights;
   /** Requests currently forwarded to one instance (used to drain before stopping it). */
   inFlight(instance: string): number;
-  close(): Promise<void>;
+  /** Stops accepting and answers every request already received (with `Connection: close`) within `timeoutMs` (default `drainTimeoutMs`), then drops the instance connections. Idempotent. */
+  close(timeoutMs?: number): Promise<void>;
 }
 
 /** Starts the router; resolves once it listens. */
@@ -168,6 +172,8 @@ export async function startRouter(options: RouterOptions = {}): Promise<Router> 
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     handle(req, res).catch((error: unknown) => reply(res, 500, `router error: ${String(error)}`));
   });
+  const drainer = gracefulDrain(server);
+  let closing: Promise<void> | undefined;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -192,12 +198,12 @@ export async function startRouter(options: RouterOptions = {}): Promise<Router> 
     },
     weights: () => ({ ...currentWeights }),
     inFlight: (name) => inFlight.get(name) ?? 0,
-    close() {
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+    close(timeoutMs = options.drainTimeoutMs ?? 10_000) {
+      // Requests received keep being forwarded during the drain; the instance connections go only after it.
+      closing ??= drainer.drain(timeoutMs).then(() => {
         for (const agent of agents.values()) agent.destroy();
       });
+      return closing;
     },
   };
 }
