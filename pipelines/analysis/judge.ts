@@ -60,8 +60,8 @@ export function createJudge(input: JudgePolicyInput | JudgePolicy = {}): Judge {
     previous = current;
     const metrics = engine.metrics(current);
     const least = Math.min(baseline.requests, canary.requests);
-    if (least < policy.minRequests) {
-      const why = `minimum exposure not reached: baseline ${count(baseline.requests)}, canary ${count(canary.requests)} requests, need ${count(policy.minRequests)} each`;
+    if (least < policy.minRequestsPerArm) {
+      const why = `minimum exposure not reached: baseline ${count(baseline.requests)}, canary ${count(canary.requests)} requests, need ${count(policy.minRequestsPerArm)} each (minRequestsPerArm)`;
       const decision = final ? policy.noDataDecision : 'continue';
       return { decision, reasons: [final ? `end of analysis without enough data: ${why}` : `waiting: ${why}`], metrics, t };
     }

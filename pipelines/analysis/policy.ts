@@ -13,7 +13,7 @@ const policySchema = z.strictObject({
   alpha: probability.default(0.05),
   promotionAlpha: probability.default(0.05),
   canaryShare: probability.default(0.5),
-  minRequests: z.number().int().min(1).default(100),
+  minRequestsPerArm: z.number().int().min(1).default(100),
   noDataDecision: z.enum(['rollback', 'continue']).default('rollback'),
   metrics: z
     .strictObject({
@@ -67,7 +67,7 @@ const EXPECTED: Record<string, string> = {
   alpha: 'a probability between 0 and 1 (exclusive), e.g. 0.05: the bound on rolling back a canary within tolerance',
   promotionAlpha: 'a probability between 0 and 1 (exclusive), e.g. 0.05: the bound on promoting early a canary beyond tolerance',
   canaryShare: "a number between 0 and 1 (exclusive): the canary's share of the traffic sent to baseline and canary (0.5 when both get equal weight)",
-  minRequests: 'a whole number ≥ 1: requests each arm must see before the judge decides',
+  minRequestsPerArm: 'a whole number ≥ 1: requests each arm (baseline and canary) must see before the judge decides',
   noDataDecision: "one of 'rollback' (default), 'continue' (hold for a person): the verdict at the end without enough data",
   metrics: 'a mapping with fields latency, errors, predictions',
   enabled: 'true or false',
@@ -90,6 +90,11 @@ const EXPECTED: Record<string, string> = {
   'threshold.maxLatencySeconds': 'a number of seconds > 0, e.g. 0.5',
   'threshold.failedChecks': 'a whole number ≥ 1: failed interval checks that roll back',
 };
+
+/** Fields that changed name: a policy still using the old one is told the new one. */
+const RENAMED: Readonly<Record<string, string>> = Object.freeze({
+  minRequests: "'minRequestsPerArm' (requests each arm must see before the judge decides; the rollout's per-step minimum is 'minStepRequests')",
+});
 
 /** A policy that cannot be used; `problems` holds one message per wrong field. */
 export class JudgePolicyError extends Error {
@@ -141,7 +146,11 @@ export function parseJudgePolicy(input: unknown): JudgePolicy {
       const path = issue.path.map(String).join('.');
       if (issue.code === 'unrecognized_keys') {
         return issue.keys
-          .map((key) => `'${path ? `${path}.` : ''}${key}' is not a judge policy field: allowed fields are ${allowedFields(path)}`)
+          .map((key) =>
+            path === '' && Object.hasOwn(RENAMED, key)
+              ? `'${key}' was renamed to ${RENAMED[key]}`
+              : `'${path ? `${path}.` : ''}${key}' is not a judge policy field: allowed fields are ${allowedFields(path)}`,
+          )
           .join('; ');
       }
       if (path === '') return `the policy is ${JSON.stringify(input)}: expected a mapping with fields ${allowedFields('')}`;

@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .command('rollout')
     .description('roll a model version out as a canary beside a fresh baseline, judged at every interval; promote or roll back')
     .requiredOption('--model <name:version>', 'the version to roll out, e.g. penguins:2')
-    .option('--policy <file>', 'rollout policy (YAML or JSON): steps, interval, minRequests, timeouts, judge')
+    .option('--policy <file>', 'rollout policy (YAML or JSON): steps, interval, minStepRequests, timeouts, judge')
     .option('--prometheus <url>', 'judge with this Prometheus (scraping .keelson/prometheus/prometheus.yml) instead of scraping the arms')
     .option('--reports <dir>', 'where <rollout-id>.md and .html are written', 'reports')
     .option('--json', 'print the result as one JSON line', false)
@@ -48,8 +48,11 @@ export function register(program: Command): void {
         reporter.close();
         if (options.json) console.log(JSON.stringify(result));
         else console.log(`report: ${result.reports.html}\n        ${result.reports.markdown}`);
+        if (result.outcome === 'unfinished') {
+          throw new CliError(`rollout ${result.id} of ${result.model}:${result.toVersion} did not finish: ${result.reason}`, EXIT.failed);
+        }
         if (result.outcome !== 'promoted') {
-          throw new CliError(`rolled back ${result.model}:${result.toVersion} (rollout ${result.id}): ${result.reason}`, EXIT.rolledBack);
+          throw new CliError(`rolled back ${result.model}:${result.toVersion} (rollout ${result.id}, decided by ${result.decidedBy}): ${result.reason}`, EXIT.rolledBack);
         }
         console.log(`promoted ${result.model}:${result.toVersion} (rollout ${result.id}): ${result.reason}`);
       } finally {

@@ -1,4 +1,4 @@
-import { plan, rolledBackMessage, modelRef, type DesiredModel, type HeadState, type LiveState } from './reconcile.js';
+import { plan, rolledBackMessage, unfinishedMessage, modelRef, type DesiredModel, type HeadState, type LiveState, type RolledBackBy } from './reconcile.js';
 import { withEvent, writeGitopsStatus, type GitopsStatus } from './status.js';
 import type { GitSource } from './git.js';
 
@@ -6,7 +6,10 @@ import type { GitSource } from './git.js';
 export type DeployOutcome =
   | { kind: 'promoted'; detail?: string }
   | { kind: 'bootstrapped'; detail?: string }
-  | { kind: 'rolled-back'; reason: string }
+  /** `decidedBy` absent: canary analysis rolled it back. */
+  | { kind: 'rolled-back'; reason: string; decidedBy?: RolledBackBy }
+  /** The rollout ended without a decision about the canary (platform unreachable, interrupted): tried again. */
+  | { kind: 'unfinished'; reason: string }
   | { kind: 'failed'; reason: string };
 
 /** The platform as the agent sees it: what runs, and how to move it to a new desired state. */
@@ -102,7 +105,7 @@ export async function reconcileOnce(opts: AgentOptions, status: GitopsStatus): P
       });
       try {
         const outcome = await opts.deployer.deploy({ commit: head, model: action.model, specText, from: live });
-        return save(finish(started, head, action.model, live, outcome, now()));
+        return save(finish(started, head, action.model, live, outcome, now(), status.lastSeenCommit));
       } finally {
         queue.stop();
       }
@@ -140,8 +143,14 @@ function finish(
   live: LiveState | null,
   outcome: DeployOutcome,
   at: string,
+  seenBefore: string | null,
 ): GitopsStatus {
   const base = { ...status, deploying: null };
+  if (outcome.kind === 'unfinished') {
+    const message = unfinishedMessage({ commit, target: model, reason: outcome.reason, live });
+    // Not seen yet as far as `plan` is concerned, so the next pass tries the commit again.
+    return withEvent({ ...base, phase: 'failed', lastSeenCommit: seenBefore, live, failure: { commit, message, at } }, { at, commit, outcome: 'unfinished', message });
+  }
   if (outcome.kind === 'promoted' || outcome.kind === 'bootstrapped') {
     const message = `commit ${commit.slice(0, 7)} (${modelRef(model)}) ${outcome.kind}${outcome.detail ? `: ${outcome.detail}` : ''}`;
     return withEvent(
@@ -151,7 +160,7 @@ function finish(
   }
   const message =
     outcome.kind === 'rolled-back'
-      ? rolledBackMessage({ commit, target: model, reason: outcome.reason, live })
+      ? rolledBackMessage({ commit, target: model, reason: outcome.reason, live, ...(outcome.decidedBy ? { decidedBy: outcome.decidedBy } : {}) })
       : `commit ${commit.slice(0, 7)} (${modelRef(model)}) failed before traffic moved: ${outcome.reason}; ${
           live ? `running ${modelRef(live.model)}` : 'nothing is running'
         }; fix it in a new commit or revert ${commit.slice(0, 7)}`;

@@ -9,7 +9,7 @@ import type { DesiredModel } from './reconcile.js';
 import { PlatformClient } from '../platform/client.js';
 import type { PlatformPaths } from '../platform/paths.js';
 import { readState } from '../platform/state.js';
-import { runRollout } from '../rollout/run-rollout.js';
+import { RolloutConflict, runRollout, type RolloutResult, type RunRolloutOptions } from '../rollout/run-rollout.js';
 
 export interface LocalDeployerOptions {
   paths: PlatformPaths;
@@ -46,7 +46,7 @@ export function createLocalDeployer(opts: LocalDeployerOptions): Deployer {
         return { kind: 'failed', reason: `the platform serves another model; restart it with --model ${model.name}:${model.version}` };
       }
       const policy = policyFromSpec(spec, 'rollout');
-      const result = await runRollout({
+      const result = await rolloutOnce(client, commit, {
         model: model.name,
         version: model.version,
         policy,
@@ -55,12 +55,33 @@ export function createLocalDeployer(opts: LocalDeployerOptions): Deployer {
         ...(opts.reportsDir ? { reportsDir: opts.reportsDir } : {}),
         ...(opts.prometheusUrl ? { prometheusUrl: opts.prometheusUrl } : {}),
       });
-      opts.log(`gitops: rollout ${result.id} ${result.outcome}: ${result.reason} (report ${result.reports.html})`);
-      return result.outcome === 'promoted'
-        ? { kind: 'promoted', detail: `rollout ${result.id}` }
-        : { kind: 'rolled-back', reason: result.reason };
+      opts.log(`gitops: rollout ${result.id} ${result.outcome} (decided by ${result.decidedBy}): ${result.reason} (report ${result.reports.html})`);
+      return deployOutcome(result);
     },
   };
+}
+
+/** Only the judge's verdict rejects a commit; a controller that stopped leaves the commit to be tried again. */
+export function deployOutcome(result: Pick<RolloutResult, 'id' | 'outcome' | 'decidedBy' | 'reason'>): DeployOutcome {
+  if (result.outcome === 'promoted') return { kind: 'promoted', detail: `rollout ${result.id}${result.decidedBy === 'person' ? ' (promoted by a person)' : ''}` };
+  if (result.decidedBy === 'controller' || result.outcome === 'unfinished') return { kind: 'unfinished', reason: result.reason };
+  return { kind: 'rolled-back', reason: result.reason, decidedBy: result.decidedBy };
+}
+
+/**
+ * Runs the rollout. A rollout this agent left registered when it lost the platform (the platform only
+ * reaps rollouts whose controller process died, and this one lives on) is rolled back first.
+ */
+async function rolloutOnce(client: PlatformClient, commit: string, options: RunRolloutOptions): Promise<RolloutResult> {
+  try {
+    return await runRollout(options);
+  } catch (error) {
+    if (!(error instanceof RolloutConflict)) throw error;
+    const running = (await client.view()).state.rollout;
+    if (!running || running.id !== error.runningId || running.ownerPid !== process.pid) throw error;
+    await client.finish(running.id, 'rollback', `this agent lost the platform during rollout ${running.id}; rolled back before trying commit ${commit.slice(0, 7)} again`);
+    return runRollout(options);
+  }
 }
 
 /** The sha256 of a model file in the repository, or null when it is absent. */

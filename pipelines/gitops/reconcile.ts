@@ -44,16 +44,38 @@ export function plan(head: HeadState, lastSeen: string | null, live: LiveState |
   return { kind: 'deploy', commit: head.commit, model: head.model, fingerprint: head.fingerprint, from: live };
 }
 
-/** The sentence `keelson status` shows after a rollout that did not promote. */
+/** Who rolled a commit back: canary analysis, a person, or the platform (an arm failed or never became ready). */
+export type RolledBackBy = 'judge' | 'person' | 'platform';
+
+const BY: Record<RolledBackBy, string> = {
+  judge: 'by canary analysis',
+  person: 'by a person (`keelson rollback`)',
+  platform: 'by the platform before canary analysis decided',
+};
+
+/** The sentence `keelson status` shows after a rollout that did not promote. `decidedBy` defaults to the judge. */
 export function rolledBackMessage(opts: {
   commit: string;
   target: DesiredModel;
   reason: string;
   live: LiveState | null;
+  decidedBy?: RolledBackBy;
 }): string {
   const short = opts.commit.slice(0, 7);
-  const running = opts.live
-    ? `running ${modelRef(opts.live.model)}${opts.live.commit ? ` from ${opts.live.commit.slice(0, 7)}` : ''}`
-    : 'nothing is running';
-  return `commit ${short} (${modelRef(opts.target)}) was rolled back by canary analysis: ${opts.reason}; ${running}; revert ${short} to make git match`;
+  // The judge's reasons start with "canary analysis:" already.
+  const reason = opts.reason.replace(/^canary analysis: /, '');
+  return `commit ${short} (${modelRef(opts.target)}) was rolled back ${BY[opts.decidedBy ?? 'judge']}: ${reason}; ${running(opts.live)}; revert ${short} to make git match`;
+}
+
+/**
+ * The sentence after a rollout that ended without a decision about the canary (the platform stayed
+ * unreachable, the agent was interrupted): nothing is wrong with the commit, so the agent tries it again.
+ */
+export function unfinishedMessage(opts: { commit: string; target: DesiredModel; reason: string; live: LiveState | null }): string {
+  const short = opts.commit.slice(0, 7);
+  return `commit ${short} (${modelRef(opts.target)}) did not finish its rollout: ${opts.reason}; ${running(opts.live)}; the agent tries ${short} again at its next check`;
+}
+
+function running(live: LiveState | null): string {
+  return live ? `running ${modelRef(live.model)}${live.commit ? ` from ${live.commit.slice(0, 7)}` : ''}` : 'nothing is running';
 }

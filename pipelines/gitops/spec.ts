@@ -58,7 +58,7 @@ export const deploySpecObject = z.strictObject({
       .array(z.number().gt(0, { error: 'a percentage above 0' }).max(100, { error: 'a percentage ≤ 100' }))
       .min(1, { error: 'at least one traffic step, e.g. [5, 25, 50]' }),
     interval: z.string().regex(DURATION, { error: 'a duration such as "30s" or "1m"' }),
-    minRequests: z.number().int().nonnegative({ error: 'a whole number of requests ≥ 0' }),
+    minStepRequests: z.number().int().nonnegative({ error: 'a whole number of canary requests ≥ 0 (per step)' }),
     readyTimeout: z.string().regex(DURATION, { error: 'a duration such as "2m"' }).optional(),
     analysisTimeout: z.string().regex(DURATION, { error: 'a duration such as "10m"' }).optional(),
     drainTimeout: z.string().regex(DURATION, { error: 'a duration such as "15s"' }).optional(),
@@ -95,6 +95,8 @@ export interface SpecProblem {
   path: string;
   value: unknown;
   expected: string;
+  /** Says it all instead of "<path> = <value>: expected <expected>" (a renamed field). */
+  message?: string;
 }
 
 /** A desired state that cannot be used; `message` lists every problem. */
@@ -110,6 +112,7 @@ export class DeploySpecError extends Error {
 
 /** "service.image = "nginx:latest": expected an image pinned by digest ...". */
 export function describeProblem(p: SpecProblem): string {
+  if (p.message) return p.message;
   if (!p.path) return `expected ${p.expected}`;
   const shown = p.value === undefined ? '(missing)' : JSON.stringify(p.value);
   return `${p.path} = ${shown}: expected ${p.expected}`;
@@ -126,7 +129,7 @@ export function parseDeploySpec(yamlText: string, source: string): DeploySpec {
   }
   const raw: unknown = doc.toJS();
   const result = deploySpecObject.safeParse(raw);
-  if (!result.success) throw new DeploySpecError(source, result.error.issues.flatMap((issue) => toProblems(issue, raw)));
+  if (!result.success) throw new DeploySpecError(source, withoutRenamedTwice(result.error.issues.flatMap((issue) => toProblems(issue, raw))));
   const problems = crossFieldProblems(result.data);
   if (problems.length > 0) throw new DeploySpecError(source, problems);
   return result.data;
@@ -148,17 +151,30 @@ export function loadDeploySpec(path: string): DeploySpec {
   return spec;
 }
 
+/** Fields that changed name: a spec still using the old one is told the new one. */
+const RENAMED_FIELDS: Readonly<Record<string, { now: string; what: string }>> = Object.freeze({
+  'rollout.minRequests': { now: 'rollout.minStepRequests', what: "canary requests per step; the judge's own minimum is 'rollout.judge.minRequestsPerArm'" },
+});
+
 function toProblems(issue: z.core.$ZodIssue, raw: unknown): SpecProblem[] {
   const base = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({
-      path: formatPath([...base, key]),
-      value: valueAt(raw, [...base, key]),
-      expected: `no field "${key}" here (misspelt? see README "deploy/<env>.yaml")`,
-    }));
+    return issue.keys.map((key) => {
+      const path = formatPath([...base, key]);
+      const renamed = Object.hasOwn(RENAMED_FIELDS, path) ? RENAMED_FIELDS[path] : undefined;
+      const value = valueAt(raw, [...base, key]);
+      if (renamed) return { path, value, expected: `'${renamed.now}'`, message: `'${path}' was renamed to '${renamed.now}' (${renamed.what})` };
+      return { path, value, expected: `no field "${key}" here (misspelt? see README "deploy/<env>.yaml")` };
+    });
   }
   const expected = issue.message.replace(/^Invalid input: expected /, '').replace(/^Invalid input/, 'a valid value');
   return [{ path: formatPath(base), value: valueAt(raw, base), expected }];
+}
+
+/** A renamed field is one problem, not two: the new name's "missing" goes when the old name says it. */
+function withoutRenamedTwice(problems: SpecProblem[]): SpecProblem[] {
+  const told = new Set(problems.filter((p) => p.message && Object.hasOwn(RENAMED_FIELDS, p.path)).map((p) => RENAMED_FIELDS[p.path]!.now));
+  return problems.filter((p) => !(told.has(p.path) && p.value === undefined));
 }
 
 function formatPath(parts: string[]): string {

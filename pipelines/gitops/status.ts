@@ -7,7 +7,7 @@ export type GitopsPhase = 'starting' | 'idle' | 'deploying' | 'failed';
 export interface GitopsEvent {
   at: string;
   commit: string;
-  outcome: 'promoted' | 'rolled-back' | 'refused' | 'in-sync' | 'failed' | 'bootstrapped';
+  outcome: 'promoted' | 'rolled-back' | 'unfinished' | 'refused' | 'in-sync' | 'failed' | 'bootstrapped';
   message: string;
 }
 

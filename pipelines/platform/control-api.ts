@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { PlatformControl, RolloutClaim, RolloutProgress } from './control.js';
 import { PlatformBadRequest, PlatformConflict, PlatformNotFound } from './errors.js';
+import { IDEMPOTENCY_HEADER } from './idempotency.js';
 import type { Variant, Weights } from './state.js';
 
 /**
@@ -18,11 +19,11 @@ export function createControlApi(control: PlatformControl, onShutdown: () => voi
 
   app.post('/v1/instances', async (c) => {
     const { role, version } = await body<{ role: Variant; version: string }>(c.req.raw);
-    return c.json(await control.startInstance(role, String(version)), 201);
+    return c.json(await control.startInstance(role, String(version), c.req.header(IDEMPOTENCY_HEADER)), 201);
   });
 
   app.delete('/v1/instances/:name', async (c) => {
-    await control.stopInstance(c.req.param('name'), c.req.query('reason') ?? 'stopped on request');
+    await control.stopInstance(c.req.param('name'), c.req.query('reason') ?? 'stopped on request', c.req.header(IDEMPOTENCY_HEADER));
     return c.json({ stopped: c.req.param('name') });
   });
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlatformBadRequest, PlatformConflict, PlatformNotFound } from './errors.js';
+import { IdempotentCalls } from './idempotency.js';
 import { ALL_STABLE, isAlive, VARIANTS, type InstanceRecord, type PlatformState, type RolloutEnd, type RolloutOutcome, type RolloutRecord, type Variant, type Weights } from './state.js';
 import type { StateStore } from './store.js';
 import type { Supervisor } from './supervisor.js';
@@ -19,6 +20,9 @@ export type RolloutProgress = Pick<RolloutRecord, 'phase' | 'step'> & Partial<Pi
 
 /** The platform's operations, shared by the control API and in-process callers. */
 export class PlatformControl {
+  /** Instance starts and stops by idempotency key: a retried request gets the first one's answer. */
+  private readonly instanceCalls = new IdempotentCalls();
+
   constructor(
     private readonly store: StateStore,
     private readonly supervisor: Supervisor,
@@ -42,21 +46,29 @@ export class PlatformControl {
     return state;
   }
 
-  startInstance(role: Variant, version: string): Promise<InstanceRecord> {
+  /** Starts an instance; a repeat with the same `idempotencyKey` returns the first call's instance instead of a second one. */
+  startInstance(role: Variant, version: string, idempotencyKey?: string): Promise<InstanceRecord> {
     if (!VARIANTS.includes(role)) throw new PlatformBadRequest(`'role' is ${JSON.stringify(role)}: expected one of ${VARIANTS.join(', ')}`);
     if (!/^[A-Za-z0-9._-]+$/.test(version)) throw new PlatformBadRequest(`'version' is ${JSON.stringify(version)}: expected a model version such as 2`);
-    return this.supervisor.start(role, this.store.get().model, version);
+    return this.instanceCalls.run(idempotencyKey, () => this.supervisor.start(role, this.store.get().model, version));
   }
 
-  async stopInstance(name: string, reason: string): Promise<void> {
-    if (!this.supervisor.find(name)) throw new PlatformNotFound(`no instance named ${name}`);
-    await this.supervisor.stop(name, reason);
+  /** Stops an instance; a repeat with the same `idempotencyKey` succeeds even though the instance is gone by then. */
+  stopInstance(name: string, reason: string, idempotencyKey?: string): Promise<void> {
+    return this.instanceCalls.run(idempotencyKey, async () => {
+      if (!this.supervisor.find(name)) throw new PlatformNotFound(`no instance named ${name}`);
+      await this.supervisor.stop(name, reason);
+    });
   }
 
-  /** Registers a rollout; refuses while another one runs, and first rolls back one whose controller died. */
+  /**
+   * Registers a rollout; refuses while another one runs, and first rolls back one whose controller died.
+   * The same claim again (same id and owner: a retried request) returns the registered rollout.
+   */
   async beginRollout(claim: RolloutClaim): Promise<{ record: RolloutRecord; resolved: RolloutEnd | null }> {
     let resolved: RolloutEnd | null = null;
     const running = this.store.get().rollout;
+    if (running && running.id === claim.id && running.ownerPid === claim.ownerPid) return { record: running, resolved: null };
     if (running && isAlive(running.ownerPid)) {
       throw new PlatformConflict(`rollout ${running.id} (${running.model}:${running.fromVersion} → ${running.toVersion}) is running (pid ${running.ownerPid}); wait for it or run \`keelson rollback\``, { runningId: running.id });
     }
@@ -96,6 +108,9 @@ export class PlatformControl {
    * then the canary and the baseline drain.
    */
   async finish(id: string | undefined, outcome: RolloutOutcome, reason: string): Promise<RolloutEnd> {
+    // A retried request (its first answer lost) finds the rollout already ended as it asked: the same end again.
+    const last = this.store.get().lastRollout;
+    if (id !== undefined && this.store.get().rollout?.id !== id && last?.id === id && last.outcome === outcome) return last;
     const running = this.requireRollout(id);
     const before = this.store.get();
     const canaries = before.instances.filter((i) => i.role === 'canary' && i.status === 'ready');
@@ -162,6 +177,11 @@ export class PlatformControl {
 function orphanReason(running: RolloutRecord): string {
   const at = running.step >= 0 ? `step ${running.step + 1} of ${running.stepCount}` : running.phase;
   return `the rollout controller (pid ${running.ownerPid}) went away at ${at}; rolled back so traffic is not left split`;
+}
+
+/** Whether a rollout's end reason is the platform's own (its controller died), not a person's or a controller's decision. */
+export function isOrphanRollback(end: Pick<RolloutEnd, 'outcome' | 'reason'>): boolean {
+  return end.outcome === 'rolled-back' && /^the rollout controller \(pid \d+\) went away at /.test(end.reason);
 }
 
 function validateWeights(weights: Weights): void {

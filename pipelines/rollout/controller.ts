@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PlatformClient } from '../platform/client.js';
+import { isOrphanRollback } from '../platform/control.js';
 import { PlatformConflict, PlatformNotFound } from '../platform/errors.js';
 import type { PlatformPaths } from '../platform/paths.js';
 import type { PlatformState, RolloutEnd } from '../platform/state.js';
@@ -43,11 +44,21 @@ export async function drive(ctx: DriveContext): Promise<{ state: RolloutState; e
     state = next.state;
     for (const action of next.actions) end = (await carryOut(action)) ?? end;
     if (!isTerminal(state)) {
-      await ctx.client.updateRollout(ctx.id, { phase: state.phase, step: state.step, ...(state.lastDecision ? { lastDecision: state.lastDecision, lastReasons: state.lastReasons } : {}) });
+      const progress = { phase: state.phase, step: state.step, ...(state.lastDecision ? { lastDecision: state.lastDecision, lastReasons: state.lastReasons } : {}) };
+      await ctx.client.updateRollout(ctx.id, progress).catch(async (error: unknown) => {
+        // Ended by someone else between our look and this report.
+        if (!(error instanceof PlatformNotFound)) throw error;
+        end = endedElsewhere((await ctx.client.view()).state);
+      });
     }
   };
 
   const carryOut = async (action: RolloutAction): Promise<RolloutEnd | null> => {
+    if (action.kind === 'warn') {
+      ctx.book.events.push({ t: seconds(), kind: 'note', message: action.message });
+      ctx.reporter.emit({ kind: 'note', level: 'warn', message: action.message });
+      return null;
+    }
     if (action.kind === 'set-weights') {
       await ctx.client.setWeights(action.weights);
       const message = `step ${action.step + 1}/${ctx.policy.steps.length}: canary ${action.weights.canary}%, baseline ${action.weights.baseline}%, stable ${action.weights.stable}%`;
@@ -58,23 +69,26 @@ export async function drive(ctx: DriveContext): Promise<{ state: RolloutState; e
     const decidedAt = Date.now();
     try {
       const finished = await ctx.client.finish(ctx.id, action.kind, action.reason);
+      // The same outcome decided by someone else a moment earlier comes back as that end, with their reason.
+      if (finished.reason !== action.reason) return endedElsewhere({ lastRollout: finished });
       ctx.book.switchMs = Math.max(0, Date.parse(finished.at) - decidedAt);
       return finished;
     } catch (error) {
       if (error instanceof PlatformNotFound) return endedElsewhere(await ctx.client.view().then((v) => v.state));
       if (error instanceof PlatformConflict && action.kind === 'promote') {
         // The canary vanished between the verdict and the promotion: roll back instead.
-        state = { ...state, phase: 'rolled-back', reason: `promotion refused: ${error.message}` };
+        state = { ...state, phase: 'rolled-back', reason: `promotion refused: ${error.message}`, decidedBy: 'platform' };
         return ctx.client.finish(ctx.id, 'rollback', state.reason!);
       }
       throw error;
     }
   };
 
-  const endedElsewhere = (platform: PlatformState): RolloutEnd | null => {
+  const endedElsewhere = (platform: Pick<PlatformState, 'lastRollout'>): RolloutEnd | null => {
     const last = platform.lastRollout?.id === ctx.id ? platform.lastRollout : null;
-    const outcome = last?.outcome ?? 'rolled-back';
-    state = { ...state, phase: outcome, reason: last?.reason ?? 'the rollout was ended outside this controller' };
+    state = last
+      ? { ...state, phase: last.outcome, reason: last.reason, decidedBy: isOrphanRollback(last) ? 'platform' : 'person' }
+      : { ...state, phase: 'rolled-back', reason: 'the platform no longer has this rollout and no record of how it ended', decidedBy: 'platform' };
     return last;
   };
 

@@ -8,8 +8,8 @@ export interface RolloutPolicy {
   steps: number[];
   /** The judge looks every interval; a step lasts at least one interval. */
   intervalMs: number;
-  /** Canary requests a step must see before the next step (or promotion). */
-  minRequests: number;
+  /** Canary requests a step must see before the next step (or promotion). Not the judge's `minRequestsPerArm`. */
+  minStepRequests: number;
   /** Canary and baseline must be ready within this, else rollback. */
   readyTimeoutMs: number;
   /** The whole analysis (from the first step) must decide within this; then the judge gives its final verdict. */
@@ -23,7 +23,7 @@ export interface RolloutPolicy {
 export const DEFAULT_ROLLOUT_POLICY: Readonly<RolloutPolicy> = Object.freeze({
   steps: [5, 25, 50],
   intervalMs: 10_000,
-  minRequests: 100,
+  minStepRequests: 100,
   readyTimeoutMs: 120_000,
   analysisTimeoutMs: 10 * 60_000,
   drainTimeoutMs: 15_000,
@@ -33,12 +33,17 @@ export const DEFAULT_ROLLOUT_POLICY: Readonly<RolloutPolicy> = Object.freeze({
 export const POLICY_FIELDS = {
   steps: 'a list of increasing canary percentages, each above 0 and at most 50 (the baseline gets the same share), e.g. [5, 25, 50]',
   interval: 'a duration such as 10s (how often the judge looks; the least time a step lasts)',
-  minRequests: 'a whole number ≥ 0 (canary requests each step must see)',
+  minStepRequests: 'a whole number ≥ 0 (canary requests each step must see before the next step or promotion)',
   readyTimeout: 'a duration such as 2m',
   analysisTimeout: 'a duration such as 10m, at least steps × interval',
   drainTimeout: 'a duration such as 15s',
   judge: 'a mapping of judge settings (see "Canary analysis" in README)',
 } as const;
+
+/** Fields that changed name; a file still using the old name is told the new one. */
+export const RENAMED_POLICY_FIELDS: Readonly<Record<string, { now: string; what: string }>> = Object.freeze({
+  minRequests: { now: 'minStepRequests', what: "canary requests per step; the judge's own minimum is 'judge.minRequestsPerArm'" },
+});
 
 /** A policy that cannot be used; `problems` holds one message per wrong field. */
 export class PolicyError extends Error {
@@ -58,7 +63,9 @@ export function parseRolloutPolicy(input: unknown, source = 'policy'): RolloutPo
   const raw = input as Record<string, unknown>;
   const problems: string[] = [];
   for (const key of Object.keys(raw)) {
-    if (!(key in POLICY_FIELDS)) problems.push(`'${key}' is not a policy field: allowed fields are ${Object.keys(POLICY_FIELDS).join(', ')}`);
+    const renamed = Object.hasOwn(RENAMED_POLICY_FIELDS, key) ? RENAMED_POLICY_FIELDS[key] : undefined;
+    if (renamed) problems.push(`'${key}' was renamed to '${renamed.now}' (${renamed.what})`);
+    else if (!(key in POLICY_FIELDS)) problems.push(`'${key}' is not a policy field: allowed fields are ${Object.keys(POLICY_FIELDS).join(', ')}`);
   }
   const policy: RolloutPolicy = { ...DEFAULT_ROLLOUT_POLICY, steps: [...DEFAULT_ROLLOUT_POLICY.steps] };
   if (raw.steps !== undefined) {
@@ -86,10 +93,10 @@ export function parseRolloutPolicy(input: unknown, source = 'policy'): RolloutPo
   duration('readyTimeout', 'readyTimeoutMs', 1_000);
   duration('analysisTimeout', 'analysisTimeoutMs', 1_000);
   duration('drainTimeout', 'drainTimeoutMs', 0);
-  if (raw.minRequests !== undefined) {
-    const n = raw.minRequests;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) problems.push(`'minRequests' is ${JSON.stringify(n)}: expected ${POLICY_FIELDS.minRequests}`);
-    else policy.minRequests = n;
+  if (raw.minStepRequests !== undefined) {
+    const n = raw.minStepRequests;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) problems.push(`'minStepRequests' is ${JSON.stringify(n)}: expected ${POLICY_FIELDS.minStepRequests}`);
+    else policy.minStepRequests = n;
   }
   if (raw.judge !== undefined) {
     if (typeof raw.judge !== 'object' || raw.judge === null || Array.isArray(raw.judge)) problems.push(`'judge' is ${JSON.stringify(raw.judge)}: expected ${POLICY_FIELDS.judge}`);

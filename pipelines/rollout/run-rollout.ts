@@ -1,11 +1,12 @@
 import { PlatformClient } from '../platform/client.js';
-import { PlatformConflict } from '../platform/errors.js';
+import { PlatformConflict, PlatformNotFound, PlatformUnavailable, PlatformUnreachable } from '../platform/errors.js';
 import { platformPaths, type PlatformPaths } from '../platform/paths.js';
-import type { InstanceRecord } from '../platform/state.js';
+import type { InstanceRecord, RolloutEnd } from '../platform/state.js';
 import type { Reporter } from '../steps/index.js';
 import { writeRolloutReports } from '../report/write.js';
 import { drive } from './controller.js';
 import { judgeFor, sourceFor, type Judge, type MetricSource } from './judge-port.js';
+import type { RolloutDecider } from './machine.js';
 import { DEFAULT_ROLLOUT_POLICY, PolicyError, type RolloutPolicy } from './policy.js';
 import { newRolloutId } from './rollout-id.js';
 import type { RolloutRecordBook } from './timeline.js';
@@ -37,7 +38,10 @@ export interface RolloutResult {
   model: string;
   fromVersion: string;
   toVersion: string;
-  outcome: 'promoted' | 'rolled-back';
+  /** `unfinished`: the controller stopped and could not roll back either (the platform stayed unreachable). */
+  outcome: 'promoted' | 'rolled-back' | 'unfinished';
+  /** Who ended it: only `judge` means canary analysis decided about the canary. */
+  decidedBy: RolloutDecider;
   reason: string;
   durationMs: number;
   /** Decision to traffic switched, in ms (the platform's clock). */
@@ -94,8 +98,9 @@ export async function runRollout(options: RunRolloutOptions): Promise<RolloutRes
     endedAt: null,
     outcome: null,
     reason: null,
+    decidedBy: null,
     switchMs: null,
-    policy: { steps: policy.steps, intervalMs: policy.intervalMs, minRequests: policy.minRequests, readyTimeoutMs: policy.readyTimeoutMs, analysisTimeoutMs: policy.analysisTimeoutMs },
+    policy: { steps: policy.steps, intervalMs: policy.intervalMs, minStepRequests: policy.minStepRequests, readyTimeoutMs: policy.readyTimeoutMs, analysisTimeoutMs: policy.analysisTimeoutMs },
     source: options.prometheusUrl ? `prometheus ${options.prometheusUrl}` : 'scrape',
     samples: [],
     events: [],
@@ -107,11 +112,13 @@ export async function runRollout(options: RunRolloutOptions): Promise<RolloutRes
     const [baseline, canary] = await Promise.all([client.startInstance('baseline', record.fromVersion), client.startInstance('canary', options.version)]);
     arms = { canary, baseline };
   } catch (error) {
-    const reason = `could not start canary and baseline: ${(error as Error).message}`;
-    const end = await client.finish(id, 'rollback', reason);
-    book.outcome = 'rolled-back';
+    // A refused start (unknown version, no free port) is the platform's; losing the platform is the controller's.
+    const decidedBy = error instanceof PlatformUnavailable ? 'controller' : 'platform';
+    const end = await rollBack(client, id, `could not start canary and baseline: ${(error as Error).message}`);
+    book.decidedBy = decidedBy;
+    book.outcome = end.end ? 'rolled-back' : null;
     book.reason = end.reason;
-    book.endedAt = end.at;
+    book.endedAt = end.end?.at ?? new Date().toISOString();
     return finishResult(book, options, started, resolved?.id ?? null);
   }
   book.events.push({ t: 0, kind: 'started', message: `started canary ${arms.canary.name} (${options.model}:${options.version}) and baseline ${arms.baseline.name} (${options.model}:${record.fromVersion})` });
@@ -136,17 +143,39 @@ export async function runRollout(options: RunRolloutOptions): Promise<RolloutRes
       pollMs: options.pollMs ?? 250,
     });
   } catch (error) {
-    // The controller itself failed (the platform went away...): leave traffic on stable if anything is left.
-    const reason = `the rollout controller failed: ${(error as Error).message}`;
-    const end = await client.finish(id, 'rollback', reason).catch(() => null);
-    outcome = { state: { phase: 'rolled-back' as const, reason }, end };
+    // The controller itself failed (the platform stayed unreachable...): nothing was decided about the canary;
+    // leave traffic on stable if the platform lets us.
+    const lost = error instanceof PlatformUnreachable ? 'the rollout controller lost the platform' : 'the rollout controller failed';
+    const { end, reason } = await rollBack(client, id, `${lost}: ${(error as Error).message}`);
+    outcome = { state: { phase: end ? ('rolled-back' as const) : null, reason, decidedBy: 'controller' as const }, end };
   }
   const { state, end } = outcome;
-  book.outcome = state.phase === 'promoted' ? 'promoted' : 'rolled-back';
+  book.outcome = state.phase === 'promoted' ? 'promoted' : state.phase === 'rolled-back' ? 'rolled-back' : null;
+  book.decidedBy = state.decidedBy ?? 'controller';
   book.reason = end?.reason ?? state.reason ?? 'ended';
   book.endedAt = end?.at ?? new Date().toISOString();
-  book.events.push({ t: (Date.now() - started) / 1_000, kind: book.outcome, message: book.reason });
+  book.events.push({ t: (Date.now() - started) / 1_000, kind: book.outcome ?? 'note', message: book.reason });
   return finishResult(book, options, started, resolved?.id ?? null);
+}
+
+/**
+ * The controller's last act when it cannot go on: all traffic back to stable, through the same retrying
+ * client. `end` is null when the platform did not answer; the reason then says traffic may still be split.
+ */
+async function rollBack(client: PlatformClient, id: string, why: string): Promise<{ end: RolloutEnd | null; reason: string }> {
+  try {
+    const end = await client.finish(id, 'rollback', `${why}; rolled back to stable`);
+    return { end, reason: end.reason };
+  } catch (error) {
+    if (error instanceof PlatformNotFound) {
+      const last = await client.view().then((v) => v.state.lastRollout, () => null);
+      if (last?.id === id) return { end: last, reason: `${why}; meanwhile the rollout ended elsewhere: ${last.outcome}: ${last.reason}` };
+    }
+    return {
+      end: null,
+      reason: `${why}; could not roll back either (${(error as Error).message}): traffic may still be split; the platform rolls it back once this process exits, or run \`keelson rollback\``,
+    };
+  }
 }
 
 function finishResult(book: RolloutRecordBook, options: RunRolloutOptions, started: number, resolvedOrphan: string | null): RolloutResult {
@@ -156,7 +185,8 @@ function finishResult(book: RolloutRecordBook, options: RunRolloutOptions, start
     model: book.model,
     fromVersion: book.fromVersion,
     toVersion: book.toVersion,
-    outcome: book.outcome ?? 'rolled-back',
+    outcome: book.outcome ?? 'unfinished',
+    decidedBy: book.decidedBy ?? 'controller',
     reason: book.reason ?? 'ended',
     durationMs: Date.now() - started,
     switchMs: book.switchMs,

@@ -1,5 +1,6 @@
 import type { Variant, Weights } from '../platform/state.js';
 import type { Snapshot, Verdict } from './judge-port.js';
+import type { RolloutDecider } from './machine.js';
 
 /** One look of the judge: what the arms had served, the weights at that moment, and the verdict. */
 export interface Sample {
@@ -33,9 +34,11 @@ export interface RolloutRecordBook {
   endedAt: string | null;
   outcome: 'promoted' | 'rolled-back' | null;
   reason: string | null;
+  /** Who ended the rollout (see `RolloutDecider`); absent in books written before it was recorded. */
+  decidedBy?: RolloutDecider | null;
   /** Milliseconds from the decision to all traffic on stable (rollback) or on the new version (promote). */
   switchMs: number | null;
-  policy: { steps: number[]; intervalMs: number; minRequests: number; readyTimeoutMs: number; analysisTimeoutMs: number };
+  policy: { steps: number[]; intervalMs: number; minStepRequests: number; readyTimeoutMs: number; analysisTimeoutMs: number };
   source: string;
   samples: Sample[];
   events: TimelineEvent[];

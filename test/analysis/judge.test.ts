@@ -63,7 +63,7 @@ describe('no data is never a pass', () => {
   });
 
   it('below the minimum exposure the verdict is continue, even when the data look perfect; at the end it is not promote', () => {
-    const judge = createJudge({ minRequests: 200 });
+    const judge = createJudge({ minRequestsPerArm: 200 });
     const early = judge.evaluate({ t: 10, baseline: arm(150), canary: arm(150) });
     expect(early.decision).toBe('continue');
     expect(early.reasons[0]).toMatch(/minimum exposure not reached: baseline 150, canary 150 requests, need 200 each/);
@@ -178,7 +178,7 @@ describe('kayenta and threshold modes', () => {
   });
 
   it('threshold: failed interval checks accumulate and roll back at the limit; a missing interval fails too', () => {
-    const policy: JudgePolicyInput = { mode: 'threshold', minRequests: 1, threshold: { maxErrorRate: 0.01, failedChecks: 3 } };
+    const policy: JudgePolicyInput = { mode: 'threshold', minRequestsPerArm: 1, threshold: { maxErrorRate: 0.01, failedChecks: 3 } };
     const judge = createJudge(policy);
     const snap = (i: number, errors: number): Snapshot => ({ t: i, baseline: arm(100 * i), canary: arm(100 * i, errors) });
     expect(judge.evaluate(snap(1, 0)).decision).toBe('continue');

@@ -26,7 +26,7 @@ service:
 rollout:
   steps: [25, 50]
   interval: 1s
-  minRequests: 20
+  minStepRequests: 20
   analysisTimeout: 15s
 ${extra}`;
 

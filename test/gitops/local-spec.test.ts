@@ -30,4 +30,15 @@ describe('deploy/local.yaml (the desired state `npm start` deploys)', () => {
     expect(read('abc1234', null)).toMatchObject({ kind: 'invalid', message: 'deploy/local.yaml does not exist at abc1234' });
     expect(read('abc1234', text).kind).toBe('valid');
   });
+
+  it('tells a spec still using rollout.minRequests the new name, as its only problem', () => {
+    const text = readFileSync('deploy/local.yaml', 'utf8');
+    const head = headReader('local')('abc1234', text.replace('minStepRequests: 50', 'minRequests: 50'));
+    expect(head).toEqual({
+      kind: 'invalid',
+      commit: 'abc1234',
+      message:
+        "deploy/local.yaml: invalid deploy spec\n  - 'rollout.minRequests' was renamed to 'rollout.minStepRequests' (canary requests per step; the judge's own minimum is 'rollout.judge.minRequestsPerArm')",
+    });
+  });
 });

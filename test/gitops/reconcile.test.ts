@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plan, rolledBackMessage, type DesiredModel, type HeadState } from '../../pipelines/gitops/reconcile.js';
+import { plan, rolledBackMessage, unfinishedMessage, type DesiredModel, type HeadState } from '../../pipelines/gitops/reconcile.js';
 
 const v = (version: string, sha = `sha-${version}`): DesiredModel => ({ name: 'penguins', version, sha256: sha });
 const head = (commit: string, model: DesiredModel): HeadState => ({ kind: 'valid', commit, model, fingerprint: commit });
@@ -38,6 +38,18 @@ describe('rolledBackMessage', () => {
     });
     expect(message).toBe(
       'commit abc1234 (penguins:3) was rolled back by canary analysis: canary p50 latency +40%; running penguins:2 from def4567; revert abc1234 to make git match',
+    );
+  });
+
+  it('blames canary analysis only when the judge decided, and says "canary analysis" once', () => {
+    const base = { commit: 'abc1234567', target: v('3'), live: { model: v('2'), commit: null } };
+    expect(rolledBackMessage({ ...base, reason: 'canary analysis: errors +300%' })).toBe(
+      'commit abc1234 (penguins:3) was rolled back by canary analysis: errors +300%; running penguins:2; revert abc1234 to make git match',
+    );
+    expect(rolledBackMessage({ ...base, reason: 'the canary instance exited', decidedBy: 'platform' })).toContain('was rolled back by the platform before canary analysis decided: the canary instance exited');
+    expect(rolledBackMessage({ ...base, reason: 'rolled back by hand', decidedBy: 'person' })).toContain('was rolled back by a person (`keelson rollback`): rolled back by hand');
+    expect(unfinishedMessage({ ...base, reason: 'platform unreachable for 30 s' })).toBe(
+      'commit abc1234 (penguins:3) did not finish its rollout: platform unreachable for 30 s; running penguins:2; the agent tries abc1234 again at its next check',
     );
   });
 });

@@ -9,7 +9,7 @@ const SHA = 'c'.repeat(64);
 const valid = `environment: production
 model: {name: penguins, version: 2, uri: models/penguins/2, sha256: ${SHA}}
 service: {image: "registry.example.com/keelson@sha256:${'d'.repeat(64)}", replicas: 3}
-rollout: {steps: [5, 25, 50], interval: 30s, minRequests: 200, judge: {mode: sequential, alpha: 0.05}}
+rollout: {steps: [5, 25, 50], interval: 30s, minStepRequests: 200, judge: {mode: sequential, alpha: 0.05}}
 `;
 
 function problems(text: string): string[] {

@@ -14,11 +14,11 @@ import { whoAnswers } from '../platform/harness.js';
 export const FAST_POLICY_INPUT = {
   steps: [10, 50],
   interval: '1.5s',
-  minRequests: 15,
+  minStepRequests: 15,
   readyTimeout: '60s',
   analysisTimeout: '20s',
   drainTimeout: '5s',
-  judge: { minRequests: 50 },
+  judge: { minRequestsPerArm: 50 },
 };
 export const FAST_POLICY = parseRolloutPolicy(FAST_POLICY_INPUT);
 

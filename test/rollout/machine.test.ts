@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { initialState, transition, type RolloutEvent, type RolloutState, type VerdictSummary } from '../../pipelines/rollout/machine.js';
 import { parseRolloutPolicy } from '../../pipelines/rollout/policy.js';
 
-const policy = parseRolloutPolicy({ steps: [5, 25, 50], interval: '10s', minRequests: 20, readyTimeout: '60s', analysisTimeout: '5m' });
+const policy = parseRolloutPolicy({ steps: [5, 25, 50], interval: '10s', minStepRequests: 20, readyTimeout: '60s', analysisTimeout: '5m' });
 const cont: VerdictSummary = { decision: 'continue', reasons: ['no decision yet'] };
 const promote: VerdictSummary = { decision: 'promote', reasons: ['canary within tolerance'] };
 
@@ -96,6 +96,38 @@ describe('rollout state machine', () => {
     const lost = run([ready, { kind: 'arm-failed', now: 2_000, reason: 'the canary instance exited' }]);
     expect(lost.state.phase).toBe('rolled-back');
     expect(transition(lost.state, { kind: 'tick', now: 99_000, canaryRequests: 1_000, verdict: promote }, policy).actions).toEqual([]);
+  });
+
+  it('says when an interval brings no canary requests, and what to do, in every idle interval', () => {
+    const first = run([ready, { kind: 'tick', now: 11_000, canaryRequests: 0, verdict: cont }]);
+    expect(first.actions.at(-1)).toEqual({
+      kind: 'warn',
+      message:
+        'no requests reached the canary in the last 10s (0 of 20 for step 1, minStepRequests): is traffic running? start some with `keelson traffic --duration 5m`; the analysis window ends in 4m50s and rolls back without enough requests',
+    });
+    const second = transition(first.state, { kind: 'tick', now: 21_000, canaryRequests: 0, verdict: cont }, policy);
+    expect(second.actions).toEqual([{ kind: 'warn', message: expect.stringContaining('no requests reached the canary in the last 20s (0 of 20') }]);
+    const flowing = transition(second.state, { kind: 'tick', now: 31_000, canaryRequests: 5, verdict: cont }, policy);
+    expect(flowing.actions).toEqual([]);
+    expect(flowing.state.idleSince).toBeNull();
+  });
+
+  it('warns about a stall that starts after traffic flowed, and names it when the window ends', () => {
+    const { state, actions } = run([ready, { kind: 'tick', now: 11_000, canaryRequests: 8, verdict: cont }, { kind: 'tick', now: 21_000, canaryRequests: 8, verdict: cont }]);
+    expect(actions.filter((a) => a.kind === 'warn')).toEqual([{ kind: 'warn', message: expect.stringContaining('in the last 10s (8 of 20 for step 1') }]);
+    const end = transition(state, { kind: 'tick', now: 301_000, canaryRequests: 8, verdict: cont }, policy);
+    expect(end.state).toMatchObject({ phase: 'rolled-back', decidedBy: 'judge' });
+    expect(end.state.reason).toContain('with 8 of 20 canary requests (minStepRequests); not enough exposure to promote; no requests reached the canary in the last 4m50s (was traffic running?)');
+  });
+
+  it('records who decided: the judge, the platform, the controller or a person', () => {
+    const verdict = run([ready, { kind: 'tick', now: 5_000, canaryRequests: 3, verdict: { decision: 'rollback', reasons: ['slow'] } }]);
+    expect(verdict.state.decidedBy).toBe('judge');
+    expect(run([ready, { kind: 'arm-failed', now: 2_000, reason: 'the canary instance exited' }]).state.decidedBy).toBe('platform');
+    expect(run([{ kind: 'tick', now: 60_000, canaryRequests: 0, verdict: null }]).state.decidedBy).toBe('platform');
+    expect(run([ready, { kind: 'abort', now: 2_000, reason: 'interrupted' }]).state.decidedBy).toBe('controller');
+    expect(run([ready, { kind: 'ended-elsewhere', outcome: 'rolled-back', reason: 'by hand' }]).state.decidedBy).toBe('person');
+    expect(run([ready, { kind: 'ended-elsewhere', outcome: 'rolled-back', reason: 'orphan', by: 'platform' }]).state.decidedBy).toBe('platform');
   });
 
   it('takes an outcome decided elsewhere (manual promote) without acting again', () => {

@@ -29,7 +29,7 @@ const book: RolloutRecordBook = {
   outcome: 'rolled-back',
   reason: 'canary analysis: canary p50 latency +150% <worse>',
   switchMs: 2,
-  policy: { steps: [10, 50], intervalMs: 2_000, minRequests: 10, readyTimeoutMs: 60_000, analysisTimeoutMs: 60_000 },
+  policy: { steps: [10, 50], intervalMs: 2_000, minStepRequests: 10, readyTimeoutMs: 60_000, analysisTimeoutMs: 60_000 },
   source: 'scrape',
   samples: [
     { t: 12, step: 0, weights: { stable: 80, baseline: 10, canary: 10 }, answered: { stable: 80, baseline: 10, canary: 10 }, snapshot: { t: 2, baseline: arm(100, false), canary: arm(100, true) }, verdict: verdict('continue', 'no decision yet') },
