@@ -20,19 +20,31 @@ afterAll(async () => {
 
 const inStep = (): boolean => (platform.state().rollout?.step ?? -1) >= 0;
 
+/** Runs `body` under background traffic, stopping the traffic process whatever happens. */
+async function stopping<T>(traffic: ReturnType<typeof backgroundTraffic>, body: () => Promise<T>) {
+  try {
+    const result = await body();
+    return { result, load: await traffic.stop() };
+  } catch (error) {
+    await traffic.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
 describe('rollouts whose control API connections break (real processes)', { timeout: 180_000 }, () => {
   it('carries on through transient connection resets and ends by the judge', async () => {
     const traffic = backgroundTraffic(platform.routerUrl, 60);
     const client = new PlatformClient(proxy.url, { unreachableAfterMs: 20_000 });
-    const running = runRollout({ model: 'penguins', version: '2', policy: FAST_POLICY, paths: platform.paths, client, reportsDir: reportsDir() });
-    await eventually('the canary takes traffic', inStep, 90_000);
     const before = proxy.resets;
-    // Every control connection reset for a second, then a few answers lost after the platform acted.
-    proxy.breakFor(1_000);
-    const lose = setTimeout(() => proxy.resetNext(4, 'response'), 1_200);
-    const result = await running;
-    clearTimeout(lose);
-    const load = await traffic.stop();
+    let lose: NodeJS.Timeout | undefined;
+    const { result, load } = await stopping(traffic, async () => {
+      const running = runRollout({ model: 'penguins', version: '2', policy: FAST_POLICY, paths: platform.paths, client, reportsDir: reportsDir() });
+      await eventually('the canary takes traffic', inStep, 90_000);
+      // Every control connection reset for a second, then a few answers lost after the platform acted.
+      proxy.breakFor(1_000);
+      lose = setTimeout(() => proxy.resetNext(4, 'response'), 1_200);
+      return running;
+    }).finally(() => clearTimeout(lose));
     console.info(`control resets (${proxy.resets - before}): ${result.outcome} by ${result.decidedBy}: ${result.reason}`);
     expect(proxy.resets - before).toBeGreaterThanOrEqual(2);
     expect(result.reason).not.toContain('controller');
@@ -45,12 +57,13 @@ describe('rollouts whose control API connections break (real processes)', { time
   it('ends as the controller\'s failure, not the judge\'s, when the platform stays unreachable past the limit', async () => {
     const traffic = backgroundTraffic(platform.routerUrl, 40);
     const client = new PlatformClient(proxy.url, { unreachableAfterMs: 2_000 });
-    const running = runRollout({ model: 'penguins', version: '3', policy: FAST_POLICY, paths: platform.paths, client, reportsDir: reportsDir() });
-    await eventually('the canary takes traffic', inStep, 90_000);
-    // Longer than the limit, shorter than the limit twice: the controller gives up, its rollback gets through.
-    proxy.breakFor(3_500);
-    const result = await running;
-    await traffic.stop();
+    const { result } = await stopping(traffic, async () => {
+      const running = runRollout({ model: 'penguins', version: '3', policy: FAST_POLICY, paths: platform.paths, client, reportsDir: reportsDir() });
+      await eventually('the canary takes traffic', inStep, 90_000);
+      // Longer than the limit, shorter than the limit twice: the controller gives up, its rollback gets through.
+      proxy.breakFor(3_500);
+      return running;
+    });
     console.info(`control unreachable: ${result.outcome} by ${result.decidedBy}: ${result.reason}`);
     expect(result.decidedBy).toBe('controller');
     expect(result.outcome).toBe('rolled-back');
