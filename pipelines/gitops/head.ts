@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseDeploySpec, type DeploySpec } from './spec.js';
 import type { HeadState } from './reconcile.js';
+import { parseJudgePolicy } from '../analysis/policy.js';
 import { parseRolloutPolicy, type RolloutPolicy } from '../rollout/policy.js';
 
 /** The rollout policy a desired state asks for, validated like a `--policy` file. */
@@ -23,11 +24,21 @@ export function headReader(environment: string) {
       if (spec.environment !== environment) {
         return { kind: 'invalid', commit, message: `${path}: environment = "${spec.environment}": expected "${environment}" (the file's own environment)` };
       }
-      policyFromSpec(spec, `${path}: rollout`);
+      const policy = policyFromSpec(spec, `${path}: rollout`);
+      // The judge's settings too, so that a bad one is refused here rather than when the rollout starts.
+      if (policy.judge !== undefined) checkJudge(policy.judge, path);
       const fingerprint = createHash('sha256').update(JSON.stringify(spec)).digest('hex');
       return { kind: 'valid', commit, model: { name: spec.model.name, version: spec.model.version, sha256: spec.model.sha256 }, fingerprint };
     } catch (error) {
       return { kind: 'invalid', commit, message: (error as Error).message };
     }
   };
+}
+
+function checkJudge(judge: unknown, path: string): void {
+  try {
+    parseJudgePolicy(judge);
+  } catch (error) {
+    throw new Error(`${path}: rollout.judge: ${(error as Error).message}`);
+  }
 }

@@ -41,4 +41,14 @@ describe('deploy/local.yaml (the desired state `npm start` deploys)', () => {
         "deploy/local.yaml: invalid deploy spec\n  - 'rollout.minRequests' was renamed to 'rollout.minStepRequests' (canary requests per step; the judge's own minimum is 'rollout.judge.minRequestsPerArm')",
     });
   });
+
+  it('refuses a judge policy still using minRequests before anything is deployed', () => {
+    const text = readFileSync('deploy/local.yaml', 'utf8').replace('minStepRequests: 50', 'minStepRequests: 50\n  judge: { minRequests: 50 }');
+    const head = headReader('local')('abc1234', text);
+    expect(head.kind).toBe('invalid');
+    if (head.kind === 'invalid') {
+      expect(head.message).toContain("deploy/local.yaml: rollout.judge: invalid judge policy\n  - 'minRequests' was renamed to 'minRequestsPerArm'");
+    }
+    expect(headReader('local')('abc1234', text.replace('judge: { minRequests: 50 }', 'judge: { minRequestsPerArm: 50 }')).kind).toBe('valid');
+  });
 });
