@@ -28,7 +28,9 @@ export async function startLocal(opts: StartLocalOptions): Promise<void> {
   const platform: Platform = await startPlatform({
     modelsDir: opts.modelsDir,
     model: desired.name,
-    version: desired.version,
+    // Git's version only seeds a fresh directory: after that the platform keeps what analysis let through, and
+    // the agent moves it towards git by canary rollouts (a rejected version is never made stable by a restart).
+    bootstrapVersion: desired.version,
     port: opts.port,
     host: opts.host,
     signal: opts.signal,
@@ -36,7 +38,9 @@ export async function startLocal(opts: StartLocalOptions): Promise<void> {
   });
   const stop = () => void platform.stop();
   opts.signal.addEventListener('abort', stop, { once: true });
-  opts.log(`router ${platform.routerUrl} → ${desired.name}:${desired.version}; Ctrl-C stops everything`);
+  const serving = platform.state().stable.version;
+  const behind = serving === desired.version ? '' : ` (git asks for ${desired.version}: the GitOps agent decides by canary analysis)`;
+  opts.log(`router ${platform.routerUrl} → ${desired.name}:${serving}${behind}; Ctrl-C stops everything`);
   try {
     if (opts.gitops && desired.from !== 'working tree') {
       await runGitopsAgent({

@@ -13,7 +13,7 @@ import type { Variant, Weights } from './state.js';
 export function createControlApi(control: PlatformControl, onShutdown: () => void): Hono {
   const app = new Hono();
 
-  app.get('/v1/state', (c) => c.json({ state: control.state(), answered: control.answered() }));
+  app.get('/v1/state', async (c) => c.json({ state: control.state(), answered: await control.answered() }));
 
   app.put('/v1/weights', async (c) => c.json(control.setWeights(await body<Weights>(c.req.raw))));
 

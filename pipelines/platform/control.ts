@@ -26,7 +26,7 @@ export class PlatformControl {
   constructor(
     private readonly store: StateStore,
     private readonly supervisor: Supervisor,
-    private readonly traffic: () => Record<Variant, number>,
+    private readonly traffic: () => Promise<Record<Variant, number>>,
     private readonly modelsDir: string,
   ) {}
 
@@ -35,8 +35,8 @@ export class PlatformControl {
   }
 
   /** Requests answered per variant since the platform started. */
-  answered(): Record<Variant, number> {
-    return { ...this.traffic() };
+  async answered(): Promise<Record<Variant, number>> {
+    return { ...(await this.traffic()) };
   }
 
   setWeights(weights: Weights): PlatformState {

@@ -1,17 +1,22 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createControlApi } from './control-api.js';
 import { PlatformControl } from './control.js';
-import { PlatformBadRequest, PlatformConflict } from './errors.js';
-import { createProcessRuntime } from './instances/process-runtime.js';
+import { PlatformConflict } from './errors.js';
+import { createProcessRuntime, servesAt } from './instances/process-runtime.js';
 import type { InstanceRuntime } from './instances/runtime.js';
 import { createLogSink } from './instances/log-sink.js';
 import { instanceLogPath, platformPaths, type PlatformPaths } from './paths.js';
 import { createScrapeConfigWriter } from './prometheus-config.js';
+import { chooseStable, planAdoption } from './recovery.js';
 import type { Upstream } from './router/balancer.js';
-import { startRouter } from './router/router.js';
-import { ALL_STABLE, isAlive, type HistoryEntry, type PlatformState } from './state.js';
-import { keepStableReplicas, stopLeftovers } from './upkeep.js';
+import type { PoolUpdate } from './router/pool.js';
+import { connectRouter } from './router/remote.js';
+import { ALL_STABLE, isAlive, rememberKnownGood, type InstanceRecord, type PlatformState } from './state.js';
+import { keepStableReplicas } from './upkeep.js';
 import { StateStore } from './store.js';
 import { Supervisor } from './supervisor.js';
 
@@ -19,8 +24,13 @@ export interface PlatformOptions {
   modelsDir: string;
   /** Model name served (`penguins`). */
   model: string;
-  /** Stable version to start; default: the stable version of the previous run here, else `1`. */
+  /**
+   * Stable version named by a person (`keelson up --model NAME:VERSION`): it becomes stable without analysis,
+   * recorded as such. Leave it out to keep the stable version of the previous run here.
+   */
   version?: string;
+  /** Stable version for a directory where nothing ran before (what git asks for on a first `npm start`); default `1`. */
+  bootstrapVersion?: string;
   paths?: PlatformPaths;
   /** Router bind address (instances bind it too); 127.0.0.1 by default. */
   host?: string;
@@ -47,7 +57,7 @@ export class PlatformStartAborted extends Error {
   }
 }
 
-/** A running local platform: router, control API and instances. */
+/** A running local platform: the control plane (this process) and its data plane (router and instance processes). */
 export interface Platform {
   routerUrl: string;
   controlUrl: string;
@@ -60,7 +70,11 @@ export interface Platform {
   stopped: Promise<void>;
 }
 
-/** Starts the local platform and waits for the stable instances to be ready. */
+/**
+ * Starts the local platform, or takes over the data plane an earlier run left serving: the router process and
+ * the instances that are alive, ready and serve the same model bytes keep serving throughout; a rollout whose
+ * controller died is rolled back; the stable version stays what it was unless a person names another.
+ */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const paths = options.paths ?? platformPaths();
   const host = options.host ?? '127.0.0.1';
@@ -71,36 +85,29 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   if (previous?.platform && previous.platform.pid !== process.pid && isAlive(previous.platform.pid)) {
     throw new PlatformConflict(`a platform is already running from ${paths.root} (pid ${previous.platform.pid}, router ${previous.platform.routerUrl}); stop it with \`keelson down\``);
   }
-  const leftovers = stopLeftovers(previous);
-  const version = options.version ?? (previous?.model === options.model ? previous.stable.version : undefined) ?? '1';
+  const stable = chooseStable(previous, options.model, options.version, options.bootstrapVersion);
+  const adoption = planAdoption(previous, options.model, stable, isAlive);
   const runtime = await resolveRuntime(options.runtime, options.image);
+  const router = await connectRouter({ paths, host, port: options.port ?? 8080, log });
 
-  const port = options.port ?? 8080;
-  const router = await startRouter({ host, port }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
-    throw new PlatformBadRequest(`'port' ${port} on ${host} cannot be used (${error.code}): pass another with --port (0 picks a free one)`);
-  });
-  const control = { server: undefined as ServerType | undefined };
   const platformLog = createLogSink(instanceLogPath(paths, 'platform'), 'keelson-platform');
-  const history: HistoryEntry[] = previous?.history ?? [];
   const store = new StateStore(paths.state, {
     schema: 1,
     platform: null,
     model: options.model,
-    stable: { version },
-    canary: null,
-    weights: { ...ALL_STABLE },
+    stable: { version: stable.version },
+    canary: adoption.keepRollout ? (previous?.canary ?? null) : null,
+    weights: adoption.keepRollout && previous ? { ...previous.weights } : { ...ALL_STABLE },
     instances: [],
-    rollout: null,
+    rollout: adoption.keepRollout ? (previous?.rollout ?? null) : null,
     lastRollout: previous?.lastRollout ?? null,
-    history,
+    knownGood: previous?.knownGood ?? [],
+    history: previous?.history ?? [],
   });
   store.onRecord((entry) => {
     platformLog.event('info', entry.message, { 'event.action': entry.kind, ...(entry.rolloutId ? { 'keelson.rollout_id': entry.rolloutId } : {}) });
     log(entry.message);
   });
-  if (previous?.rollout) store.record('rolled-back', `rollout ${previous.rollout.id} was cut short when the previous platform stopped; ${version} stays stable`, previous.rollout.id);
-  if (leftovers > 0) store.record('cleanup', `stopped ${leftovers} instance(s) left over by a previous platform run`);
 
   const supervisor = new Supervisor({
     store,
@@ -110,74 +117,83 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     host,
     drainTimeoutMs,
     inFlight: (name) => router.inFlight(name),
+    routerSynced: () => router.synced(),
   });
-  const platformControl = new PlatformControl(store, supervisor, () => router.metrics.answered, options.modelsDir);
+  const platformControl = new PlatformControl(store, supervisor, async () => (await router.view()).answered, options.modelsDir);
 
+  // Until the instances of the previous run are adopted, the router keeps the pool it has: a half-built pool
+  // would send requests to a variant with no instance.
+  let routerLive = false;
   const writeTargets = createScrapeConfigWriter(paths, new URL(router.url).host);
   store.onChange((state) => {
-    router.setPool(upstreams(state), state.weights);
+    if (routerLive) router.setPool(upstreams(state), state.weights, verdictOf(state));
     writeTargets(state);
-    const rollout = state.rollout;
-    if (rollout?.lastDecision) router.metrics.setVerdict(rollout.id, rollout.lastDecision);
-    else if (!rollout && state.lastRollout) router.metrics.setVerdict(state.lastRollout.id, state.lastRollout.outcome === 'promoted' ? 'promote' : 'rollback');
   });
 
-  let stopping: Promise<void> | undefined;
+  const stopping = { promise: undefined as Promise<void> | undefined };
   const timers: { reconcile?: NodeJS.Timeout } = {};
+  const control = { server: undefined as ServerType | undefined };
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
   const stop = (): Promise<void> => {
-    stopping ??= (async () => {
+    stopping.promise ??= (async () => {
       clearInterval(timers.reconcile);
+      routerLive = true;
       await supervisor.stopAll('platform stopping');
-      await router.close();
+      await router.stop(drainTimeoutMs);
       await new Promise<void>((resolve) => (control.server ? control.server.close(() => resolve()) : resolve()));
       store.update((s) => ({ ...s, platform: null, weights: { ...ALL_STABLE }, canary: null, rollout: null }));
       store.record('platform-stopped', 'platform stopped');
       await platformLog.close();
       resolveStopped();
     })();
-    return stopping;
+    return stopping.promise;
   };
 
   const api = createControlApi(platformControl, () => void stop());
-  control.server = await new Promise<ServerType>((resolve) => {
-    const server = serve({ fetch: api.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(server));
-  });
+  control.server = await listenControl(api.fetch, previousControlPort(previous));
   const controlUrl = `http://127.0.0.1:${(control.server.address() as AddressInfo).port}`;
   store.update((s) => ({
     ...s,
     platform: { pid: process.pid, routerUrl: router.url, controlUrl, host, runtime: runtime.kind, modelsDir: options.modelsDir, replicas, startedAt: new Date().toISOString() },
   }));
-  store.record('platform-started', `router on ${router.url}, control API on ${controlUrl}, serving ${options.model}:${version}`);
+  store.record('platform-started', `router on ${router.url}${router.adopted ? ` (adopted, pid ${router.pid})` : ''}, control API on ${controlUrl}, serving ${options.model}:${stable.version}`);
+  if (stable.overrides) store.record('stable-forced', `${options.model}:${stable.version} made stable by a person (--model) without canary analysis; the previous stable was ${stable.overrides}`);
+  else if (stable.source === 'previous') store.record('stable-restored', `${options.model}:${stable.version} stays stable, as when the previous run ended`);
 
-  const stable = await keepStableReplicas(supervisor, store, replicas).catch(async (error: unknown) => {
+  await adoptPrevious(supervisor, store, adoption.adopt, options.modelsDir);
+  const stale = stopStale(adoption.stop);
+  if (stale > 0) store.record('cleanup', `stopped ${stale} instance(s) left over by a previous platform run`);
+  if (previous?.rollout && !adoption.keepRollout) {
+    // Its controller is gone (or a person replaced the stable): no one would decide, so it ends here.
+    store.update((s) => ({ ...s, rollout: previous.rollout, canary: previous.canary, weights: { ...previous.weights } }));
+  }
+  routerLive = true;
+  router.setPool(upstreams(store.get()), store.get().weights, verdictOf(store.get()));
+  await router.synced();
+  if (previous?.rollout && !adoption.keepRollout && isAlive(previous.rollout.ownerPid)) {
+    await platformControl.finish(previous.rollout.id, 'rolled-back', `the platform was restarted with ${options.model}:${stable.version} named as stable by a person`);
+  }
+  await platformControl.reapOrphan();
+
+  const started = await keepStableReplicas(supervisor, store, replicas).catch(async (error: unknown) => {
     await stop();
     throw error;
   });
-  const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
-  const ready = await Promise.all(stable.map((r) => supervisor.waitReady(r.name, readyTimeoutMs, options.signal)));
-  if (options.signal?.aborted) {
-    await stop();
-    throw new PlatformStartAborted();
-  }
-  const notReady = ready.find((r) => r?.status !== 'ready');
-  if (notReady || ready.length === 0) {
-    await stop();
-    const name = notReady?.name ?? stable[0]?.name ?? 'stable';
-    throw new Error(`stable instance ${name} (${options.model}:${version}) was not ready within ${readyTimeoutMs} ms: ${notReady?.detail ?? 'still starting'}; see ${instanceLogPath(paths, name)}`);
-  }
+  await waitStableReady(options, supervisor, store, started, paths, stop);
+  if (stable.fresh) rememberKnownGood(store, { version: stable.version, sha256: modelSha(options.modelsDir, options.model, stable.version), how: 'bootstrap' });
 
-  // Every half second: roll back a rollout whose controller died, and keep the stable replica count.
-  // A crashing stable instance is replaced at most every 5 s, so a broken version cannot spin the CPU.
+  // Every half second: roll back a rollout whose controller died, revive a dead router, keep the stable replica
+  // count. A crashing stable instance is replaced at most every 5 s, so a broken version cannot spin the CPU.
   let reconciling = false;
   let lastReplacement = Date.now();
   timers.reconcile = setInterval(() => {
-    if (reconciling || stopping) return;
+    if (reconciling || stopping.promise) return;
     reconciling = true;
     void (async () => {
       await platformControl.reapOrphan();
-      if (stopping || Date.now() - lastReplacement < 5_000) return;
+      await router.revive();
+      if (stopping.promise || Date.now() - lastReplacement < 5_000) return;
       if ((await keepStableReplicas(supervisor, store, replicas)).length > 0) lastReplacement = Date.now();
     })()
       .catch((error: unknown) => store.record('error', `reconcile failed: ${(error as Error).message}`))
@@ -187,6 +203,47 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   return { routerUrl: router.url, controlUrl, paths, control: platformControl, state: () => store.get(), stop, stopped };
 }
 
+/** Adopts what is still serving, in parallel; the sha256 compared is that of the repository's model file. */
+async function adoptPrevious(supervisor: Supervisor, store: StateStore, instances: InstanceRecord[], modelsDir: string): Promise<void> {
+  const adopted = await Promise.all(instances.map((i) => supervisor.adopt(i, modelSha(modelsDir, i.model, i.version))));
+  const lost = instances.filter((_, n) => !adopted[n]);
+  if (lost.length > 0) store.record('cleanup', `${lost.length} instance(s) of the previous run could not be adopted: ${lost.map((i) => i.name).join(', ')}`);
+  stopStale(lost);
+}
+
+/** SIGTERM to instances of an earlier run that are still that `keelson serve` (a reused pid is left alone). */
+function stopStale(instances: InstanceRecord[]): number {
+  let stopped = 0;
+  for (const i of instances) {
+    if (!i.pid || i.runtime !== 'process') continue;
+    if (!servesAt(i.pid, { model: i.model, version: i.version, port: Number(new URL(i.url).port) })) continue;
+    try {
+      process.kill(i.pid, 'SIGTERM');
+      stopped++;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return stopped;
+}
+
+async function waitStableReady(options: PlatformOptions, supervisor: Supervisor, store: StateStore, started: InstanceRecord[], paths: PlatformPaths, stop: () => Promise<void>): Promise<void> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
+  const ready = await Promise.all(started.map((r) => supervisor.waitReady(r.name, readyTimeoutMs, options.signal)));
+  if (options.signal?.aborted) {
+    await stop();
+    throw new PlatformStartAborted();
+  }
+  const notReady = ready.find((r) => r?.status !== 'ready');
+  const serving = store.get().instances.some((i) => i.role === 'stable' && i.status === 'ready');
+  if (notReady || !serving) {
+    await stop();
+    const name = notReady?.name ?? started[0]?.name ?? 'stable';
+    const { model, stable } = store.get();
+    throw new Error(`stable instance ${name} (${model}:${stable.version}) was not ready within ${readyTimeoutMs} ms: ${notReady?.detail ?? 'still starting'}; see ${instanceLogPath(paths, name)}`);
+  }
+}
+
 function upstreams(state: PlatformState): Upstream[] {
   return state.instances
     .filter((i) => i.status === 'ready')
@@ -194,6 +251,34 @@ function upstreams(state: PlatformState): Upstream[] {
       const url = new URL(i.url);
       return { name: i.name, role: i.role, version: i.version, host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) };
     });
+}
+
+/** The rollout decision the router exports (`keelson_rollout_verdict`). */
+function verdictOf(state: PlatformState): PoolUpdate['verdict'] {
+  if (state.rollout?.lastDecision) return { rolloutId: state.rollout.id, decision: state.rollout.lastDecision };
+  if (!state.rollout && state.lastRollout) return { rolloutId: state.lastRollout.id, decision: state.lastRollout.outcome === 'promoted' ? 'promote' : 'rollback' };
+  return null;
+}
+
+/** The sha256 of a model file in the repository, or null when it is absent. */
+export function modelSha(modelsDir: string, name: string, version: string): string | null {
+  const file = join(modelsDir, name, version, 'model.onnx');
+  return existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : null;
+}
+
+function previousControlPort(previous: PlatformState | null): number {
+  return previous?.platform ? Number(new URL(previous.platform.controlUrl).port) : 0;
+}
+
+/** Listens on the previous run's control port when free (a rollout controller that outlived it reconnects), else any. */
+async function listenControl(fetchHandler: Parameters<typeof serve>[0]['fetch'], port: number): Promise<ServerType> {
+  const attempt = (p: number) =>
+    new Promise<ServerType>((resolve, reject) => {
+      const server = serve({ fetch: fetchHandler, hostname: '127.0.0.1', port: p }, () => resolve(server));
+      server.once('error', reject);
+    });
+  if (port === 0) return attempt(0);
+  return attempt(port).catch(() => attempt(0));
 }
 
 async function resolveRuntime(runtime: PlatformOptions['runtime'], image: string | undefined): Promise<InstanceRuntime> {

@@ -57,6 +57,23 @@ export interface RolloutEnd {
   at: string;
 }
 
+/**
+ * A version that served as stable after passing canary analysis (or as the first version of a fresh platform):
+ * returning to it within the rollback window skips analysis, as Argo Rollouts' `rollbackWindow` does.
+ * Versions a person forced live are never listed.
+ */
+export interface KnownGood {
+  version: string;
+  /** sha256 of its `model.onnx` when it was stable; a revert to different bytes goes through analysis. */
+  sha256: string | null;
+  since: string;
+  how: 'bootstrap' | 'promoted' | 'rollback-window';
+  rolloutId?: string;
+}
+
+/** How many known-good versions are remembered. */
+export const KNOWN_GOOD_LIMIT = 10;
+
 export interface HistoryEntry {
   at: string;
   kind: string;
@@ -86,6 +103,8 @@ export interface PlatformState {
   instances: InstanceRecord[];
   rollout: RolloutRecord | null;
   lastRollout: RolloutEnd | null;
+  /** Newest last; see `KnownGood`. Absent in state files of older versions. */
+  knownGood?: KnownGood[];
   history: HistoryEntry[];
 }
 
@@ -94,6 +113,14 @@ const HISTORY_LIMIT = 200;
 /** Appends to the history, keeping the newest entries only. */
 export function withHistory(state: PlatformState, entry: HistoryEntry): PlatformState {
   return { ...state, history: [...state.history, entry].slice(-HISTORY_LIMIT) };
+}
+
+/** Adds (or refreshes) a known-good version, newest last. */
+export function rememberKnownGood(store: { update(change: (s: PlatformState) => PlatformState): PlatformState }, entry: Omit<KnownGood, 'since'>): void {
+  store.update((s) => ({
+    ...s,
+    knownGood: [...(s.knownGood ?? []).filter((k) => !(k.version === entry.version && k.sha256 === entry.sha256)), { ...entry, since: new Date().toISOString() }].slice(-KNOWN_GOOD_LIMIT),
+  }));
 }
 
 /** Reads state.json; `null` when the platform never ran here. */
@@ -115,13 +142,23 @@ export function writeState(file: string, state: PlatformState): void {
   writeJsonAtomic(file, state);
 }
 
-/** Whether a process id names a live process (signal 0 probes without signalling). */
+/** Whether a process id names a live process (signal 0 probes without signalling; a zombie is not alive). */
 export function isAlive(pid: number | null | undefined): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/** A killed process whose parent has not reaped it yet still answers signal 0 (Linux: state `Z` in /proc). */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }

@@ -13,7 +13,9 @@ export interface SupervisorOptions {
   modelsDir: string;
   host: string;
   /** Requests in flight through the router to an instance (drained before it is stopped). */
-  inFlight(name: string): number;
+  inFlight(name: string): Promise<number>;
+  /** Resolves once the router no longer sends new requests to instances taken out of the pool. */
+  routerSynced(): Promise<void>;
   drainTimeoutMs: number;
   /** Called when an instance dies without being asked to (the platform restarts stable ones). */
   onUnexpectedExit?(record: InstanceRecord): void;
@@ -63,6 +65,35 @@ export class Supervisor {
     return record;
   }
 
+  /**
+   * Takes over an instance an earlier platform run started, when it is still that process and ready with the
+   * same model bytes; returns false (and leaves it alone) otherwise.
+   */
+  async adopt(record: InstanceRecord, sha256: string | null): Promise<boolean> {
+    const { store, runtime, paths } = this.options;
+    const url = new URL(record.url);
+    const handle = runtime.adopt?.({
+      name: record.name,
+      model: record.model,
+      version: record.version,
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port),
+      pid: record.pid,
+      logFile: instanceLogPath(paths, record.name),
+    });
+    if (!handle) return false;
+    const verified = await verifyServing(record.url, record.model, record.version, sha256);
+    if (!verified.ok) {
+      store.record('cleanup', `not adopting ${record.name} (pid ${record.pid}): ${verified.reason}`);
+      return false;
+    }
+    this.handles.set(record.name, handle);
+    store.update((s) => ({ ...s, instances: [...s.instances.filter((i) => i.name !== record.name), { ...record, status: 'ready', detail: 'adopted' }] }));
+    store.record('instance-adopted', `adopted ${record.name} (${record.role}, ${record.model}:${record.version}, pid ${record.pid}): still serving, ready, sha256 ${sha256?.slice(0, 12) ?? 'unknown'}…`);
+    void handle.exited.then((exit) => this.exited(record.name, exit.signal ? `was killed by ${exit.signal}` : 'exited'));
+    return true;
+  }
+
   /** Resolves with the record once ready, failed, aborted or `timeoutMs` passed (then status is still `starting`). */
   async waitReady(name: string, timeoutMs: number, signal?: AbortSignal): Promise<InstanceRecord | undefined> {
     const deadline = Date.now() + timeoutMs;
@@ -85,7 +116,8 @@ export class Supervisor {
     this.stopping.add(name);
     this.setStatus(name, 'draining', reason);
     const deadline = Date.now() + this.options.drainTimeoutMs;
-    while (this.options.inFlight(name) > 0 && Date.now() < deadline) await sleep(20);
+    await this.options.routerSynced();
+    while (Date.now() < deadline && (await this.options.inFlight(name).catch(() => 0)) > 0) await sleep(20);
     await handle.stop(this.options.drainTimeoutMs);
     this.handles.delete(name);
     this.options.store.update((s) => ({ ...s, instances: s.instances.filter((i) => i.name !== name) }));
@@ -153,6 +185,22 @@ async function probeReady(url: string): Promise<{ ready: boolean; permanent: boo
     return { ready: res.ok, permanent: !res.ok && / failed: /.test(error), error };
   } catch (error) {
     return { ready: false, permanent: false, error: (error as Error).message };
+  }
+}
+
+/** Whether the instance at `url` is ready and serves exactly `model:version` with the ONNX bytes of `sha256` (its `model_info` series). */
+async function verifyServing(url: string, model: string, version: string, sha256: string | null): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const probe = await probeReady(url);
+  if (!probe.ready) return { ok: false, reason: `not ready (${probe.error})` };
+  if (!sha256) return { ok: false, reason: `the model repository has no ${model}:${version} to compare with` };
+  try {
+    const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    const series = text.split('\n').find((l) => l.startsWith('model_info{') && l.includes(`model="${model}"`) && l.includes(`version="${version}"`));
+    const served = /sha256="([0-9a-f]+)"/.exec(series ?? '')?.[1];
+    if (served !== sha256) return { ok: false, reason: `serves sha256 ${served?.slice(0, 12) ?? 'unknown'}…, the repository has ${sha256.slice(0, 12)}…` };
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: `its /metrics did not answer (${(error as Error).message})` };
   }
 }
 

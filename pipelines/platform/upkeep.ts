@@ -1,6 +1,5 @@
-/** Keeping the instance set healthy: stable replicas after crashes and promotions, leftovers of a crashed platform. */
-import { readFileSync } from 'node:fs';
-import { isAlive, type InstanceRecord, type PlatformState } from './state.js';
+/** Keeping the instance set healthy: stable replicas after crashes and promotions. */
+import type { InstanceRecord } from './state.js';
 import type { StateStore } from './store.js';
 import type { Supervisor } from './supervisor.js';
 
@@ -13,26 +12,4 @@ export async function keepStableReplicas(supervisor: Supervisor, store: StateSto
   const started: InstanceRecord[] = [];
   for (let n = live.length; n < replicas; n++) started.push(await supervisor.start('stable', state.model, state.stable.version));
   return started;
-}
-
-/** Stops service processes a crashed earlier platform left behind (checked by command line, so a reused pid is left alone). */
-export function stopLeftovers(previous: PlatformState | null): number {
-  let stopped = 0;
-  for (const instance of previous?.instances ?? []) {
-    if (!instance.pid || !isAlive(instance.pid) || instance.runtime !== 'process') continue;
-    let cmdline = '';
-    try {
-      cmdline = readFileSync(`/proc/${instance.pid}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
-    if (!cmdline.includes('serve') || !cmdline.includes(instance.version)) continue;
-    try {
-      process.kill(instance.pid, 'SIGTERM');
-      stopped++;
-    } catch {
-      // Already gone.
-    }
-  }
-  return stopped;
 }

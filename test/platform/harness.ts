@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,6 +7,8 @@ import { inject } from 'vitest';
 import { PlatformClient } from '../../pipelines/platform/client.js';
 import { platformPaths, type PlatformPaths } from '../../pipelines/platform/paths.js';
 import { startPlatform, type Platform } from '../../pipelines/platform/platform.js';
+import type { RouterInfo } from '../../pipelines/platform/router/pool.js';
+import { routerInfoPath } from '../../pipelines/platform/router/remote.js';
 import { isAlive, readState, type PlatformState, type Variant } from '../../pipelines/platform/state.js';
 import { runTraffic, type TrafficReport } from '../../pipelines/platform/traffic/generator.js';
 
@@ -51,10 +53,20 @@ export async function startDetachedPlatform(version: string): Promise<DetachedPl
     state,
     answered: async () => (await client.view()).answered,
     stop: async () => {
+      const router = routerPid(paths);
       await keelson(['down'], env);
-      killAll([platformPid, ...state().instances.map((i) => i.pid)]);
+      killAll([platformPid, router, ...state().instances.map((i) => i.pid)]);
     },
   };
+}
+
+/** The router process of the platform running from `paths` (null when none has written router.json). */
+export function routerPid(paths: PlatformPaths): number | null {
+  try {
+    return (JSON.parse(readFileSync(routerInfoPath(paths), 'utf8')) as RouterInfo).pid;
+  } catch {
+    return null;
+  }
 }
 
 /** `keelson traffic` as a child process for the length of a test; `stop()` interrupts it and returns its report. */

@@ -8,7 +8,7 @@ import { instanceLogPath } from '../../pipelines/platform/paths.js';
 import type { Platform } from '../../pipelines/platform/platform.js';
 import { isAlive, readState } from '../../pipelines/platform/state.js';
 import { runTraffic } from '../../pipelines/platform/traffic/generator.js';
-import { eventually, keelson, KEELSON_BIN, killAll, startInProcessPlatform, tempHome, whoAnswers } from './harness.js';
+import { eventually, keelson, KEELSON_BIN, killAll, routerPid, startInProcessPlatform, tempHome, whoAnswers } from './harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
@@ -53,10 +53,13 @@ describe('keelson up / traffic / status / down (CLI, real processes)', { timeout
     const targets = JSON.parse(readFileSync(`${paths.prometheus}/targets.json`, 'utf8')) as Array<{ labels: { variant: string } }>;
     expect(targets.map((t) => t.labels.variant)).toEqual(['stable']);
 
+    const router = routerPid(paths);
+    expect(isAlive(router)).toBe(true);
     const down = await keelson(['down'], env);
     expect(down.code).toBe(0);
     expect(down.stdout).toContain('platform stopped');
     expect(isAlive(state.platform!.pid)).toBe(false);
+    expect(isAlive(router)).toBe(false);
     expect(isAlive(instance.pid)).toBe(false);
     expect(readState(paths.state)!.platform).toBeNull();
     expect((await keelson(['down'], env)).stdout).toContain('no platform is running');
@@ -69,11 +72,11 @@ describe('keelson up / traffic / status / down (CLI, real processes)', { timeout
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    cleanups.push(() => killAll([child.pid, ...(readState(paths.state)?.instances.map((i) => i.pid) ?? [])]));
+    cleanups.push(() => killAll([child.pid, routerPid(paths), ...(readState(paths.state)?.instances.map((i) => i.pid) ?? [])]));
     let stdout = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c));
     await eventually('`keelson up` says the router is serving', () => stdout.includes('Ctrl-C to stop'), 90_000);
-    const pids = readState(paths.state)!.instances.map((i) => i.pid);
+    const pids = [...readState(paths.state)!.instances.map((i) => i.pid), routerPid(paths)];
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     for (const pid of pids) expect(isAlive(pid)).toBe(false);

@@ -64,7 +64,6 @@ async function startContainer(engine: ContainerRuntime, image: string, spec: Ins
   const saveLogs = async (): Promise<void> => {
     const sink = createLogSink(spec.logFile, spec.name);
     sink.follow(Readable.from([await engine.logs(name).catch(() => '')]), 'info');
-    await sleep(50);
     await sink.close();
   };
   const exited = (async (): Promise<InstanceExit> => {

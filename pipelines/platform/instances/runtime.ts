@@ -12,6 +12,17 @@ export interface InstanceSpec {
   env?: Record<string, string>;
 }
 
+/** An instance a previous platform run started, as its state.json recorded it. */
+export interface AdoptableInstance {
+  name: string;
+  model: string;
+  version: string;
+  host: string;
+  port: number;
+  pid: number | null;
+  logFile: string;
+}
+
 export interface InstanceExit {
   code: number | null;
   signal: string | null;
@@ -31,4 +42,6 @@ export interface RunningInstance {
 export interface InstanceRuntime {
   kind: 'process' | 'container';
   start(spec: InstanceSpec): Promise<RunningInstance>;
+  /** Takes over an instance a previous platform run started, when it is still that instance; null otherwise. */
+  adopt?(instance: AdoptableInstance): RunningInstance | null;
 }
