@@ -17,6 +17,11 @@ export interface Deployer {
   live(): Promise<DesiredModel | null>;
   /** Runs the commit's pipeline (test, package, rollout) and reports how it ended; never throws for a bad rollout. */
   deploy(target: { commit: string; model: DesiredModel; specText: string; from: LiveState | null }): Promise<DeployOutcome>;
+  /**
+   * How a deployment that an earlier agent run left unfinished (it died mid-rollout) ended, as far as the platform
+   * recorded it; null when it has no record. An outcome that is not a decision (`unfinished`) is tried again.
+   */
+  interrupted?(deploying: { commit: string; model: DesiredModel; startedAt: string }): Promise<DeployOutcome | null>;
 }
 
 export interface AgentOptions {
@@ -132,6 +137,22 @@ function watchForNewerCommits(opts: AgentOptions, deploying: string, onQueued: (
     })();
   }, opts.queuePollMs ?? 1000);
   return { stop: () => ((stopped = true), clearInterval(timer)) };
+}
+
+/**
+ * On start: settles a deployment the previous agent run did not finish, from the platform's record of it. A
+ * rollout the judge rolled back stays rejected (not retried until git changes); one nobody decided is retried.
+ */
+export async function settleInterrupted(opts: AgentOptions, status: GitopsStatus): Promise<GitopsStatus> {
+  const deploying = status.deploying;
+  if (!deploying) return status;
+  const recorded = await opts.deployer.interrupted?.(deploying).catch(() => null);
+  const outcome: DeployOutcome = recorded ?? { kind: 'unfinished', reason: 'the agent stopped during its rollout and the platform has no record of how it ended' };
+  const at = (opts.now ?? (() => new Date()))().toISOString();
+  const settled = finish(status, deploying.commit, deploying.model, status.live, outcome, at, null);
+  opts.log(`gitops: the previous agent run stopped while deploying ${deploying.commit.slice(0, 7)}: ${settled.failure?.message ?? settled.history.at(-1)?.message ?? outcome.kind}`);
+  writeGitopsStatus(opts.statusPath, settled);
+  return settled;
 }
 
 const sameRef = (a: DesiredModel, b: DesiredModel) => a.name === b.name && a.version === b.version;

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { $ } from 'zx';
 import { parseDeploySpec } from './spec.js';
@@ -8,7 +7,9 @@ import type { DeployOutcome, Deployer } from './agent.js';
 import type { DesiredModel } from './reconcile.js';
 import { PlatformClient } from '../platform/client.js';
 import type { PlatformPaths } from '../platform/paths.js';
-import { readState } from '../platform/state.js';
+import { isOrphanRollback } from '../platform/control.js';
+import { modelSha } from '../platform/model-sha.js';
+import { readState, type RolloutEnd } from '../platform/state.js';
 import { RolloutConflict, runRollout, type RolloutResult, type RunRolloutOptions } from '../rollout/run-rollout.js';
 
 export interface LocalDeployerOptions {
@@ -31,6 +32,11 @@ export function createLocalDeployer(opts: LocalDeployerOptions): Deployer {
       const state = readState(opts.paths.state);
       if (!state?.stable) return null;
       return { name: state.model, version: state.stable.version, sha256: modelSha(opts.modelsDir, state.model, state.stable.version) ?? '' };
+    },
+    async interrupted(deploying) {
+      const last = readState(opts.paths.state)?.lastRollout;
+      const matches = last && last.model === deploying.model.name && last.toVersion === deploying.model.version && Date.parse(last.at) >= Date.parse(deploying.startedAt);
+      return matches ? interruptedOutcome(last) : null;
     },
     async deploy({ commit, model, specText }): Promise<DeployOutcome> {
       const spec = parseDeploySpec(specText, `${commit.slice(0, 7)}:deploy spec`);
@@ -61,11 +67,21 @@ export function createLocalDeployer(opts: LocalDeployerOptions): Deployer {
   };
 }
 
+/** A rollout the platform finished while no agent watched: promoted, rejected, or (nobody decided) to be tried again. */
+export function interruptedOutcome(end: RolloutEnd): DeployOutcome {
+  const decidedBy = end.decidedBy ?? (isOrphanRollback(end) ? 'platform' : 'judge');
+  const note = `(rollout ${end.id}, ended while the agent was down)`;
+  if (end.outcome === 'promoted') return { kind: 'promoted', detail: note };
+  if (decidedBy === 'judge' || decidedBy === 'person') return { kind: 'rolled-back', reason: `${end.reason} ${note}`, decidedBy };
+  return { kind: 'unfinished', reason: `${end.reason} ${note}` };
+}
+
 /** Only the judge's verdict rejects a commit; a controller that stopped leaves the commit to be tried again. */
 export function deployOutcome(result: Pick<RolloutResult, 'id' | 'outcome' | 'decidedBy' | 'reason'>): DeployOutcome {
   if (result.outcome === 'promoted') return { kind: 'promoted', detail: `rollout ${result.id}${result.decidedBy === 'person' ? ' (promoted by a person)' : ''}` };
   if (result.decidedBy === 'controller' || result.outcome === 'unfinished') return { kind: 'unfinished', reason: result.reason };
-  return { kind: 'rolled-back', reason: result.reason, decidedBy: result.decidedBy };
+  // The rollback window only ever promotes; a rollback during one (its canary failed to start) is the platform's.
+  return { kind: 'rolled-back', reason: result.reason, decidedBy: result.decidedBy === 'rollback-window' ? 'platform' : result.decidedBy };
 }
 
 /**
@@ -79,15 +95,9 @@ async function rolloutOnce(client: PlatformClient, commit: string, options: RunR
     if (!(error instanceof RolloutConflict)) throw error;
     const running = (await client.view()).state.rollout;
     if (!running || running.id !== error.runningId || running.ownerPid !== process.pid) throw error;
-    await client.finish(running.id, 'rollback', `this agent lost the platform during rollout ${running.id}; rolled back before trying commit ${commit.slice(0, 7)} again`);
+    await client.finish(running.id, 'rollback', `this agent lost the platform during rollout ${running.id}; rolled back before trying commit ${commit.slice(0, 7)} again`, 'controller');
     return runRollout(options);
   }
-}
-
-/** The sha256 of a model file in the repository, or null when it is absent. */
-function modelSha(modelsDir: string, name: string, version: string): string | null {
-  const file = join(modelsDir, name, version, 'model.onnx');
-  return existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : null;
 }
 
 /** The package step: the model git asks for must exist and be exactly the bytes git pinned. */

@@ -62,6 +62,7 @@ export const deploySpecObject = z.strictObject({
     readyTimeout: z.string().regex(DURATION, { error: 'a duration such as "2m"' }).optional(),
     analysisTimeout: z.string().regex(DURATION, { error: 'a duration such as "10m"' }).optional(),
     drainTimeout: z.string().regex(DURATION, { error: 'a duration such as "15s"' }).optional(),
+    rollbackWindow: z.number().int().nonnegative({ error: 'a whole number ≥ 0 of earlier known-good versions (0: always analyse)' }).optional(),
     /** Judge policy: interpreted by the canary judge, opaque here. */
     judge: z.record(z.string(), z.unknown(), { error: 'a mapping of judge settings' }).optional(),
   }),

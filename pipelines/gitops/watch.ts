@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { reconcileOnce, type AgentOptions } from './agent.js';
+import { reconcileOnce, settleInterrupted, type AgentOptions } from './agent.js';
 import { initialStatus, readGitopsStatus, writeGitopsStatus, type GitopsStatus } from './status.js';
 
 export interface WatchOptions extends AgentOptions {
@@ -17,8 +17,9 @@ export interface WatchOptions extends AgentOptions {
  */
 export async function watch(opts: WatchOptions): Promise<GitopsStatus> {
   let status = readGitopsStatus(opts.statusPath) ?? initialStatus(opts.repo, opts.branch, opts.environment);
-  status = { ...status, repo: opts.repo, branch: opts.branch, environment: opts.environment, deploying: null };
+  status = { ...status, repo: opts.repo, branch: opts.branch, environment: opts.environment };
   writeGitopsStatus(opts.statusPath, status);
+  status = await settleInterrupted(opts, status);
 
   let wake: (() => void) | null = null;
   opts.onWakeHandle?.(() => wake?.());

@@ -5,7 +5,7 @@ import { PlatformBadRequest, PlatformConflict, PlatformNotFound, PlatformUnavail
 import { IDEMPOTENCY_HEADER } from './idempotency.js';
 import { platformPaths, type PlatformPaths } from './paths.js';
 import { backoffMs, DEFAULT_BACKOFF, transientFailure, type Backoff } from './retry.js';
-import { isAlive, readState, type InstanceRecord, type PlatformState, type RolloutEnd, type RolloutRecord, type Variant, type Weights } from './state.js';
+import { isAlive, readState, type InstanceRecord, type PlatformState, type RolloutDecider, type RolloutEnd, type RolloutRecord, type Variant, type Weights } from './state.js';
 
 /** The platform's state plus requests answered per variant since it started. */
 export interface PlatformView {
@@ -102,9 +102,9 @@ export class PlatformClient {
    * Ends a rollout (`id` undefined: whichever is running). The id is looked up first, so that a retry
    * addresses the same rollout and gets its end back rather than "no rollout is in progress".
    */
-  async finish(id: string | undefined, action: 'promote' | 'rollback', reason: string): Promise<RolloutEnd> {
+  async finish(id: string | undefined, action: 'promote' | 'rollback', reason: string, decidedBy?: RolloutDecider): Promise<RolloutEnd> {
     const target = id ?? (await this.view()).state.rollout?.id ?? 'current';
-    return this.call('POST', `/v1/rollouts/${encodeURIComponent(target)}/${action}`, { reason }, { attemptTimeoutMs: SLOW_ATTEMPT_MS });
+    return this.call('POST', `/v1/rollouts/${encodeURIComponent(target)}/${action}`, { reason, ...(decidedBy ? { decidedBy } : {}) }, { attemptTimeoutMs: SLOW_ATTEMPT_MS });
   }
 
   shutdown(): Promise<unknown> {

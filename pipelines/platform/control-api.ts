@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { PlatformControl, RolloutClaim, RolloutProgress } from './control.js';
 import { PlatformBadRequest, PlatformConflict, PlatformNotFound } from './errors.js';
 import { IDEMPOTENCY_HEADER } from './idempotency.js';
-import type { Variant, Weights } from './state.js';
+import { ROLLOUT_DECIDERS, type RolloutDecider, type Variant, type Weights } from './state.js';
 
 /**
  * The platform's control API (loopback only): what `keelson rollout`, `promote`, `rollback`, `down`
@@ -34,9 +34,12 @@ export function createControlApi(control: PlatformControl, onShutdown: () => voi
   // `current` addresses whatever rollout is running (the manual `keelson promote` / `keelson rollback`).
   app.post('/v1/rollouts/:id/:action{promote|rollback}', async (c) => {
     const id = c.req.param('id') === 'current' ? undefined : c.req.param('id');
-    const { reason } = await body<{ reason?: string }>(c.req.raw);
+    const { reason, decidedBy } = await body<{ reason?: string; decidedBy?: RolloutDecider }>(c.req.raw);
+    if (decidedBy !== undefined && !ROLLOUT_DECIDERS.includes(decidedBy)) {
+      throw new PlatformBadRequest(`'decidedBy' is ${JSON.stringify(decidedBy)}: expected one of ${ROLLOUT_DECIDERS.join(', ')} (absent: a person)`);
+    }
     const outcome = c.req.param('action') === 'promote' ? 'promoted' : 'rolled-back';
-    return c.json(await control.finish(id, outcome, reason ?? `${c.req.param('action')} requested`));
+    return c.json(await control.finish(id, outcome, reason ?? `${c.req.param('action')} requested`, decidedBy));
   });
 
   app.post('/v1/shutdown', (c) => {

@@ -2,7 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlatformBadRequest, PlatformConflict, PlatformNotFound } from './errors.js';
 import { IdempotentCalls } from './idempotency.js';
-import { ALL_STABLE, isAlive, VARIANTS, type InstanceRecord, type PlatformState, type RolloutEnd, type RolloutOutcome, type RolloutRecord, type Variant, type Weights } from './state.js';
+import { modelSha } from './model-sha.js';
+import { ALL_STABLE, isAlive, rememberKnownGood, VARIANTS, type RolloutDecider, type InstanceRecord, type PlatformState, type RolloutEnd, type RolloutOutcome, type RolloutRecord, type Variant, type Weights } from './state.js';
 import type { StateStore } from './store.js';
 import type { Supervisor } from './supervisor.js';
 
@@ -72,7 +73,7 @@ export class PlatformControl {
     if (running && isAlive(running.ownerPid)) {
       throw new PlatformConflict(`rollout ${running.id} (${running.model}:${running.fromVersion} → ${running.toVersion}) is running (pid ${running.ownerPid}); wait for it or run \`keelson rollback\``, { runningId: running.id });
     }
-    if (running) resolved = await this.finish(running.id, 'rolled-back', orphanReason(running));
+    if (running) resolved = await this.finish(running.id, 'rolled-back', orphanReason(running), 'platform');
     const state = this.store.get();
     if (claim.model !== state.model) throw new PlatformBadRequest(`'model' is ${claim.model}: this platform serves ${state.model}`);
     if (claim.toVersion === state.stable.version) throw new PlatformBadRequest(`'version' is ${claim.toVersion}: that version is already stable`);
@@ -89,6 +90,7 @@ export class PlatformControl {
       phase: 'starting',
       step: -1,
       stepCount: claim.stepCount,
+      toSha256: modelSha(this.modelsDir, claim.model, claim.toVersion),
     };
     this.store.update((s) => ({ ...s, rollout: record, canary: { version: claim.toVersion } }));
     this.store.record('rollout-started', `rollout ${claim.id}: ${claim.model}:${record.fromVersion} → ${claim.toVersion}`, claim.id);
@@ -107,7 +109,7 @@ export class PlatformControl {
    * weight to them, then the old stable and the baseline drain. Roll back: all weight to stable at once,
    * then the canary and the baseline drain.
    */
-  async finish(id: string | undefined, outcome: RolloutOutcome, reason: string): Promise<RolloutEnd> {
+  async finish(id: string | undefined, outcome: RolloutOutcome, reason: string, decidedBy: RolloutDecider = 'person'): Promise<RolloutEnd> {
     // A retried request (its first answer lost) finds the rollout already ended as it asked: the same end again.
     const last = this.store.get().lastRollout;
     if (id !== undefined && this.store.get().rollout?.id !== id && last?.id === id && last.outcome === outcome) return last;
@@ -124,6 +126,7 @@ export class PlatformControl {
       toVersion: running.toVersion,
       outcome,
       reason,
+      decidedBy,
       at: new Date().toISOString(),
     };
     const promoted = new Set(outcome === 'promoted' ? canaries.map((i) => i.name) : []);
@@ -137,7 +140,11 @@ export class PlatformControl {
       lastRollout: end,
       instances: s.instances.map((i) => (promoted.has(i.name) ? { ...i, role: 'stable' as const } : i)),
     }));
-    this.store.record(outcome, `rollout ${running.id} ${outcome} ${running.model}:${running.toVersion}: ${reason}`, running.id);
+    this.store.record(outcome, `rollout ${running.id} ${outcome} ${running.model}:${running.toVersion} (decided by ${decidedBy}): ${reason}`, running.id);
+    // Only versions that passed analysis (or return to one that did) are known good; a person's promotion is not.
+    if (outcome === 'promoted' && (decidedBy === 'judge' || decidedBy === 'rollback-window')) {
+      rememberKnownGood(this.store, { version: running.toVersion, sha256: running.toSha256 ?? null, how: decidedBy === 'judge' ? 'promoted' : 'rollback-window', rolloutId: running.id });
+    }
     await Promise.all(retiring.map((i) => this.supervisor.stop(i.name, `rollout ${running.id} ${outcome}`)));
     return end;
   }
@@ -146,7 +153,7 @@ export class PlatformControl {
   async reapOrphan(): Promise<RolloutEnd | null> {
     const running = this.store.get().rollout;
     if (!running || isAlive(running.ownerPid)) return null;
-    return this.finish(running.id, 'rolled-back', orphanReason(running));
+    return this.finish(running.id, 'rolled-back', orphanReason(running), 'platform');
   }
 
   /** Refuses a version the model repository does not hold, listing those it does. */

@@ -1,7 +1,4 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createControlApi } from './control-api.js';
 import { PlatformControl } from './control.js';
@@ -9,6 +6,7 @@ import { PlatformConflict } from './errors.js';
 import { createProcessRuntime, servesAt } from './instances/process-runtime.js';
 import type { InstanceRuntime } from './instances/runtime.js';
 import { createLogSink } from './instances/log-sink.js';
+import { modelSha } from './model-sha.js';
 import { instanceLogPath, platformPaths, type PlatformPaths } from './paths.js';
 import { createScrapeConfigWriter } from './prometheus-config.js';
 import { chooseStable, planAdoption } from './recovery.js';
@@ -258,12 +256,6 @@ function verdictOf(state: PlatformState): PoolUpdate['verdict'] {
   if (state.rollout?.lastDecision) return { rolloutId: state.rollout.id, decision: state.rollout.lastDecision };
   if (!state.rollout && state.lastRollout) return { rolloutId: state.lastRollout.id, decision: state.lastRollout.outcome === 'promoted' ? 'promote' : 'rollback' };
   return null;
-}
-
-/** The sha256 of a model file in the repository, or null when it is absent. */
-export function modelSha(modelsDir: string, name: string, version: string): string | null {
-  const file = join(modelsDir, name, version, 'model.onnx');
-  return existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : null;
 }
 
 function previousControlPort(previous: PlatformState | null): number {

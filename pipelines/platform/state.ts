@@ -40,11 +40,23 @@ export interface RolloutRecord {
   /** Index into the policy's steps; -1 before traffic is shifted. */
   step: number;
   stepCount: number;
+  /** sha256 of the canary's `model.onnx` when the rollout began (what a promotion makes known-good). */
+  toSha256?: string | null;
   lastDecision?: 'continue' | 'promote' | 'rollback';
   lastReasons?: string[];
 }
 
 export type RolloutOutcome = 'promoted' | 'rolled-back';
+
+/**
+ * Who ended a rollout. `judge`: canary analysis (a verdict, or the analysis window ending without the evidence
+ * to promote). `person`: `keelson promote` / `keelson rollback`. `platform`: an arm failed, never became ready,
+ * or the platform's watchdog rolled back. `controller`: the controller itself stopped (interrupted, past its
+ * deadline, or the platform stayed unreachable); then nothing was decided about the canary. `rollback-window`:
+ * a return to a version that was stable before, with the same bytes, promoted without analysis.
+ */
+export type RolloutDecider = 'judge' | 'person' | 'platform' | 'controller' | 'rollback-window';
+export const ROLLOUT_DECIDERS: readonly RolloutDecider[] = ['judge', 'person', 'platform', 'controller', 'rollback-window'];
 
 /** How the last rollout ended. */
 export interface RolloutEnd {
@@ -54,6 +66,8 @@ export interface RolloutEnd {
   toVersion: string;
   outcome: RolloutOutcome;
   reason: string;
+  /** Absent in state files of older versions. */
+  decidedBy?: RolloutDecider;
   at: string;
 }
 

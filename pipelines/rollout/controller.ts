@@ -68,7 +68,7 @@ export async function drive(ctx: DriveContext): Promise<{ state: RolloutState; e
     }
     const decidedAt = Date.now();
     try {
-      const finished = await ctx.client.finish(ctx.id, action.kind, action.reason);
+      const finished = await ctx.client.finish(ctx.id, action.kind, action.reason, state.decidedBy ?? 'controller');
       // The same outcome decided by someone else a moment earlier comes back as that end, with their reason.
       if (finished.reason !== action.reason) return endedElsewhere({ lastRollout: finished });
       ctx.book.switchMs = Math.max(0, Date.parse(finished.at) - decidedAt);
@@ -78,7 +78,7 @@ export async function drive(ctx: DriveContext): Promise<{ state: RolloutState; e
       if (error instanceof PlatformConflict && action.kind === 'promote') {
         // The canary vanished between the verdict and the promotion: roll back instead.
         state = { ...state, phase: 'rolled-back', reason: `promotion refused: ${error.message}`, decidedBy: 'platform' };
-        return ctx.client.finish(ctx.id, 'rollback', state.reason!);
+        return ctx.client.finish(ctx.id, 'rollback', state.reason!, 'platform');
       }
       throw error;
     }
@@ -87,7 +87,7 @@ export async function drive(ctx: DriveContext): Promise<{ state: RolloutState; e
   const endedElsewhere = (platform: Pick<PlatformState, 'lastRollout'>): RolloutEnd | null => {
     const last = platform.lastRollout?.id === ctx.id ? platform.lastRollout : null;
     state = last
-      ? { ...state, phase: last.outcome, reason: last.reason, decidedBy: isOrphanRollback(last) ? 'platform' : 'person' }
+      ? { ...state, phase: last.outcome, reason: last.reason, decidedBy: last.decidedBy ?? (isOrphanRollback(last) ? 'platform' : 'person') }
       : { ...state, phase: 'rolled-back', reason: 'the platform no longer has this rollout and no record of how it ended', decidedBy: 'platform' };
     return last;
   };

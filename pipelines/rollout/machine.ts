@@ -3,19 +3,14 @@
  * a verdict at each interval, an instance lost...) and carries out the actions it returns.
  */
 import { formatMs } from '../platform/duration.js';
-import type { Weights } from '../platform/state.js';
+import type { RolloutDecider, Weights } from '../platform/state.js';
 import { stepWeights, type RolloutPolicy } from './policy.js';
 
 export type Decision = 'continue' | 'promote' | 'rollback';
 export type RolloutPhase = 'starting' | 'analysing' | 'promoted' | 'rolled-back';
 
-/**
- * Who ended a rollout. `judge`: canary analysis (a verdict, or the analysis window ending without the evidence
- * to promote). `person`: `keelson promote` / `keelson rollback`. `platform`: an arm failed, never became ready,
- * or the platform's watchdog rolled back. `controller`: the controller itself stopped (interrupted, past its
- * deadline, or the platform stayed unreachable); then nothing was decided about the canary.
- */
-export type RolloutDecider = 'judge' | 'person' | 'platform' | 'controller';
+/** Who ended a rollout: defined with the platform's state, which records it (`RolloutEnd.decidedBy`). */
+export type { RolloutDecider } from '../platform/state.js';
 
 /** The judge's answer as the machine needs it. */
 export interface VerdictSummary {

@@ -16,6 +16,8 @@ export interface RolloutPolicy {
   analysisTimeoutMs: number;
   /** Time an instance gets to finish in-flight requests before it is stopped. */
   drainTimeoutMs: number;
+  /** Known-good versions (other than the current stable) a rollout may return to without analysis; 0: never. */
+  rollbackWindow: number;
   /** Judge policy, validated by the judge (`parseJudgePolicy`); undefined: the judge's defaults. */
   judge?: unknown;
 }
@@ -27,6 +29,7 @@ export const DEFAULT_ROLLOUT_POLICY: Readonly<RolloutPolicy> = Object.freeze({
   readyTimeoutMs: 120_000,
   analysisTimeoutMs: 10 * 60_000,
   drainTimeoutMs: 15_000,
+  rollbackWindow: 3,
 });
 
 /** The policy fields a file may set, with what each accepts (shown when one is wrong or unknown). */
@@ -37,6 +40,7 @@ export const POLICY_FIELDS = {
   readyTimeout: 'a duration such as 2m',
   analysisTimeout: 'a duration such as 10m, at least steps × interval',
   drainTimeout: 'a duration such as 15s',
+  rollbackWindow: 'a whole number ≥ 0 (earlier known-good versions a rollout may return to without analysis; 0: always analyse)',
   judge: 'a mapping of judge settings (see "Canary analysis" in README)',
 } as const;
 
@@ -97,6 +101,11 @@ export function parseRolloutPolicy(input: unknown, source = 'policy'): RolloutPo
     const n = raw.minStepRequests;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) problems.push(`'minStepRequests' is ${JSON.stringify(n)}: expected ${POLICY_FIELDS.minStepRequests}`);
     else policy.minStepRequests = n;
+  }
+  if (raw.rollbackWindow !== undefined) {
+    const n = raw.rollbackWindow;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) problems.push(`'rollbackWindow' is ${JSON.stringify(n)}: expected ${POLICY_FIELDS.rollbackWindow}`);
+    else policy.rollbackWindow = n;
   }
   if (raw.judge !== undefined) {
     if (typeof raw.judge !== 'object' || raw.judge === null || Array.isArray(raw.judge)) problems.push(`'judge' is ${JSON.stringify(raw.judge)}: expected ${POLICY_FIELDS.judge}`);

@@ -3,6 +3,7 @@ import { PlatformConflict, PlatformNotFound, PlatformUnavailable, PlatformUnreac
 import { platformPaths, type PlatformPaths } from '../platform/paths.js';
 import type { InstanceRecord, RolloutEnd } from '../platform/state.js';
 import type { Reporter } from '../steps/index.js';
+import { promoteWithinWindow, rollbackWindowMatch, rollbackWindowReason } from './rollback-window.js';
 import { writeRolloutReports } from '../report/write.js';
 import { drive } from './controller.js';
 import { judgeFor, sourceFor, type Judge, type MetricSource } from './judge-port.js';
@@ -106,6 +107,19 @@ export async function runRollout(options: RunRolloutOptions): Promise<RolloutRes
     events: [],
   };
 
+  const known = await client.view().then((v) => v.state.knownGood ?? []);
+  const match = rollbackWindowMatch(known, record, policy.rollbackWindow);
+  if (match) {
+    const reason = rollbackWindowReason(options.model, match, policy.rollbackWindow);
+    const progress = (detail: string) => reporter.emit({ kind: 'progress', step: 'rollout', detail });
+    reporter.emit({ kind: 'start', step: 'rollout' });
+    const { end, decidedBy } = await promoteWithinWindow({ client, id, model: options.model, version: options.version, reason, readyTimeoutMs: policy.readyTimeoutMs, pollMs: options.pollMs ?? 250, progress, ...(options.signal ? { signal: options.signal } : {}) });
+    reporter.emit(end.outcome === 'promoted' ? { kind: 'done', step: 'rollout', ms: Date.now() - started, detail: `promoted ${options.model}:${options.version} (rollback window)` } : { kind: 'fail', step: 'rollout', ms: Date.now() - started, message: end.reason });
+    Object.assign(book, { outcome: end.outcome, decidedBy, reason: end.reason, endedAt: end.at });
+    book.events.push({ t: (Date.now() - started) / 1_000, kind: end.outcome, message: end.reason });
+    return finishResult(book, options, started, resolved?.id ?? null);
+  }
+
   let arms: { canary: InstanceRecord; baseline: InstanceRecord };
   try {
     // Started together, so neither arm has a warm-up advantage.
@@ -114,7 +128,7 @@ export async function runRollout(options: RunRolloutOptions): Promise<RolloutRes
   } catch (error) {
     // A refused start (unknown version, no free port) is the platform's; losing the platform is the controller's.
     const decidedBy = error instanceof PlatformUnavailable ? 'controller' : 'platform';
-    const end = await rollBack(client, id, `could not start canary and baseline: ${(error as Error).message}`);
+    const end = await rollBack(client, id, `could not start canary and baseline: ${(error as Error).message}`, decidedBy);
     book.decidedBy = decidedBy;
     book.outcome = end.end ? 'rolled-back' : null;
     book.reason = end.reason;
@@ -146,7 +160,7 @@ export async function runRollout(options: RunRolloutOptions): Promise<RolloutRes
     // The controller itself failed (the platform stayed unreachable...): nothing was decided about the canary;
     // leave traffic on stable if the platform lets us.
     const lost = error instanceof PlatformUnreachable ? 'the rollout controller lost the platform' : 'the rollout controller failed';
-    const { end, reason } = await rollBack(client, id, `${lost}: ${(error as Error).message}`);
+    const { end, reason } = await rollBack(client, id, `${lost}: ${(error as Error).message}`, 'controller');
     outcome = { state: { phase: end ? ('rolled-back' as const) : null, reason, decidedBy: 'controller' as const }, end };
   }
   const { state, end } = outcome;
@@ -162,9 +176,9 @@ export async function runRollout(options: RunRolloutOptions): Promise<RolloutRes
  * The controller's last act when it cannot go on: all traffic back to stable, through the same retrying
  * client. `end` is null when the platform did not answer; the reason then says traffic may still be split.
  */
-async function rollBack(client: PlatformClient, id: string, why: string): Promise<{ end: RolloutEnd | null; reason: string }> {
+async function rollBack(client: PlatformClient, id: string, why: string, decidedBy: RolloutDecider): Promise<{ end: RolloutEnd | null; reason: string }> {
   try {
-    const end = await client.finish(id, 'rollback', `${why}; rolled back to stable`);
+    const end = await client.finish(id, 'rollback', `${why}; rolled back to stable`, decidedBy);
     return { end, reason: end.reason };
   } catch (error) {
     if (error instanceof PlatformNotFound) {

@@ -2,8 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reconcileOnce, type AgentOptions, type DeployOutcome } from '../../pipelines/gitops/agent.js';
-import { deployOutcome } from '../../pipelines/gitops/local-deployer.js';
+import { reconcileOnce, settleInterrupted, type AgentOptions, type DeployOutcome } from '../../pipelines/gitops/agent.js';
+import { deployOutcome, interruptedOutcome } from '../../pipelines/gitops/local-deployer.js';
+import type { RolloutEnd } from '../../pipelines/platform/state.js';
 import type { DesiredModel, HeadState } from '../../pipelines/gitops/reconcile.js';
 import { initialStatus, type GitopsStatus } from '../../pipelines/gitops/status.js';
 
@@ -63,5 +64,40 @@ describe('deployOutcome: only the judge rejects a commit', () => {
     expect(deployOutcome({ ...result, outcome: 'rolled-back', decidedBy: 'controller' })).toEqual({ kind: 'unfinished', reason: 'why' });
     expect(deployOutcome({ ...result, outcome: 'unfinished', decidedBy: 'controller' })).toEqual({ kind: 'unfinished', reason: 'why' });
     expect(deployOutcome({ ...result, outcome: 'promoted', decidedBy: 'judge' })).toEqual({ kind: 'promoted', detail: 'rollout r1' });
+  });
+});
+
+describe('settleInterrupted: the agent died mid-rollout and starts again', () => {
+  const deploying = { commit: 'abc1234567', model: v('3'), startedAt: '2026-01-01T00:00:00.000Z' };
+  const end = (over: Partial<RolloutEnd>): RolloutEnd => ({ id: 'r9', model: 'penguins', fromVersion: '2', toVersion: '3', outcome: 'rolled-back', reason: 'canary analysis: predicted-class mix shifted', at: '2026-01-01T00:01:00.000Z', ...over });
+
+  async function restartWith(recorded: DeployOutcome | null) {
+    const { opts, deploys } = agentWith([{ kind: 'promoted', detail: 'rollout r10' }]);
+    opts.deployer.interrupted = async () => recorded;
+    const left: GitopsStatus = { ...initialStatus('/repo', 'main', 'local'), phase: 'deploying', lastSeenCommit: 'abc1234567', deploying, live: { model: v('2'), commit: 'c2' } };
+    const settled = await settleInterrupted(opts, left);
+    const next = await reconcileOnce(opts, settled);
+    return { settled, next, deploys };
+  }
+
+  it('keeps a commit the judge rolled back rejected: no retry until git changes', async () => {
+    const { settled, deploys } = await restartWith(interruptedOutcome(end({ decidedBy: 'judge' })));
+    expect(settled.phase).toBe('failed');
+    expect(settled.deploying).toBeNull();
+    expect(settled.failure?.message).toContain('commit abc1234 (penguins:3) was rolled back by canary analysis: predicted-class mix shifted (rollout r9, ended while the agent was down); running penguins:2 from c2');
+    expect(deploys).toEqual([]);
+  });
+
+  it('records a promotion that happened while it was down', async () => {
+    const { settled, deploys } = await restartWith(interruptedOutcome(end({ outcome: 'promoted', reason: 'canary analysis: no regression', decidedBy: 'judge' })));
+    expect(settled).toMatchObject({ phase: 'idle', lastSuccessfulCommit: 'abc1234567', live: { model: v('3') } });
+    expect(deploys).toEqual([]);
+  });
+
+  it('retries a rollout nobody decided (its controller died with the agent), and one with no record', async () => {
+    const orphan = interruptedOutcome(end({ reason: 'the rollout controller (pid 42) went away at step 1 of 2; rolled back so traffic is not left split', decidedBy: 'platform' }));
+    expect(orphan.kind).toBe('unfinished');
+    expect((await restartWith(orphan)).deploys).toEqual(['abc1234567']);
+    expect((await restartWith(null)).deploys).toEqual(['abc1234567']);
   });
 });

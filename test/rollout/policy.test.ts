@@ -35,7 +35,7 @@ describe('rollout policy', () => {
   it('refuses an unknown field, naming it and the allowed fields', () => {
     const [problem] = problems({ stepz: [5] });
     expect(problem).toContain("'stepz' is not a policy field");
-    expect(problem).toContain('steps, interval, minStepRequests, readyTimeout, analysisTimeout, drainTimeout, judge');
+    expect(problem).toContain('steps, interval, minStepRequests, readyTimeout, analysisTimeout, drainTimeout, rollbackWindow, judge');
   });
 
   it('refuses bad values, naming field, value and what is allowed', () => {
