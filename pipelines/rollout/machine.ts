@@ -126,7 +126,11 @@ function analysingTick(state: RolloutState, event: Extract<RolloutEvent, { kind:
     lastLookRequests: event.canaryRequests,
     idleSince: idle ? (state.idleSince ?? lastLookAt(state, policy, event.now)) : null,
   };
-  if (verdict?.decision === 'rollback') return rollback(looked, `canary analysis: ${verdict.reasons.join('; ') || 'the judge found a regression'}`, 'judge');
+  if (verdict?.decision === 'rollback') {
+    // The judge's final "not enough data" after a stall: the stall is what the person needs to hear.
+    const stalled = looked.idleSince !== null ? `; no requests reached the canary in the last ${formatMs(event.now - looked.idleSince)} (was traffic running?)` : '';
+    return rollback(looked, `canary analysis: ${verdict.reasons.join('; ') || 'the judge found a regression'}${stalled}`, 'judge');
+  }
   const stepRequests = event.canaryRequests - state.stepBaseRequests;
   const held = event.now - state.stepStartedAt >= policy.intervalMs * HOLD_SLACK && stepRequests >= policy.minStepRequests;
   const last = state.step === policy.steps.length - 1;

@@ -65,6 +65,36 @@ describe('the control plane dies, the data plane serves on (real processes under
     expect(state.history.map((h) => h.kind)).toContain('instance-adopted');
   });
 
+  it('kill -9 of the platform alone mid-rollout: the controller waits for the restarted platform and the judge still decides; zero failed requests', async () => {
+    const platform = await startDetachedPlatform('1');
+    running.push(platform);
+    const traffic = backgroundTraffic(platform.routerUrl, 50);
+    const controller = spawn(process.execPath, [KEELSON_BIN, 'rollout', '--model', 'penguins:2', '--policy', fastPolicyFile({ analysisTimeout: '40s' }), '--reports', reportsDir()], {
+      env: { ...process.env, ...env(platform) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    pids.push(controller.pid);
+    let output = '';
+    controller.stdout!.on('data', (c: Buffer) => (output += c));
+    controller.stderr!.on('data', (c: Buffer) => (output += c));
+    const exited = new Promise<number | null>((resolve) => controller.on('exit', resolve));
+    await eventually('the canary takes traffic', inStep(platform), 90_000);
+    const controlUrl = platform.state().platform!.controlUrl;
+
+    process.kill(platform.state().platform!.pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 1_500));
+    await restart(platform);
+    // The same control port, so the controller's retries reach the new platform.
+    expect(platform.state().platform!.controlUrl).toBe(controlUrl);
+    const code = await exited;
+    const client = await traffic.stop();
+    const end = platform.state().lastRollout!;
+    console.info(`platform killed mid-rollout: controller exit ${code}, ${end.outcome} decided by ${end.decidedBy}; ${client.failed} of ${client.sent} requests failed`);
+    expect(end.decidedBy, output).toBe('judge');
+    expect(code).toBe(end.outcome === 'promoted' ? 0 : 2);
+    expect(client.failed, JSON.stringify(client.failures.slice(0, 3))).toBe(0);
+  });
+
   it('a restart after a crash adopts the stable instance and keeps its version', async () => {
     const platform = await startDetachedPlatform('2');
     running.push(platform);
