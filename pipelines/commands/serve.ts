@@ -3,12 +3,21 @@ import { CliError } from '../cli-error.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+const DEFAULT_VERSION_HELP = `
+Without --model, every model in DIR is served at its highest version (numerically when versions are numbers: 10 after 9), as
+Triton's default version policy does. A version that fails to load is not swapped for an older one: the
+server stays not ready and its log says why. The sample repository (keelson models sample) ends in
+versions that are faulty on purpose (3 slow, 4 shifted, 5 incompatible, 6 corrupt), so name the version to serve:
+
+  keelson serve --models models --model penguins:2
+  keelson serve --models models --model penguins:1 --model penguins:2 --port 9000`;
+
 export function register(program: Command): void {
   program
     .command('serve')
     .description('serve ONNX models over the Open Inference Protocol (KServe V2) and KServe V1, with /metrics and health probes')
     .requiredOption('--models <dir>', 'model repository: DIR/<model>/<version>/model.onnx + model.json')
-    .addOption(new Option('--model <name[:version]>', 'serve this model version; repeatable').argParser(collect).default([], 'every model at its highest version'))
+    .addOption(new Option('--model <name[:version]>', 'serve this model version (NAME alone: its highest); repeatable').argParser(collect).default([], 'every model at its highest version'))
     .addOption(new Option('--host <address>', 'address to listen on').env('KEELSON_HOST').default('127.0.0.1'))
     .addOption(new Option('--port <port>', 'port to listen on (0 = any free port, printed in the "listening" log line)').env('KEELSON_PORT').default('8080'))
     .addOption(new Option('--metrics-port <port>', 'also serve GET /metrics and the health probes on this port, from a thread of their own (point Kubernetes probes here)').env('KEELSON_METRICS_PORT'))
@@ -24,6 +33,7 @@ export function register(program: Command): void {
     .addOption(new Option('--max-queue-size <n>', 'requests that may wait per model version before 503 + Retry-After (default: model.json, else 256)').env('KEELSON_MAX_QUEUE_SIZE'))
     .addOption(new Option('--cache-bytes <size>', 'prediction cache (LRU) size, e.g. 64MiB; 0 = off').env('KEELSON_CACHE_BYTES').default('0'))
     .addOption(new Option('--drift-window <rows>', 'recent input rows behind model_input_drift_psi').env('KEELSON_DRIFT_WINDOW').default('1000'))
+    .addHelpText('after', DEFAULT_VERSION_HELP)
     .action(async (flags) => {
       const { ConfigError } = await import('../../service/src/errors.js');
       const { serverOptionsFromFlags } = await import('../../service/src/server/serve-flags.js');

@@ -21,18 +21,23 @@ export function formatDuration(ms: number): string {
   return `${minutes}m${String(seconds).padStart(2, '0')}s`;
 }
 
-/** Collapses whitespace and cuts `text` to `max` characters, marking the cut with `…`. */
+/** Collapses whitespace (newlines included), so a detail stays one line of a log. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** `oneLine(text)` cut to `max` characters, marking the cut with `…` (for the spinner's single line only). */
 export function truncate(text: string, max: number): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
+  const line = oneLine(text);
+  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 }
 
 type Formatters = { [K in StepEventKind]: (event: Extract<StepEvent, { kind: K }>) => string };
 
-/** One plain-text formatter per event kind (no colours, no cursor movement: safe for CI logs). */
+/** One plain-text formatter per event kind (no colours, no cursor movement, nothing cut off: safe for CI logs). */
 export const plainFormatters: Formatters = {
   start: (e) => `▶ ${e.step}`,
-  progress: (e) => `  ${e.step}: ${truncate(e.detail, 120)}`,
+  progress: (e) => `  ${e.step}: ${oneLine(e.detail)}`,
   done: (e) => `✔ ${e.step}${e.detail ? `: ${e.detail}` : ''} (${formatDuration(e.ms)})`,
   skip: (e) => `↷ ${e.step}: ${e.reason}`,
   fail: (e) => `✖ ${e.step} failed after ${formatDuration(e.ms)}: ${e.message}`,

@@ -20,9 +20,16 @@ export function chooseMode(env: NodeJS.ProcessEnv, isTTY: boolean): ReporterMode
   return isTTY ? 'tty' : 'plain';
 }
 
+/** Where progress goes: `isTTY` picks the mode, `columns` (a terminal's width) bounds the spinner line. */
+export interface ProgressStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
 export interface ReporterOptions {
   /** Where progress goes; stderr by default, so stdout stays free for results (`ref=$(keelson build)`). */
-  stream?: { write(chunk: string): unknown; isTTY?: boolean };
+  stream?: ProgressStream;
   mode?: ReporterMode;
   env?: NodeJS.ProcessEnv;
   now?: () => number;
@@ -31,6 +38,10 @@ export interface ReporterOptions {
 }
 
 const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+/** Width assumed when the stream does not say (not a real terminal, e.g. `KEELSON_PROGRESS=tty` into a pipe). */
+const DEFAULT_COLUMNS = 80;
+/** Shortest detail worth showing on a very narrow terminal, even if the line then wraps. */
+const MIN_DETAIL = 20;
 
 /** Creates a reporter for the given stream, choosing the mode from the environment unless told. */
 export function createReporter(options: ReporterOptions = {}): Reporter {
@@ -41,8 +52,11 @@ export function createReporter(options: ReporterOptions = {}): Reporter {
   return createSpinner(stream, options.now ?? Date.now, options.frameMs ?? 100);
 }
 
-/** The terminal renderer: one animated line for the running step, permanent lines for outcomes. */
-function createSpinner(stream: { write(chunk: string): unknown }, now: () => number, frameMs: number): Reporter {
+/**
+ * The terminal renderer: one animated line for the running step, permanent lines for outcomes. Only the
+ * animated line is cut to the terminal's width: a wrapped line could not be redrawn in place.
+ */
+function createSpinner(stream: ProgressStream, now: () => number, frameMs: number): Reporter {
   let active: { step: string; detail: string; since: number } | undefined;
   let frame = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -51,7 +65,8 @@ function createSpinner(stream: { write(chunk: string): unknown }, now: () => num
   const draw = () => {
     if (!active) return;
     const elapsed = formatDuration(now() - active.since);
-    const detail = active.detail ? ` · ${truncate(active.detail, 70)}` : '';
+    const room = (stream.columns ?? DEFAULT_COLUMNS) - 1 - `⠋ ${active.step} ·  (${elapsed})`.length;
+    const detail = active.detail ? ` · ${truncate(active.detail, Math.max(room, MIN_DETAIL))}` : '';
     clearLine();
     stream.write(`${frames[frame++ % frames.length]} ${active.step}${detail} (${elapsed})`);
   };

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { chooseMode, createReporter, formatDuration, runStep, type StepEvent } from '../../pipelines/steps/index.js';
 
-function capture(isTTY = false) {
+function capture(isTTY = false, columns?: number) {
   const chunks: string[] = [];
-  return { isTTY, chunks, write: (chunk: string) => chunks.push(chunk), text: () => chunks.join('') };
+  return { isTTY, columns, chunks, write: (chunk: string) => chunks.push(chunk), text: () => chunks.join('') };
 }
+
+/** A judge's reason the length of a real one: the end of it says what happened. */
+const longReason =
+  'look 14, weights 25/25/50: continue: canary p50 latency +3% vs baseline (95% bounds -4%..+11%) after 512 requests: ' +
+  'not yet shown within the +10% tolerance; canary error rate 0% vs baseline 0% after 512 requests: within tolerance; ' +
+  'class mix TV 0.012 after 498 predictions: within the 0.05 tolerance';
 
 describe('progress mode', () => {
   it('spins only on a terminal outside CI; KEELSON_PROGRESS overrides', () => {
@@ -35,6 +41,15 @@ describe('plain reporter (CI logs)', () => {
       '▶ build image\n  build image: STEP 1/9: FROM base\n✔ build image: sha256:abc (2.5s)\n⚠ image is big\n',
     );
     expect(stream.text()).not.toContain('\x1b');
+  });
+
+  it('never cuts a detail off, however long: a CI log shows the whole reason on one line', async () => {
+    const stream = capture();
+    const reporter = createReporter({ stream, mode: 'plain' });
+    reporter.emit({ kind: 'progress', step: 'rollout penguins:2', detail: longReason });
+    reporter.emit({ kind: 'progress', step: 'rollout penguins:2', detail: 'first line\n  second line' });
+    expect(stream.text()).toBe(`  rollout penguins:2: ${longReason}\n  rollout penguins:2: first line second line\n`);
+    expect(stream.text()).not.toContain('…');
   });
 
   it('reports a failure with its message and rethrows it for the caller to map', async () => {
@@ -75,5 +90,18 @@ describe('terminal reporter (spinner)', () => {
     expect(text).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] wait for ready · status 503 \(0ms\)/);
     expect(stream.chunks.filter((c) => /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] wait for ready/.test(c)).length).toBeGreaterThan(2);
     expect(text.endsWith('✔ wait for ready (1.5s)\n')).toBe(true);
+  });
+
+  it('cuts only the animated line, to the terminal width, so it can be redrawn in place', () => {
+    const stream = capture(true, 60);
+    const reporter = createReporter({ stream, mode: 'tty', now: () => 0, frameMs: 1000 });
+    reporter.emit({ kind: 'start', step: 'rollout penguins:2' });
+    reporter.emit({ kind: 'progress', step: 'rollout penguins:2', detail: longReason });
+    const spinnerLine = stream.chunks.at(-1)!;
+    expect(spinnerLine).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] rollout penguins:2 · look 14, weights .*… \(0ms\)$/);
+    expect(spinnerLine.length).toBeLessThan(60);
+    reporter.emit({ kind: 'note', level: 'info', message: longReason });
+    reporter.close();
+    expect(stream.text()).toContain(`  ${longReason}\n`);
   });
 });
