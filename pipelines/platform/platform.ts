@@ -13,7 +13,7 @@ import { chooseStable, planAdoption } from './recovery.js';
 import type { Upstream } from './router/balancer.js';
 import type { PoolUpdate } from './router/pool.js';
 import { connectRouter } from './router/remote.js';
-import { ALL_STABLE, isAlive, rememberKnownGood, type InstanceRecord, type PlatformState } from './state.js';
+import { ALL_STABLE, isAlive, type InstanceRecord, type PlatformState } from './state.js';
 import { keepStableReplicas } from './upkeep.js';
 import { StateStore } from './store.js';
 import { Supervisor } from './supervisor.js';
@@ -88,6 +88,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const runtime = await resolveRuntime(options.runtime, options.image);
   const router = await connectRouter({ paths, host, port: options.port ?? 8080, log });
 
+  // The first version of a fresh platform is the baseline everything later is judged against: known good.
+  const bootstrap = stable.fresh ? [{ version: stable.version, sha256: modelSha(options.modelsDir, options.model, stable.version), how: 'bootstrap' as const, since: new Date().toISOString() }] : [];
   const platformLog = createLogSink(instanceLogPath(paths, 'platform'), 'keelson-platform');
   const store = new StateStore(paths.state, {
     schema: 1,
@@ -99,7 +101,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     instances: [],
     rollout: adoption.keepRollout ? (previous?.rollout ?? null) : null,
     lastRollout: previous?.lastRollout ?? null,
-    knownGood: previous?.knownGood ?? [],
+    knownGood: [...(previous?.model === options.model ? (previous.knownGood ?? []) : []), ...bootstrap],
     history: previous?.history ?? [],
   });
   store.onRecord((entry) => {
@@ -179,7 +181,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     throw error;
   });
   await waitStableReady(options, supervisor, store, started, paths, stop);
-  if (stable.fresh) rememberKnownGood(store, { version: stable.version, sha256: modelSha(options.modelsDir, options.model, stable.version), how: 'bootstrap' });
 
   // Every half second: roll back a rollout whose controller died, revive a dead router, keep the stable replica
   // count. A crashing stable instance is replaced at most every 5 s, so a broken version cannot spin the CPU.
