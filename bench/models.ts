@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildMlpModel, ensureSampleModels } from '../service/src/samples/index.js';
+import { buildMlpModel, ensureSampleModels } from '../tools/samples/index.js';
 
 /** The compute-heavy model of scenario 3: a random MLP with the penguins' signature (4 features in, 3 classes out). */
 export interface HeavyModelSpec {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { ensureSampleModels } from '../service/src/samples/index.js';
+import { ensureSampleModels } from '../tools/samples/index.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,4 +1,4 @@
-import { createJudge, type JudgePolicyInput, type Snapshot } from '../../pipelines/analysis/index.js';
+import { createJudge, type JudgePolicyInput, type Snapshot } from '../../analysis/index.js';
 
 /** What a judge did with one scenario: its decision and at which look (1-based), or continue to the end. */
 export interface Outcome {

@@ -1,4 +1,4 @@
-import type { JudgePolicyInput } from '../../pipelines/analysis/index.js';
+import type { JudgePolicyInput } from '../../analysis/index.js';
 import { judgeScenario, type Outcome } from './outcome.js';
 import { SCENARIOS } from './scenarios.js';
 import { simulate } from './simulate.js';

@@ -1,4 +1,4 @@
-import type { ArmSnapshot, Snapshot } from '../../pipelines/analysis/index.js';
+import type { ArmSnapshot, Snapshot } from '../../analysis/index.js';
 import { createRandom, type Random } from './random.js';
 
 /**

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inferBody, penguinRows } from '../../pipelines/platform/traffic/requests.js';
+import { inferBody, penguinRows } from '../../platform/traffic/requests.js';
 
 /** Writes one OIP infer body (one penguin row of `features`) per line; every scenario sends this same file. */
 export function writeInferBodies(dir: string): { file: string; count: number; meanBytes: number } {

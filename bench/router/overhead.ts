@@ -10,9 +10,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../pipelines/platform/instances/ports.js';
-import { startRouter } from '../../pipelines/platform/router/router.js';
-import { inferBody, penguinRows, rowPicker } from '../../pipelines/platform/traffic/requests.js';
+import { freePort } from '../../platform/instances/ports.js';
+import { startRouter } from '../../platform/router/router.js';
+import { inferBody, penguinRows, rowPicker } from '../../platform/traffic/requests.js';
 
 const args = process.argv.slice(2);
 const serviceDir = args.includes('--service') ? args[args.indexOf('--service') + 1] : undefined;

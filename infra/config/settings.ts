@@ -3,7 +3,7 @@
  * messages that name the key, the value and what was expected. No Pulumi here; `infra/config/index.ts`
  * feeds it from `pulumi.Config` (secrets stay Outputs and are read there).
  */
-import { parseDuration } from '../../pipelines/gitops/spec.js';
+import { parseDuration } from '../../gitops/spec.js';
 
 export const PROVIDERS = ['eks', 'gke', 'existing'] as const;
 export type ClusterProvider = (typeof PROVIDERS)[number];

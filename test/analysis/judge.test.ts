@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createJudge, JudgePolicyError, parseJudgePolicy, type ArmSnapshot, type JudgePolicyInput, type Snapshot } from '../../pipelines/analysis/index.js';
+import { createJudge, JudgePolicyError, parseJudgePolicy, type ArmSnapshot, type JudgePolicyInput, type Snapshot } from '../../analysis/index.js';
 import { NO_EFFECT, simulate, type CanaryEffect } from '../../bench/judge/simulate.js';
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025];

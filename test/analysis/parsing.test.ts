@@ -1,7 +1,7 @@
 import { Gauge, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { countAbove, countAtOrBelow, histogramIncrement, histogramQuantile, histogramProblem } from '../../pipelines/analysis/histogram.js';
-import { ExpositionError, parseExposition } from '../../pipelines/analysis/sources/exposition.js';
+import { countAbove, countAtOrBelow, histogramIncrement, histogramQuantile, histogramProblem } from '../../analysis/histogram.js';
+import { ExpositionError, parseExposition } from '../../analysis/sources/exposition.js';
 
 describe('cumulative histograms', () => {
   const h = { buckets: [0.001, 0.002, 0.004], counts: [10, 30, 40], count: 50 };

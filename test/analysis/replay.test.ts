@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseJudgePolicy } from '../../pipelines/analysis/index.js';
-import { parseScenarios, replayScenario, ScenarioError } from '../../pipelines/analysis/replay.js';
+import { parseJudgePolicy } from '../../analysis/index.js';
+import { parseScenarios, replayScenario, ScenarioError } from '../../analysis/replay.js';
 
 const BIN = fileURLToPath(new URL('../../bin/keelson.mjs', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/scenarios.jsonl', import.meta.url));

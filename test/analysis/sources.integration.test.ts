@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createJudge, createPrometheusSource, createScrapeSource, type MetricSource, type Snapshot } from '../../pipelines/analysis/index.js';
+import { createJudge, createPrometheusSource, createScrapeSource, type MetricSource, type Snapshot } from '../../analysis/index.js';
 import { requireTool } from '../helpers/tools.js';
 import { killIfRunning, spawnKeelson, waitFor200, type KeelsonProcess } from '../service/serve-process.js';
 

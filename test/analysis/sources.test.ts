@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPrometheusSource, createScrapeSource, prometheusQueries } from '../../pipelines/analysis/index.js';
+import { createPrometheusSource, createScrapeSource, prometheusQueries } from '../../analysis/index.js';
 
 /** The service's /metrics text for one arm (what prom-client serves), with `requests` inferences so far. */
 function exposition(requests: number, errors: number, fast: number, labels: Record<string, number>): string {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { centeredPrior, logMixtureAbove, logMixtureBelow, logMixtureVsPoint, shareConfidenceSequence } from '../../pipelines/analysis/stats/beta-mixture.js';
-import { createShiftTracker, mannWhitneyShift } from '../../pipelines/analysis/stats/mann-whitney.js';
-import { logNormalMixtureAbove, normalMixtureInterval } from '../../pipelines/analysis/stats/normal-mixture.js';
-import { logBeta, logGamma, logRegularizedBeta, normalCdf, normalQuantile } from '../../pipelines/analysis/stats/special.js';
+import { centeredPrior, logMixtureAbove, logMixtureBelow, logMixtureVsPoint, shareConfidenceSequence } from '../../analysis/stats/beta-mixture.js';
+import { createShiftTracker, mannWhitneyShift } from '../../analysis/stats/mann-whitney.js';
+import { logNormalMixtureAbove, normalMixtureInterval } from '../../analysis/stats/normal-mixture.js';
+import { logBeta, logGamma, logRegularizedBeta, normalCdf, normalQuantile } from '../../analysis/stats/special.js';
 
 /** log C(n, k) by summing logs: independent of the Γ implementation under test. */
 function logChoose(n: number, k: number): number {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildahBuilder, parseBuildahInspect } from '../../pipelines/container/builders/buildah.js';
-import { dockerBuilder } from '../../pipelines/container/builders/docker.js';
-import { parsePodmanInspect, podmanBuilder } from '../../pipelines/container/builders/podman.js';
-import { engineSettings, type EngineSettings } from '../../pipelines/container/engine.js';
-import { CommandFailedError } from '../../pipelines/container/errors.js';
-import type { Exec, ExecResult } from '../../pipelines/steps/exec.js';
+import { buildahBuilder, parseBuildahInspect } from '../../container/builders/buildah.js';
+import { dockerBuilder } from '../../container/builders/docker.js';
+import { parsePodmanInspect, podmanBuilder } from '../../container/builders/podman.js';
+import { engineSettings, type EngineSettings } from '../../container/engine.js';
+import { CommandFailedError } from '../../container/errors.js';
+import type { Exec, ExecResult } from '../../steps/exec.js';
 
 /** Records every command and answers with `reply` (success with empty output by default). */
 function fakeExec(reply: (command: string, args: readonly string[]) => Partial<ExecResult> = () => ({})) {

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { imageTag, readGitState } from '../../pipelines/container/tag.js';
-import { zxExec } from '../../pipelines/steps/exec.js';
+import { imageTag, readGitState } from '../../container/tag.js';
+import { zxExec } from '../../steps/exec.js';
 import { requireTool } from '../helpers/tools.js';
 import { startRegistry, type LocalRegistry } from './registry-server.js';
 

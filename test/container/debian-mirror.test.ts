@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDebianMirror } from '../../pipelines/container/debian-mirror.js';
+import { findDebianMirror } from '../../container/debian-mirror.js';
 
 const deb822 = `Types: deb
 # http://snapshot.debian.org/archive/debian/20250520T000000Z

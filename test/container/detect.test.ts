@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectBuilder, type BuilderProbe } from '../../pipelines/container/detect.js';
-import { InvalidOptionError } from '../../pipelines/container/errors.js';
+import { detectBuilder, type BuilderProbe } from '../../container/detect.js';
+import { InvalidOptionError } from '../../container/errors.js';
 
 /** A machine with the given commands on PATH and, optionally, a docker daemon that answers. */
 function machine(commands: string[], dockerDaemon = false): BuilderProbe & { daemonAsked: number } {

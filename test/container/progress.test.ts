@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseMode, createReporter, formatDuration, runStep, type StepEvent } from '../../pipelines/steps/index.js';
+import { chooseMode, createReporter, formatDuration, runStep, type StepEvent } from '../../steps/index.js';
 
 function capture(isTTY = false, columns?: number) {
   const chunks: string[] = [];

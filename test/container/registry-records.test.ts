@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appendImageRecord, latestRecord, pinnedRef, readImageRecords, repositoryOf, type ImageRecord } from '../../pipelines/container/records.js';
-import { isLoopback, parseRegistry, registryRef } from '../../pipelines/container/registry.js';
+import { appendImageRecord, latestRecord, pinnedRef, readImageRecords, repositoryOf, type ImageRecord } from '../../container/records.js';
+import { isLoopback, parseRegistry, registryRef } from '../../container/registry.js';
 
 describe('registry references', () => {
   it('parses HOST:PORT and refuses a URL with a scheme', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSmokeResponse, healthcheckArgv, smokeRequest } from '../../pipelines/container/smoke-check.js';
+import { checkSmokeResponse, healthcheckArgv, smokeRequest } from '../../container/smoke-check.js';
 
 const goodAnswer = {
   model_name: 'penguins',

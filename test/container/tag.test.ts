@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { imageTag, readGitState, validateRepository, validateTag } from '../../pipelines/container/tag.js';
-import { zxExec } from '../../pipelines/steps/exec.js';
+import { imageTag, readGitState, validateRepository, validateTag } from '../../container/tag.js';
+import { zxExec } from '../../steps/exec.js';
 
 describe('image tag from git state', () => {
   it('is the 12-character commit id for a clean tree', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectSteps } from '../../pipelines/commands/test.js';
+import { selectSteps } from '../../cli/commands/test.js';
 
 describe('keelson test: step selection', () => {
   it('runs type-check, lint and tests in that order by default, like npm test', () => {

@@ -2,11 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reconcileOnce, settleInterrupted, type AgentOptions, type DeployOutcome } from '../../pipelines/gitops/agent.js';
-import { deployOutcome, interruptedOutcome } from '../../pipelines/gitops/local-deployer.js';
-import type { RolloutEnd } from '../../pipelines/platform/state.js';
-import type { DesiredModel, HeadState } from '../../pipelines/gitops/reconcile.js';
-import { initialStatus, type GitopsStatus } from '../../pipelines/gitops/status.js';
+import { reconcileOnce, settleInterrupted, type AgentOptions, type DeployOutcome } from '../../gitops/agent.js';
+import { deployOutcome, interruptedOutcome } from '../../gitops/local-deployer.js';
+import type { RolloutEnd } from '../../platform/state.js';
+import type { DesiredModel, HeadState } from '../../gitops/reconcile.js';
+import { initialStatus, type GitopsStatus } from '../../gitops/status.js';
 
 const v = (version: string): DesiredModel => ({ name: 'penguins', version, sha256: `sha-${version}` });
 

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { $ } from 'zx';
-import { startPlatform, type Platform } from '../../pipelines/platform/platform.js';
-import { platformPaths } from '../../pipelines/platform/paths.js';
-import { runTraffic } from '../../pipelines/platform/traffic/generator.js';
-import { gitopsStatusPath, runGitopsAgent } from '../../pipelines/gitops/run-agent.js';
-import { readGitopsStatus, type GitopsStatus } from '../../pipelines/gitops/status.js';
+import { startPlatform, type Platform } from '../../platform/platform.js';
+import { platformPaths } from '../../platform/paths.js';
+import { runTraffic } from '../../platform/traffic/generator.js';
+import { gitopsStatusPath, runGitopsAgent } from '../../gitops/run-agent.js';
+import { readGitopsStatus, type GitopsStatus } from '../../gitops/status.js';
 
 // A real git repository, a real platform (router + service processes), real canary rollouts under real
 // traffic, and the agent watching the repository as it would watch the project's own.

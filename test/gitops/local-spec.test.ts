@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { loadDeploySpec } from '../../pipelines/gitops/spec.js';
-import { headReader } from '../../pipelines/gitops/head.js';
+import { loadDeploySpec } from '../../gitops/spec.js';
+import { headReader } from '../../gitops/head.js';
 
 describe('deploy/local.yaml (the desired state `npm start` deploys)', () => {
   it('is valid and pins the sha256 of the sample model the trainer writes on this machine', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plan, rolledBackMessage, unfinishedMessage, type DesiredModel, type HeadState } from '../../pipelines/gitops/reconcile.js';
+import { plan, rolledBackMessage, unfinishedMessage, type DesiredModel, type HeadState } from '../../gitops/reconcile.js';
 
 const v = (version: string, sha = `sha-${version}`): DesiredModel => ({ name: 'penguins', version, sha256: sha });
 const head = (commit: string, model: DesiredModel): HeadState => ({ kind: 'valid', commit, model, fingerprint: commit });

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { $ } from 'zx';
-import { platformPaths } from '../../pipelines/platform/paths.js';
-import { readState, type PlatformState } from '../../pipelines/platform/state.js';
-import { readGitopsStatus, writeGitopsStatus, type GitopsStatus } from '../../pipelines/gitops/status.js';
+import { platformPaths } from '../../platform/paths.js';
+import { readState, type PlatformState } from '../../platform/state.js';
+import { readGitopsStatus, writeGitopsStatus, type GitopsStatus } from '../../gitops/status.js';
 import { backgroundTraffic, eventually, keelson, KEELSON_BIN, killAll, routerPid, whoAnswers } from '../platform/harness.js';
 
 // `keelson start` (what `npm start` runs) as a real process over a real git repository, killed with SIGKILL at the

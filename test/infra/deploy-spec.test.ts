@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { DeploySpecError, isDigestPinned, loadDeploySpec, parseDeploySpec, parseDuration } from '../../pipelines/gitops/spec.js';
+import { DeploySpecError, isDigestPinned, loadDeploySpec, parseDeploySpec, parseDuration } from '../../gitops/spec.js';
 
 const SHA = 'c'.repeat(64);
 const valid = `environment: production

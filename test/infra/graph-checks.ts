@@ -5,7 +5,7 @@
  */
 import { expect, test } from 'vitest';
 import { buildDashboards, buildRuleGroups } from '../../dashboards/index.js';
-import { isDigestPinned, parseDuration } from '../../pipelines/gitops/spec.js';
+import { isDigestPinned, parseDuration } from '../../gitops/spec.js';
 import * as policies from '../../infra/policy/policies.js';
 import { CHARTS, isPinnedVersion } from '../../infra/versions.js';
 import { ofKind, ofType, single, type ProgramRun } from './harness.js';

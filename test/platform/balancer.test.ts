@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Balancer, type Upstream } from '../../pipelines/platform/router/balancer.js';
+import { Balancer, type Upstream } from '../../platform/router/balancer.js';
 
 const up = (name: string, role: Upstream['role'], version: string): Upstream => ({ name, role, version, host: '127.0.0.1', port: 1 });
 const pool = [up('s1', 'stable', '1'), up('s2', 'stable', '1'), up('b', 'baseline', '1'), up('c', 'canary', '2')];

@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PlatformClient } from '../../pipelines/platform/client.js';
-import { createControlApi } from '../../pipelines/platform/control-api.js';
-import { PlatformControl } from '../../pipelines/platform/control.js';
-import { PlatformNotFound, PlatformUnavailable, PlatformUnreachable } from '../../pipelines/platform/errors.js';
-import { freePort } from '../../pipelines/platform/instances/ports.js';
-import { backoffMs, transientFailure } from '../../pipelines/platform/retry.js';
-import { ALL_STABLE, type InstanceRecord, type PlatformState, type Variant } from '../../pipelines/platform/state.js';
-import { StateStore } from '../../pipelines/platform/store.js';
-import type { Supervisor } from '../../pipelines/platform/supervisor.js';
+import { PlatformClient } from '../../platform/client.js';
+import { createControlApi } from '../../platform/control-api.js';
+import { PlatformControl } from '../../platform/control.js';
+import { PlatformNotFound, PlatformUnavailable, PlatformUnreachable } from '../../platform/errors.js';
+import { freePort } from '../../platform/instances/ports.js';
+import { backoffMs, transientFailure } from '../../platform/retry.js';
+import { ALL_STABLE, type InstanceRecord, type PlatformState, type Variant } from '../../platform/state.js';
+import { StateStore } from '../../platform/store.js';
+import type { Supervisor } from '../../platform/supervisor.js';
 import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.js';
 
 /** The real control API over real HTTP, with a supervisor that only records what it was asked to do. */

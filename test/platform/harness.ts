@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
-import { PlatformClient } from '../../pipelines/platform/client.js';
-import { platformPaths, type PlatformPaths } from '../../pipelines/platform/paths.js';
-import { startPlatform, type Platform } from '../../pipelines/platform/platform.js';
-import type { RouterInfo } from '../../pipelines/platform/router/pool.js';
-import { routerInfoPath } from '../../pipelines/platform/router/remote.js';
-import { isAlive, readState, type PlatformState, type Variant } from '../../pipelines/platform/state.js';
-import { runTraffic, type TrafficReport } from '../../pipelines/platform/traffic/generator.js';
+import { PlatformClient } from '../../platform/client.js';
+import { platformPaths, type PlatformPaths } from '../../platform/paths.js';
+import { startPlatform, type Platform } from '../../platform/platform.js';
+import type { RouterInfo } from '../../platform/router/pool.js';
+import { routerInfoPath } from '../../platform/router/remote.js';
+import { isAlive, readState, type PlatformState, type Variant } from '../../platform/state.js';
+import { runTraffic, type TrafficReport } from '../../platform/traffic/generator.js';
 
 // Two cores shared by many: one inference worker per instance keeps several instances affordable.
 process.env.KEELSON_WORKERS ??= '1';

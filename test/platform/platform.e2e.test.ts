@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { PlatformClient } from '../../pipelines/platform/client.js';
-import { PlatformConflict } from '../../pipelines/platform/errors.js';
-import { instanceLogPath } from '../../pipelines/platform/paths.js';
-import type { Platform } from '../../pipelines/platform/platform.js';
-import { isAlive, readState } from '../../pipelines/platform/state.js';
-import { runTraffic } from '../../pipelines/platform/traffic/generator.js';
+import { PlatformClient } from '../../platform/client.js';
+import { PlatformConflict } from '../../platform/errors.js';
+import { instanceLogPath } from '../../platform/paths.js';
+import type { Platform } from '../../platform/platform.js';
+import { isAlive, readState } from '../../platform/state.js';
+import { runTraffic } from '../../platform/traffic/generator.js';
 import { eventually, keelson, KEELSON_BIN, killAll, routerPid, startInProcessPlatform, tempHome, whoAnswers } from './harness.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];

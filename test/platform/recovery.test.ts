@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseStable, planAdoption } from '../../pipelines/platform/recovery.js';
-import type { InstanceRecord, PlatformState, RolloutRecord } from '../../pipelines/platform/state.js';
+import { chooseStable, planAdoption } from '../../platform/recovery.js';
+import type { InstanceRecord, PlatformState, RolloutRecord } from '../../platform/state.js';
 
 const instance = (name: string, role: InstanceRecord['role'], version: string, status: InstanceRecord['status'] = 'ready'): InstanceRecord => ({
   name, role, model: 'penguins', version, url: 'http://127.0.0.1:1', pid: 1, runtime: 'process', status, startedAt: '',

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRouter, type Router } from '../../pipelines/platform/router/router.js';
+import { startRouter, type Router } from '../../platform/router/router.js';
 import { IDLE_GRACE_MS } from '../../service/src/server/graceful-drain.js';
 import { keepAliveLoad, openConnection } from '../service/keep-alive-load.js';
 

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRouter, type Router } from '../../pipelines/platform/router/router.js';
-import type { Upstream } from '../../pipelines/platform/router/balancer.js';
+import { startRouter, type Router } from '../../platform/router/router.js';
+import type { Upstream } from '../../platform/router/balancer.js';
 
 /** A stand-in instance: answers every request with its name; the real service is tested in test/rollout. */
 async function fakeInstance(name: string): Promise<{ port: number; close(): Promise<void>; seen: string[] }> {

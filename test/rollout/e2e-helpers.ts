@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { PlatformState } from '../../pipelines/platform/state.js';
-import { parseRolloutPolicy } from '../../pipelines/rollout/policy.js';
+import type { PlatformState } from '../../platform/state.js';
+import { parseRolloutPolicy } from '../../rollout/policy.js';
 import { whoAnswers } from '../platform/harness.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { initialState, transition, type RolloutEvent, type RolloutState, type VerdictSummary } from '../../pipelines/rollout/machine.js';
-import { parseRolloutPolicy } from '../../pipelines/rollout/policy.js';
+import { initialState, transition, type RolloutEvent, type RolloutState, type VerdictSummary } from '../../rollout/machine.js';
+import { parseRolloutPolicy } from '../../rollout/policy.js';
 
 const policy = parseRolloutPolicy({ steps: [5, 25, 50], interval: '10s', minStepRequests: 20, readyTimeout: '60s', analysisTimeout: '5m' });
 const cont: VerdictSummary = { decision: 'continue', reasons: ['no decision yet'] };

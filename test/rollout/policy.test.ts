@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseJudgePolicy } from '../../pipelines/analysis/policy.js';
-import { DEFAULT_ROLLOUT_POLICY, loadRolloutPolicy, parseRolloutPolicy, PolicyError, stepWeights } from '../../pipelines/rollout/policy.js';
+import { parseJudgePolicy } from '../../analysis/policy.js';
+import { DEFAULT_ROLLOUT_POLICY, loadRolloutPolicy, parseRolloutPolicy, PolicyError, stepWeights } from '../../rollout/policy.js';
 
 function problems(input: unknown): string[] {
   try {

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { histogramQuantile, latencySeries } from '../../pipelines/report/series.js';
-import { writeRolloutReports } from '../../pipelines/report/write.js';
-import type { ArmSnapshot, Verdict } from '../../pipelines/rollout/judge-port.js';
-import type { RolloutRecordBook } from '../../pipelines/rollout/timeline.js';
+import { histogramQuantile, latencySeries } from '../../rollout/report/series.js';
+import { writeRolloutReports } from '../../rollout/report/write.js';
+import type { ArmSnapshot, Verdict } from '../../rollout/judge-port.js';
+import type { RolloutRecordBook } from '../../rollout/timeline.js';
 
 const buckets = [0.005, 0.01, 0.025, 0.05, 0.1];
 function arm(n: number, slow: boolean, errors = 0): ArmSnapshot {

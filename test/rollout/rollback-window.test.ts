@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { KnownGood } from '../../pipelines/platform/state.js';
-import { rollbackWindowMatch, rollbackWindowReason } from '../../pipelines/rollout/rollback-window.js';
+import type { KnownGood } from '../../platform/state.js';
+import { rollbackWindowMatch, rollbackWindowReason } from '../../rollout/rollback-window.js';
 
 const good = (version: string, how: KnownGood['how'] = 'promoted'): KnownGood => ({ version, sha256: `${version}`.repeat(64).slice(0, 64), since: '2026-12-01T00:00:00.000Z', how, rolloutId: `r${version}` });
 const to = (toVersion: string, fromVersion = '4', sha = toVersion.repeat(64).slice(0, 64)) => ({ fromVersion, toVersion, toSha256: sha });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlatformClient } from '../../pipelines/platform/client.js';
-import { runRollout } from '../../pipelines/rollout/run-rollout.js';
+import { PlatformClient } from '../../platform/client.js';
+import { runRollout } from '../../rollout/run-rollout.js';
 import { startFlakyProxy, type FlakyProxy } from '../platform/flaky-proxy.js';
 import { backgroundTraffic, eventually, startDetachedPlatform, type DetachedPlatform } from '../platform/harness.js';
 import { expectSettledOn, FAST_POLICY, reportsDir } from './e2e-helpers.js';

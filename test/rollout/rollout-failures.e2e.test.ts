@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../pipelines/platform/instances/ports.js';
-import { isAlive } from '../../pipelines/platform/state.js';
-import { parseRolloutPolicy } from '../../pipelines/rollout/policy.js';
-import { runRollout } from '../../pipelines/rollout/run-rollout.js';
+import { freePort } from '../../platform/instances/ports.js';
+import { isAlive } from '../../platform/state.js';
+import { parseRolloutPolicy } from '../../rollout/policy.js';
+import { runRollout } from '../../rollout/run-rollout.js';
 import { backgroundTraffic, eventually, keelson, KEELSON_BIN, killAll, startDetachedPlatform, tempHome, type DetachedPlatform } from '../platform/harness.js';
 import { expectSettledOn, FAST_POLICY, FAST_POLICY_INPUT, fastPolicyFile, reportsDir } from './e2e-helpers.js';
 

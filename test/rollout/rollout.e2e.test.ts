@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRollout } from '../../pipelines/rollout/run-rollout.js';
+import { runRollout } from '../../rollout/run-rollout.js';
 import { backgroundTraffic, startDetachedPlatform, type DetachedPlatform } from '../platform/harness.js';
 import { expectSettledOn, FAST_POLICY, reportsDir } from './e2e-helpers.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, inject } from 'vitest';
 import { parseManifest } from '../../service/src/repository/manifest-schema.js';
-import { binIndex, loadPenguins, PENGUIN_FEATURES, PENGUIN_LABELS } from '../../service/src/samples/index.js';
+import { binIndex, loadPenguins, PENGUIN_FEATURES, PENGUIN_LABELS } from '../../tools/samples/index.js';
 import { readManifest } from './onnx-run.js';
 
 const modelsDir = inject('modelsDir');

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { buildMlpModel, buildMlpOnnx, predictProbabilities, randomMlp, sha256Hex } from '../../service/src/samples/index.js';
+import { buildMlpModel, buildMlpOnnx, predictProbabilities, randomMlp, sha256Hex } from '../../tools/samples/index.js';
 import { classify } from './onnx-run.js';
 
 describe('buildMlpOnnx (benchmark models)', () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, inject } from 'vitest';
-import { predictProbabilities, trainPenguinModels, type DenseClassifier, type PenguinModels } from '../../service/src/samples/index.js';
+import { predictProbabilities, trainPenguinModels, type DenseClassifier, type PenguinModels } from '../../tools/samples/index.js';
 import { classify, openSession, readManifest } from './onnx-run.js';
 
 const modelsDir = inject('modelsDir');

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, inject } from 'vitest';
-import { ensureSampleModels, GENERATOR_VERSION, writeSampleModels } from '../../service/src/samples/index.js';
+import { ensureSampleModels, GENERATOR_VERSION, writeSampleModels } from '../../tools/samples/index.js';
 import { versionFile } from './onnx-run.js';
 
 const modelsDir = inject('modelsDir');

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { register } from '../../pipelines/commands/serve.js';
+import { register } from '../../cli/commands/serve.js';
 import { ConfigError } from '../../service/src/errors.js';
 import { parseModelSpec, selectVersions } from '../../service/src/repository/model-selection.js';
 

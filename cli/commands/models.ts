@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { CliError } from '../cli-error.js';
+
+/** One row of `models list`. */
+interface ListedVersion {
+  model: string;
+  version: string;
+  sha: 'ok' | 'MISMATCH' | 'unreadable';
+  accuracy?: number;
+  detail: string;
+}
+
+export function register(program: Command): void {
+  const models = program.command('models').description('create and inspect model repositories (DIR/<model>/<version>/model.{onnx,json})');
+
+  models
+    .command('sample')
+    .description('train the penguins sample classifiers (versions 1-6, including the deliberately faulty 3-6) and write them as ONNX')
+    .requiredOption('-o, --out <dir>', 'model repository directory to write into (created if missing)')
+    .option('-f, --force', 'retrain and rewrite even when the directory already holds current samples', false)
+    .action(async (options: { out: string; force: boolean }) => {
+      const { ensureSampleModels, writeSampleModels } = await import('../../tools/samples/index.js');
+      const progress = (line: string): void => void process.stderr.write(`keelson models sample: ${line}\n`);
+      let summary;
+      try {
+        summary = options.force ? writeSampleModels(options.out, progress) : await ensureSampleModels(options.out, progress);
+      } catch (error) {
+        throw new CliError(`--out ${options.out}: cannot write the sample models (${error instanceof Error ? error.message : String(error)})`);
+      }
+      if (!summary.written) progress(`${options.out} already holds current samples (use --force to rewrite)`);
+      const rows = summary.versions.map((v) => [`${summary.model}:${v.version}`, v.kind, formatAccuracy(v.accuracy), v.description]);
+      process.stdout.write(table(['MODEL', 'KIND', 'ACCURACY', 'DESCRIPTION'], rows));
+    });
+
+  models
+    .command('list')
+    .description('list every model version in a repository, verify each sha256 and show its held-out accuracy')
+    .requiredOption('-m, --models <dir>', 'model repository directory')
+    .option('--check', 'exit with status 2 when any version fails verification (sha256 mismatch, unreadable files)', false)
+    .action(async (options: { models: string; check: boolean }) => {
+      const listed = await listRepository(options.models);
+      const rows = listed.map((v) => [`${v.model}:${v.version}`, v.sha, formatAccuracy(v.accuracy), v.detail]);
+      process.stdout.write(table(['MODEL', 'SHA256', 'ACCURACY', 'DETAIL'], rows));
+      if (options.check && listed.some((v) => v.sha !== 'ok')) process.exitCode = 2;
+    });
+}
+
+async function listRepository(dir: string): Promise<ListedVersion[]> {
+  const { scanRepository } = await import('../../service/src/repository/scan.js');
+  const { readModelVersion } = await import('../../service/src/repository/read-version.js');
+  let found: Map<string, string[]>;
+  try {
+    found = await scanRepository(dir);
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error));
+  }
+  if (found.size === 0) throw new CliError(`--models ${dir}: no models found (expected ${dir}/<model>/<version>/model.onnx)`);
+  const listed: ListedVersion[] = [];
+  for (const [model, versions] of found) {
+    for (const version of versions) {
+      const files = await readModelVersion(dir, { name: model, version });
+      const accuracy = files.manifest?.metrics?.accuracy;
+      const sha = files.ok ? 'ok' : files.reason.startsWith('sha256 mismatch') ? 'MISMATCH' : 'unreadable';
+      const detail = files.ok ? (files.manifest.description ?? '') : files.reason;
+      listed.push({ model, version, sha, detail, ...(accuracy === undefined ? {} : { accuracy }) });
+    }
+  }
+  return listed;
+}
+
+function formatAccuracy(accuracy: number | undefined): string {
+  return accuracy === undefined ? '-' : `${(accuracy * 100).toFixed(1)}%`;
+}
+
+/** Left-aligned columns; the last column is not padded so long descriptions do not add trailing spaces. */
+function table(header: string[], rows: string[][]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...all.map((row) => (row[c] ?? '').length)));
+  return all.map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join('  ')).join('\n') + '\n';
+}

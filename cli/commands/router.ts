@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+
+/** `keelson router`: the local platform's data plane, started (and adopted after a restart) by `keelson up`. */
+export function register(program: Command): void {
+  program
+    .command('router')
+    .description('run the local platform\'s weighted router as a process of its own (started by `keelson up`; you do not run it by hand)')
+    .requiredOption('--info-file <path>', 'where to write the router\'s pid, URL and admin URL once it listens')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port to bind (0 picks a free one)', '8080')
+    .addHelpText('after', '\nSIGTERM drains open connections and exits. The platform sets the pool through the admin API on loopback.')
+    .action(async (options: { infoFile: string; host: string; port: string }) => {
+      const { runRouterProcess, EXIT_ADDRESS_UNUSABLE } = await import('../../platform/router/data-plane.js');
+      const log = (line: string) => console.log(JSON.stringify({ '@timestamp': new Date().toISOString(), 'log.level': 'info', message: line, 'ecs.version': '8.10.0', 'service.node.name': 'keelson-router' }));
+      const running = await runRouterProcess({ host: options.host, port: Number(options.port), infoFile: options.infoFile, log }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
+          console.error(`keelson router: ${options.host}:${options.port} cannot be used (${error.code})`);
+          process.exit(EXIT_ADDRESS_UNUSABLE);
+        }
+        throw error;
+      });
+      const stop = () => void running.stop().then(() => process.exit(0));
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+}
