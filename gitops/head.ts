@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseDeploySpec, type DeploySpec } from './spec.js';
+import { parseDeploySpec, type DeploySpec } from '../contract/deploy-spec.js';
 import type { HeadState } from './reconcile.js';
 import { parseJudgePolicy } from '../analysis/policy.js';
 import { parseRolloutPolicy, type RolloutPolicy } from '../rollout/policy.js';

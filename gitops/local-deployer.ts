@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { $ } from 'zx';
-import { parseDeploySpec } from './spec.js';
+import { parseDeploySpec } from '../contract/deploy-spec.js';
 import { policyFromSpec } from './head.js';
 import type { DeployOutcome, Deployer } from './agent.js';
 import type { DesiredModel } from './reconcile.js';

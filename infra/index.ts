@@ -3,7 +3,7 @@
  * logging, a gateway and the inference service. This file only wires the components; see README "Infrastructure".
  */
 import { buildDashboards, buildRuleGroups } from '../dashboards/index.js';
-import { loadDeploySpec } from '../gitops/spec.js';
+import { loadDeploySpec } from '../contract/deploy-spec.js';
 import { Cluster } from './cluster/cluster.js';
 import { loadStackConfig } from './config/index.js';
 import { gpuDesiredNodes } from './config/settings.js';

@@ -2,7 +2,7 @@
  * The rollout state machine: pure (no clock, no I/O). The controller feeds it events (instances ready,
  * a verdict at each interval, an instance lost...) and carries out the actions it returns.
  */
-import { formatMs } from '../platform/duration.js';
+import { formatMs } from '../contract/duration.js';
 import type { RolloutDecider, Weights } from '../platform/state.js';
 import { stepWeights, type RolloutPolicy } from './policy.js';
 

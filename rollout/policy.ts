@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { formatMs, parseDuration } from '../platform/duration.js';
+import { durationProblem, formatMs, parseDuration } from '../contract/duration.js';
 
 /** How a rollout proceeds: traffic steps, how long and how much traffic each step needs, time limits. */
 export interface RolloutPolicy {
@@ -88,10 +88,10 @@ export function parseRolloutPolicy(input: unknown, source = 'policy'): RolloutPo
   }
   const duration = (field: 'interval' | 'readyTimeout' | 'analysisTimeout' | 'drainTimeout', key: keyof RolloutPolicy, min: number): void => {
     if (raw[field] === undefined) return;
-    const parsed = parseDuration(raw[field], field);
-    if ('error' in parsed) problems.push(parsed.error);
-    else if (parsed.ms < min) problems.push(`'${field}' is ${JSON.stringify(raw[field])}: expected at least ${formatMs(min)}`);
-    else (policy[key] as number) = parsed.ms;
+    const ms = parseDuration(raw[field]);
+    if (ms === undefined) problems.push(durationProblem(field, raw[field]));
+    else if (ms < min) problems.push(`'${field}' is ${JSON.stringify(raw[field])}: expected at least ${formatMs(min)}`);
+    else (policy[key] as number) = ms;
   };
   duration('interval', 'intervalMs', 100);
   duration('readyTimeout', 'readyTimeoutMs', 1_000);

@@ -8,7 +8,7 @@ export function register(program: Command): void {
     .option('--timeout <duration>', 'how long to wait for a clean stop before killing the platform process', '60s')
     .action(async (options: { timeout: string }) => {
       const { stopPlatform } = await import('../../platform/down.js');
-      const { durationMs } = await import('../../platform/duration.js');
+      const { durationMs } = await import('../../contract/duration.js');
       const { CliError } = await import('../cli-error.js');
       const timeoutMs = durationMs(options.timeout, '--timeout', (m) => new CliError(m));
       console.log(await stopPlatform({ timeoutMs }));

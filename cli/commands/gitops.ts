@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .option('--prometheus <url>', 'judge with Prometheus at this URL instead of scraping the arms')
     .option('--reports <dir>', 'where rollout reports go', 'reports')
     .action(async (opts: { repo: string; branch: string; env: string; interval: string; models: string; testCommand?: string; prometheus?: string; reports: string }) => {
-      const { durationMs } = await import('../../platform/duration.js');
+      const { durationMs } = await import('../../contract/duration.js');
       const { platformPaths } = await import('../../platform/paths.js');
       const { runGitopsAgent } = await import('../../gitops/run-agent.js');
       const { CliError } = await import('../cli-error.js');

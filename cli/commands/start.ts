@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .action(async (options: StartOptions) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port ${options.port}: expected a TCP port 0..65535`);
-      const { durationMs } = await import('../../platform/duration.js');
+      const { durationMs } = await import('../../contract/duration.js');
       const intervalMs = durationMs(options.interval, '--interval', (m) => new CliError(m));
       const log = (line: string) => console.error(`keelson start: ${line}`);
       const { ensureSampleModels } = await import('../../tools/samples/index.js');

@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .option('--json', 'print the report as JSON', false)
     .action(async (options: TrafficCliOptions) => {
       const { CliError } = await import('../cli-error.js');
-      const { durationMs } = await import('../../platform/duration.js');
+      const { durationMs } = await import('../../contract/duration.js');
       const rps = Number(options.rps);
       if (!Number.isFinite(rps) || rps <= 0 || rps > 10_000) throw new CliError(`--rps ${options.rps}: expected a rate above 0 and at most 10000`);
       const duration = durationMs(options.duration, '--duration', (m) => new CliError(m));

@@ -3,7 +3,7 @@
  * messages that name the key, the value and what was expected. No Pulumi here; `infra/config/index.ts`
  * feeds it from `pulumi.Config` (secrets stay Outputs and are read there).
  */
-import { parseDuration } from '../../gitops/spec.js';
+import { parseDuration } from '../../contract/duration.js';
 
 export const PROVIDERS = ['eks', 'gke', 'existing'] as const;
 export type ClusterProvider = (typeof PROVIDERS)[number];
@@ -189,11 +189,9 @@ function reader(get: ConfigReader) {
     },
     duration(key: string, fallback: string): number {
       const text = raw(key) ?? fallback;
-      try {
-        return parseDuration(text);
-      } catch {
-        throw new InfraConfigError(key, text, 'a duration such as "10s" or "1m30s"');
-      }
+      const ms = parseDuration(text, 'rejected');
+      if (ms === undefined) throw new InfraConfigError(key, text, 'a duration such as "10s" or "1m30s"');
+      return ms;
     },
     list(key: string): string[] | undefined {
       const text = raw(key);

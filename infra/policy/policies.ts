@@ -3,7 +3,7 @@
  * `infra/policy/index.ts` assembles the pack (`pulumi preview --policy-pack infra/policy`).
  */
 import type { ResourceValidationPolicy } from '@pulumi/policy';
-import { isDigestPinned } from '../../gitops/spec.js';
+import { isDigestPinned } from '../../contract/deploy-spec.js';
 import { GPU_NODE_LABELS, GPU_RESOURCE, GPU_TAINT, kubernetesEffect, selectsNodes, tolerates, type TaintLike } from '../gpu/scheduling.js';
 import { containersOf, describe, podSpecOf, type Props } from './workloads.js';
 

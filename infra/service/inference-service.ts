@@ -1,7 +1,7 @@
 /** InferenceService: the keelson service in the cluster, its traffic split, its scrape target and its guard rails. */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { DeploySpec } from '../../gitops/spec.js';
+import type { DeploySpec } from '../../contract/deploy-spec.js';
 import { APP_NAME, appLabels, CONTAINER_PORT, METRICS_SERVICE, metricsServiceLabels, variantName, variantSelector } from './labels.js';
 import { podTemplate } from './pod.js';
 import {

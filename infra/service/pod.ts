@@ -3,7 +3,7 @@
  * InferenceService component and the tests both call these.
  */
 import type * as k8s from '@pulumi/kubernetes';
-import type { DeploySpec } from '../../gitops/spec.js';
+import type { DeploySpec } from '../../contract/deploy-spec.js';
 import { GPU_NODE_LABELS, GPU_RESOURCE, GPU_TOLERATION } from '../gpu/scheduling.js';
 import { CONTAINER_PORT, LIVE_PATH, MODELS_DIR, PORT_NAME, PROBE_PORT, PROBE_PORT_NAME, podLabels, READY_PATH, variantSelector, type Variant } from './labels.js';
 

@@ -1,4 +1,4 @@
-import { formatMs } from '../../platform/duration.js';
+import { formatMs } from '../../contract/duration.js';
 import type { Verdict } from '../judge-port.js';
 import type { RolloutRecordBook } from '../timeline.js';
 import { ARMS, armTotals, histogramQuantile, type Arm } from './series.js';

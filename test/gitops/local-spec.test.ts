@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { loadDeploySpec } from '../../gitops/spec.js';
+import { loadDeploySpec } from '../../contract/deploy-spec.js';
 import { headReader } from '../../gitops/head.js';
 
 describe('deploy/local.yaml (the desired state `npm start` deploys)', () => {

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { DeploySpecError, isDigestPinned, loadDeploySpec, parseDeploySpec, parseDuration } from '../../gitops/spec.js';
+import { DeploySpecError, isDigestPinned, loadDeploySpec, parseDeploySpec } from '../../contract/deploy-spec.js';
+import { parseDuration } from '../../contract/duration.js';
 
 const SHA = 'c'.repeat(64);
 const valid = `environment: production
@@ -63,9 +64,10 @@ describe('parseDeploySpec', () => {
     expect(() => loadDeploySpec(join(dir, 'missing.yaml'))).toThrow(/expected a readable file/);
   });
 
-  test('parseDuration', () => {
-    expect(parseDuration('1m30s')).toBe(90_000);
-    expect(parseDuration('250ms')).toBe(250);
-    expect(() => parseDuration('1.5s')).toThrow('duration "1.5s"');
+  test('durations in a spec need their unit', () => {
+    expect(parseDuration('1m30s', 'rejected')).toBe(90_000);
+    expect(parseDuration('250ms', 'rejected')).toBe(250);
+    expect(parseDuration('30', 'rejected')).toBeUndefined();
+    expect(problems(valid.replace('30s', '"30"')).join('\n')).toContain('rollout.interval = "30": expected a duration such as "30s" or "1m"');
   });
 });

@@ -5,7 +5,8 @@
  */
 import { expect, test } from 'vitest';
 import { buildDashboards, buildRuleGroups } from '../../dashboards/index.js';
-import { isDigestPinned, parseDuration } from '../../gitops/spec.js';
+import { isDigestPinned } from '../../contract/deploy-spec.js';
+import { durationMs } from '../../contract/duration.js';
 import * as policies from '../../infra/policy/policies.js';
 import { CHARTS, isPinnedVersion } from '../../infra/versions.js';
 import { ofKind, ofType, single, type ProgramRun } from './harness.js';
@@ -48,9 +49,9 @@ export function registerGraphChecks(getRun: () => ProgramRun, want: Expectations
 
   test('the grace period covers the preStop sleep plus the drain timeout', () => {
     const pod = stable().spec.template.spec;
-    const drainSeconds = parseDuration(want.drainTimeout) / 1000;
+    const drainSeconds = durationMs(want.drainTimeout, 'drainTimeout') / 1000;
     const sleepSeconds = pod.containers[0].lifecycle.preStop.sleep.seconds;
-    expect(sleepSeconds).toBe(parseDuration(want.preStopSleep) / 1000);
+    expect(sleepSeconds).toBe(durationMs(want.preStopSleep, 'preStopSleep') / 1000);
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(drainSeconds + sleepSeconds);
     expect(pod.containers[0].env).toContainEqual({ name: 'KEELSON_DRAIN_TIMEOUT', value: `${drainSeconds * 1000}ms` });
   });

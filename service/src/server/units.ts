@@ -1,7 +1,7 @@
+import { parseDuration as parseAnyDuration } from '../../../contract/duration.js';
 import { ConfigError } from '../errors.js';
 
 const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
-const DURATION_UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000 };
 
 /** Parses a byte size: `4194304`, `4MiB`, `512KiB`, `1GB`. */
 export function parseBytes(text: string, flag: string): number {
@@ -11,12 +11,11 @@ export function parseBytes(text: string, flag: string): number {
   return Math.floor(Number(match[1]) * unit);
 }
 
-/** Parses a duration in milliseconds: `500ms`, `10s`, `2m`, or a bare number of milliseconds. */
+/** Parses a flag's duration in milliseconds: `500ms`, `10s`, `1m30s`, or a bare number of milliseconds. */
 export function parseDuration(text: string, flag: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const unit = match ? DURATION_UNITS[match[2]!.toLowerCase()] : undefined;
-  if (!match || unit === undefined) throw new ConfigError(`${flag} ${JSON.stringify(text)}: expected a duration like 500ms, 10s or 2m`);
-  return Number(match[1]) * unit;
+  const ms = parseAnyDuration(text, 'milliseconds');
+  if (ms === undefined) throw new ConfigError(`${flag} ${JSON.stringify(text)}: expected a duration like 500ms, 10s or 2m (a bare number is milliseconds)`);
+  return ms;
 }
 
 /** Parses an integer of at least `min`. */

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { parseDuration } from './duration.js';
 
 /** `name@sha256:<64 hex>` (an optional `:tag` before the digest is allowed and ignored by runtimes). */
 export const DIGEST_PINNED_IMAGE = /^[a-z0-9][a-z0-9._\-/:]*@sha256:[0-9a-f]{64}$/;
@@ -14,17 +15,9 @@ export const DIGEST_PINNED_IMAGE = /^[a-z0-9][a-z0-9._\-/:]*@sha256:[0-9a-f]{64}
 /** True when an image reference is pinned by content digest rather than by a mutable tag. */
 export const isDigestPinned = (image: string): boolean => DIGEST_PINNED_IMAGE.test(image);
 
-const DURATION = /^(?:\d+(?:ms|s|m|h))+$/;
-const DURATION_PART = /(\d+)(ms|s|m|h)/g;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-
-/** Parses a Go-style duration ("30s", "1m30s", "500ms") into milliseconds; throws on anything else. */
-export function parseDuration(text: string): number {
-  if (!DURATION.test(text)) throw new Error(`duration "${text}": expected digits with a unit ms|s|m|h, e.g. "30s" or "1m30s"`);
-  let ms = 0;
-  for (const [, amount, unit] of text.matchAll(DURATION_PART)) ms += Number(amount) * UNIT_MS[unit!]!;
-  return ms;
-}
+/** A duration with its unit (`30s`, `1m30s`), kept as text: the rollout policy reads it. */
+const duration = (example: string) =>
+  z.string().refine((text) => parseDuration(text, 'rejected') !== undefined, { error: `a duration such as ${example}` });
 
 const quantity = z
   .union([z.string().regex(/^\d+(?:\.\d+)?(?:m|k|M|G|T|Ki|Mi|Gi|Ti)?$/), z.number().positive()], {
@@ -57,11 +50,11 @@ export const deploySpecObject = z.strictObject({
     steps: z
       .array(z.number().gt(0, { error: 'a percentage above 0' }).max(100, { error: 'a percentage ≤ 100' }))
       .min(1, { error: 'at least one traffic step, e.g. [5, 25, 50]' }),
-    interval: z.string().regex(DURATION, { error: 'a duration such as "30s" or "1m"' }),
+    interval: duration('"30s" or "1m"'),
     minStepRequests: z.number().int().nonnegative({ error: 'a whole number of canary requests ≥ 0 (per step)' }),
-    readyTimeout: z.string().regex(DURATION, { error: 'a duration such as "2m"' }).optional(),
-    analysisTimeout: z.string().regex(DURATION, { error: 'a duration such as "10m"' }).optional(),
-    drainTimeout: z.string().regex(DURATION, { error: 'a duration such as "15s"' }).optional(),
+    readyTimeout: duration('"2m"').optional(),
+    analysisTimeout: duration('"10m"').optional(),
+    drainTimeout: duration('"15s"').optional(),
     rollbackWindow: z.number().int().nonnegative({ error: 'a whole number ≥ 0 of earlier known-good versions (0: always analyse)' }).optional(),
     /** Judge policy: interpreted by the canary judge, opaque here. */
     judge: z.record(z.string(), z.unknown(), { error: 'a mapping of judge settings' }).optional(),
