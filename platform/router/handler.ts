@@ -1,0 +1,128 @@
+import type http from 'node:http';
+import type { Variant } from '../state.js';
+import { afterFailure, classifyFailure, exhaustedStatus, failureReason, nextUpstream } from './attempts.js';
+import type { Balancer, Upstream } from './balancer.js';
+import type { UpstreamConnections } from './connections.js';
+import { endToEndHeaders, forwardOnce } from './forward.js';
+import type { RouterMetrics } from './metrics.js';
+import { isIdempotent, pinnedVersion, readBody } from './request-rules.js';
+
+export interface RequestHandlerOptions {
+  balancer: Balancer;
+  connections: UpstreamConnections;
+  metrics: RouterMetrics;
+  maxBodyBytes: number;
+  upstreamTimeoutMs: number;
+  ejectMs: number;
+  maxAttempts: number;
+}
+
+/** The router's request listener: `GET /metrics`, or forward to an instance, retrying as `attempts.ts` decides. */
+export function createRequestHandler(options: RequestHandlerOptions): http.RequestListener {
+  const { balancer, connections, metrics } = options;
+  const ejectedUntil = new Map<string, number>();
+  const pick = (exclude: ReadonlySet<string>, version: string | undefined) => balancer.pick(exclude, version);
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    if (method === 'GET' && path === '/metrics') {
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(await metrics.registry.metrics());
+      return;
+    }
+    const body = await readBody(req, options.maxBodyBytes);
+    if (body === 'too-large') return reply(res, 413, `request body over ${options.maxBodyBytes} bytes`);
+    const headers = endToEndHeaders(req.headers);
+    if (body) headers['content-length'] = String(body.length);
+    else if (method !== 'GET' && method !== 'HEAD') headers['content-length'] = '0';
+    headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const retryable = isIdempotent(method, path);
+    const version = pinnedVersion(path);
+    const tried = new Set<string>();
+    let lastError = 'no instance is ready';
+    for (let attempt = 0; attempt < options.maxAttempts; attempt++) {
+      const upstream = nextUpstream(pick, tried, ejectedUntil, Date.now(), version);
+      if (!upstream) break;
+      tried.add(upstream.name);
+      const done = begin(upstream);
+      let upstreamRes: http.IncomingMessage;
+      try {
+        upstreamRes = await forwardOnce(upstream, connections.agentFor(upstream.name), { method, path, headers, body, timeoutMs: options.upstreamTimeoutMs, signal: abort.signal });
+      } catch (error) {
+        done();
+        if (abort.signal.aborted) return;
+        const failure = classifyFailure(error);
+        metrics.upstreamFailures.inc({ variant: upstream.role, reason: failureReason(failure) });
+        const next = afterFailure(failure, upstream, { retryable, now: Date.now(), ejectMs: options.ejectMs });
+        if (next.kind === 'answer') return reply(res, next.status, next.error, next.variant);
+        lastError = next.error;
+        metrics.retries.inc({ variant: upstream.role });
+        if (next.kind === 'retry-fresh-connection') tried.delete(upstream.name);
+        else ejectedUntil.set(upstream.name, next.ejectUntil);
+        continue;
+      }
+      ejectedUntil.delete(upstream.name);
+      await relay(upstreamRes, res, upstream, done);
+      metrics.requests.inc({ variant: upstream.role, code: String(upstreamRes.statusCode ?? 502) });
+      metrics.answered[upstream.role] += 1;
+      metrics.duration.observe({ variant: upstream.role }, Number(process.hrtime.bigint() - started) / 1e9);
+      return;
+    }
+    reply(res, exhaustedStatus(tried), lastError);
+  }
+
+  /** Counts a request to `upstream` as in flight; the function returned ends it. */
+  function begin(upstream: Upstream): () => void {
+    const end = connections.begin(upstream.name);
+    metrics.inFlight.inc({ variant: upstream.role });
+    return () => {
+      end();
+      metrics.inFlight.dec({ variant: upstream.role });
+    };
+  }
+
+  /** Streams the instance's response to the client; settles when the client's response closes. */
+  function relay(upstreamRes: http.IncomingMessage, res: http.ServerResponse, upstream: Upstream, done: () => void): Promise<void> {
+    const outHeaders = endToEndHeaders(upstreamRes.headers);
+    outHeaders['x-keelson-variant'] = upstream.role;
+    outHeaders['x-keelson-instance'] = upstream.name;
+    res.writeHead(upstreamRes.statusCode ?? 502, outHeaders);
+    upstreamRes.pipe(res);
+    return new Promise<void>((resolve) => {
+      let settled = false;
+      const finish = (): void => {
+        if (settled) return;
+        settled = true;
+        done();
+        resolve();
+      };
+      upstreamRes.on('error', () => {
+        // The instance died mid-response: the client sees a broken response, as with any proxy.
+        metrics.upstreamFailures.inc({ variant: upstream.role, reason: 'response-aborted' });
+        res.destroy();
+        finish();
+      });
+      res.on('close', finish);
+    });
+  }
+
+  function reply(res: http.ServerResponse, status: number, error: string, variant: Variant | 'none' = 'none'): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(status, { 'content-type': 'application/json', 'x-keelson-variant': variant });
+    res.end(JSON.stringify({ error }));
+    metrics.requests.inc({ variant, code: String(status) });
+  }
+
+  return (req, res) => {
+    handle(req, res).catch((error: unknown) => reply(res, 500, `router error: ${String(error)}`));
+  };
+}
