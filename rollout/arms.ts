@@ -1,4 +1,3 @@
-import { instanceLogPath, type PlatformPaths } from '../platform/paths.js';
 import type { InstanceRecord, PlatformState } from '../platform/state.js';
 
 /** The canary and baseline instances of the running rollout, as the platform reports them. */
@@ -22,14 +21,14 @@ export function notReady(arms: Arms): string[] {
   return out;
 }
 
-/** Why an arm is gone (exited, stopped by someone), or null when both are alive. */
-export function lostArm(arms: Arms, names: { canary: string; baseline: string }, paths: PlatformPaths): string | null {
+/** Why an arm is gone (exited, stopped by someone), or null when both are alive; `logOf` says where its log is. */
+export function lostArm(arms: Arms, names: { canary: string; baseline: string }, logOf: (instance: string) => string): string | null {
   for (const role of ['canary', 'baseline'] as const) {
     const record = arms[role];
     if (!record) return `the ${role} instance ${names[role]} disappeared`;
     if (record.status === 'failed' || record.status === 'stopped' || record.status === 'draining') {
       const what = record.status === 'failed' ? (record.detail ?? 'failed') : `was stopped while the rollout needed it (${record.detail ?? record.status})`;
-      return `the ${role} instance ${record.name} (${record.model}:${record.version}) ${what}; see ${instanceLogPath(paths, record.name)}`;
+      return `the ${role} instance ${record.name} (${record.model}:${record.version}) ${what}; see ${logOf(record.name)}`;
     }
   }
   return null;

@@ -49,8 +49,13 @@ export type RolloutEvent =
   | { kind: 'tick'; now: number; canaryRequests: number; verdict: VerdictSummary | null; noData?: boolean; notReady?: string[] }
   /** The controller stops (interrupted, past its deadline): roll back, nothing decided about the canary. */
   | { kind: 'abort'; now: number; reason: string }
-  /** Someone else ended the rollout: a person (`keelson promote`/`rollback`, the default) or the platform's watchdog. */
-  | { kind: 'ended-elsewhere'; outcome: 'promoted' | 'rolled-back'; reason: string; by?: 'person' | 'platform' };
+  /**
+   * Someone else ended the rollout: a person (`keelson promote`/`rollback`, the default) or the platform's watchdog.
+   * The platform's record wins, also over a decision of ours it overtook (a person who was a moment faster).
+   */
+  | { kind: 'ended-elsewhere'; outcome: 'promoted' | 'rolled-back'; reason: string; by?: RolloutDecider }
+  /** The platform refused to carry out our promotion (the canary vanished in between): roll back instead. */
+  | { kind: 'promotion-refused'; reason: string };
 
 export type RolloutAction =
   | { kind: 'set-weights'; step: number; weights: Weights }
@@ -95,10 +100,16 @@ export function isFinalLook(state: RolloutState, policy: RolloutPolicy, now: num
 
 /** Applies one event. */
 export function transition(state: RolloutState, event: RolloutEvent, policy: RolloutPolicy): Transition {
+  // These two answer a decision being carried out, so they may arrive once the machine has decided.
+  if (event.kind === 'ended-elsewhere') {
+    return { state: { ...state, phase: event.outcome, reason: event.reason, decidedBy: event.by ?? 'person' }, actions: [] };
+  }
+  if (event.kind === 'promotion-refused') {
+    const promoting = state.phase === 'promoted' && state.decidedBy === 'judge';
+    return promoting ? rollback(state, `promotion refused: ${event.reason}`, 'platform') : { state, actions: [] };
+  }
   if (isTerminal(state)) return { state, actions: [] };
   switch (event.kind) {
-    case 'ended-elsewhere':
-      return { state: { ...state, phase: event.outcome, reason: event.reason, decidedBy: event.by ?? 'person' }, actions: [] };
     case 'abort':
       return rollback(state, event.reason, 'controller');
     case 'arm-failed':

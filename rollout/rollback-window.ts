@@ -3,9 +3,9 @@
  * the same model bytes, skips canary analysis. The analysis would judge it against the version it reverts away
  * from, and a regression there must never block the way back.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { PlatformClient } from '../platform/client.js';
 import type { KnownGood, RolloutEnd, RolloutRecord } from '../platform/state.js';
+import type { Clock } from './clock.js';
+import type { RolloutPlatform } from './platform-port.js';
 
 /**
  * The known-good entry that lets `record.toVersion` skip analysis, or null. The window holds the last `revisions`
@@ -24,7 +24,8 @@ export function rollbackWindowReason(model: string, match: KnownGood, revisions:
 }
 
 export interface WindowRolloutOptions {
-  client: PlatformClient;
+  client: RolloutPlatform;
+  clock: Clock;
   id: string;
   model: string;
   version: string;
@@ -42,17 +43,17 @@ export interface WindowRolloutOptions {
 export async function promoteWithinWindow(o: WindowRolloutOptions): Promise<{ end: RolloutEnd; decidedBy: 'rollback-window' | 'platform' }> {
   o.progress(`${o.reason}; starting ${o.model}:${o.version}`);
   const canary = await o.client.startInstance('canary', o.version);
-  const deadline = Date.now() + o.readyTimeoutMs;
+  const deadline = o.clock.now() + o.readyTimeoutMs;
   for (;;) {
     const instance = (await o.client.view()).state.instances.find((i) => i.name === canary.name);
     if (instance?.status === 'ready') break;
-    const failed = !instance || instance.status === 'failed' || Date.now() >= deadline || o.signal?.aborted;
+    const failed = !instance || instance.status === 'failed' || o.clock.now() >= deadline || o.signal?.aborted;
     if (failed) {
       const why = !instance || instance.status === 'failed' ? `failed: ${instance?.detail ?? 'it disappeared'}` : o.signal?.aborted ? 'was interrupted' : `was not ready within ${o.readyTimeoutMs} ms`;
       const end = await o.client.finish(o.id, 'rollback', `${o.model}:${o.version} (rollback window) ${why}; the current stable keeps serving`, 'platform');
       return { end, decidedBy: 'platform' };
     }
-    await sleep(o.pollMs);
+    await o.clock.sleep(o.pollMs);
   }
   o.progress(`${o.model}:${o.version} is ready; promoting`);
   return { end: await o.client.finish(o.id, 'promote', o.reason, 'rollback-window'), decidedBy: 'rollback-window' };

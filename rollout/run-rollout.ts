@@ -1,13 +1,14 @@
 import { PlatformClient } from '../platform/client.js';
-import { PlatformConflict, PlatformNotFound, PlatformUnavailable, PlatformUnreachable } from '../platform/errors.js';
-import { platformPaths, type PlatformPaths } from '../platform/paths.js';
+import { instanceLogPath, platformPaths, type PlatformPaths } from '../platform/paths.js';
 import type { InstanceRecord, RolloutEnd } from '../platform/state.js';
 import type { Reporter } from '../steps/index.js';
+import { systemClock, type Clock } from './clock.js';
 import { promoteWithinWindow, rollbackWindowMatch, rollbackWindowReason } from './rollback-window.js';
 import { writeRolloutReports } from './report/write.js';
 import { drive } from './controller.js';
 import { judgeFor, sourceFor, type Judge, type MetricSource } from './judge-port.js';
 import type { RolloutDecider } from './machine.js';
+import { PlatformConflict, PlatformNotFound, PlatformUnavailable, PlatformUnreachable, type RolloutPlatform } from './platform-port.js';
 import { DEFAULT_ROLLOUT_POLICY, PolicyError, type RolloutPolicy } from './policy.js';
 import { newRolloutId } from './rollout-id.js';
 import type { RolloutRecordBook } from './timeline.js';
@@ -18,7 +19,10 @@ export interface RunRolloutOptions {
   policy?: RolloutPolicy;
   /** The platform's directory (`.keelson/` by default); its state.json says where the control API is. */
   paths?: PlatformPaths;
-  client?: PlatformClient;
+  /** Traffic and instances; default: a `PlatformClient` for the platform running from `paths`. */
+  client?: RolloutPlatform;
+  /** Default: the system clock. */
+  clock?: Clock;
   /** Judge with Prometheus at this URL instead of scraping the arms directly. */
   prometheusUrl?: string;
   /** Where `<rollout-id>.md` and `.html` go (default `reports`). */
@@ -75,9 +79,11 @@ export async function runRollout(options: RunRolloutOptions): Promise<RolloutRes
     throw new PolicyError('policy', [`'judge': ${(error as Error).message}`]);
   }
   const client = options.client ?? PlatformClient.locate(paths);
+  const clock = options.clock ?? systemClock;
   const reporter = options.reporter ?? { emit: () => {}, close: () => {} };
   const id = options.id ?? newRolloutId(options.model, options.version);
-  const started = Date.now();
+  const started = clock.now();
+  const isoNow = (): string => new Date(clock.now()).toISOString();
 
   let claim;
   try {
@@ -113,11 +119,11 @@ export async function runRollout(options: RunRolloutOptions): Promise<RolloutRes
     const reason = rollbackWindowReason(options.model, match, policy.rollbackWindow);
     const progress = (detail: string) => reporter.emit({ kind: 'progress', step: 'rollout', detail });
     reporter.emit({ kind: 'start', step: 'rollout' });
-    const { end, decidedBy } = await promoteWithinWindow({ client, id, model: options.model, version: options.version, reason, readyTimeoutMs: policy.readyTimeoutMs, pollMs: options.pollMs ?? 250, progress, ...(options.signal ? { signal: options.signal } : {}) });
-    reporter.emit(end.outcome === 'promoted' ? { kind: 'done', step: 'rollout', ms: Date.now() - started, detail: `promoted ${options.model}:${options.version} (rollback window)` } : { kind: 'fail', step: 'rollout', ms: Date.now() - started, message: end.reason });
+    const { end, decidedBy } = await promoteWithinWindow({ client, clock, id, model: options.model, version: options.version, reason, readyTimeoutMs: policy.readyTimeoutMs, pollMs: options.pollMs ?? 250, progress, ...(options.signal ? { signal: options.signal } : {}) });
+    reporter.emit(end.outcome === 'promoted' ? { kind: 'done', step: 'rollout', ms: clock.now() - started, detail: `promoted ${options.model}:${options.version} (rollback window)` } : { kind: 'fail', step: 'rollout', ms: clock.now() - started, message: end.reason });
     Object.assign(book, { outcome: end.outcome, decidedBy, reason: end.reason, endedAt: end.at });
-    book.events.push({ t: (Date.now() - started) / 1_000, kind: end.outcome, message: end.reason });
-    return finishResult(book, options, started, resolved?.id ?? null);
+    book.events.push({ t: (clock.now() - started) / 1_000, kind: end.outcome, message: end.reason });
+    return finishResult(book, options, clock.now() - started, resolved?.id ?? null);
   }
 
   let arms: { canary: InstanceRecord; baseline: InstanceRecord };
@@ -132,8 +138,8 @@ export async function runRollout(options: RunRolloutOptions): Promise<RolloutRes
     book.decidedBy = decidedBy;
     book.outcome = end.end ? 'rolled-back' : null;
     book.reason = end.reason;
-    book.endedAt = end.end?.at ?? new Date().toISOString();
-    return finishResult(book, options, started, resolved?.id ?? null);
+    book.endedAt = end.end?.at ?? isoNow();
+    return finishResult(book, options, clock.now() - started, resolved?.id ?? null);
   }
   book.events.push({ t: 0, kind: 'started', message: `started canary ${arms.canary.name} (${options.model}:${options.version}) and baseline ${arms.baseline.name} (${options.model}:${record.fromVersion})` });
 
@@ -146,11 +152,12 @@ export async function runRollout(options: RunRolloutOptions): Promise<RolloutRes
     outcome = await drive({
       id,
       policy,
-      client,
-      paths,
+      platform: client,
+      clock,
       judge,
       source: createSource,
       names: { canary: arms.canary.name, baseline: arms.baseline.name },
+      logOf: (instance) => instanceLogPath(paths, instance),
       book,
       reporter,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -167,16 +174,16 @@ export async function runRollout(options: RunRolloutOptions): Promise<RolloutRes
   book.outcome = state.phase === 'promoted' ? 'promoted' : state.phase === 'rolled-back' ? 'rolled-back' : null;
   book.decidedBy = state.decidedBy ?? 'controller';
   book.reason = end?.reason ?? state.reason ?? 'ended';
-  book.endedAt = end?.at ?? new Date().toISOString();
-  book.events.push({ t: (Date.now() - started) / 1_000, kind: book.outcome ?? 'note', message: book.reason });
-  return finishResult(book, options, started, resolved?.id ?? null);
+  book.endedAt = end?.at ?? isoNow();
+  book.events.push({ t: (clock.now() - started) / 1_000, kind: book.outcome ?? 'note', message: book.reason });
+  return finishResult(book, options, clock.now() - started, resolved?.id ?? null);
 }
 
 /**
  * The controller's last act when it cannot go on: all traffic back to stable, through the same retrying
  * client. `end` is null when the platform did not answer; the reason then says traffic may still be split.
  */
-async function rollBack(client: PlatformClient, id: string, why: string, decidedBy: RolloutDecider): Promise<{ end: RolloutEnd | null; reason: string }> {
+async function rollBack(client: RolloutPlatform, id: string, why: string, decidedBy: RolloutDecider): Promise<{ end: RolloutEnd | null; reason: string }> {
   try {
     const end = await client.finish(id, 'rollback', `${why}; rolled back to stable`, decidedBy);
     return { end, reason: end.reason };
@@ -192,7 +199,7 @@ async function rollBack(client: PlatformClient, id: string, why: string, decided
   }
 }
 
-function finishResult(book: RolloutRecordBook, options: RunRolloutOptions, started: number, resolvedOrphan: string | null): RolloutResult {
+function finishResult(book: RolloutRecordBook, options: RunRolloutOptions, durationMs: number, resolvedOrphan: string | null): RolloutResult {
   const reports = writeRolloutReports(book, options.reportsDir ?? 'reports');
   return {
     id: book.id,
@@ -202,7 +209,7 @@ function finishResult(book: RolloutRecordBook, options: RunRolloutOptions, start
     outcome: book.outcome ?? 'unfinished',
     decidedBy: book.decidedBy ?? 'controller',
     reason: book.reason ?? 'ended',
-    durationMs: Date.now() - started,
+    durationMs,
     switchMs: book.switchMs,
     resolvedOrphan,
     reports,

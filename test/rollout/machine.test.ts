@@ -135,4 +135,17 @@ describe('rollout state machine', () => {
     expect(state).toMatchObject({ phase: 'promoted', reason: 'promoted manually' });
     expect(actions).toHaveLength(1);
   });
+
+  it('rolls back when the platform refuses the promotion it decided, and takes a faster person\'s end over its own', () => {
+    const tick = (now: number, canaryRequests: number): RolloutEvent => ({ kind: 'tick', now, canaryRequests, verdict: promote });
+    const promoted = run([ready, tick(11_000, 30), tick(21_000, 60), tick(31_000, 90), tick(41_000, 120)]);
+    expect(promoted.state.phase).toBe('promoted');
+    const refused = transition(promoted.state, { kind: 'promotion-refused', reason: 'the canary instance is gone' }, policy);
+    expect(refused.state).toMatchObject({ phase: 'rolled-back', reason: 'promotion refused: the canary instance is gone', decidedBy: 'platform' });
+    expect(refused.actions).toEqual([{ kind: 'rollback', reason: 'promotion refused: the canary instance is gone' }]);
+    // Only a promotion of ours can be refused.
+    expect(transition(refused.state, { kind: 'promotion-refused', reason: 'again' }, policy).actions).toEqual([]);
+    const overtaken = transition(promoted.state, { kind: 'ended-elsewhere', outcome: 'rolled-back', reason: 'by hand' }, policy);
+    expect(overtaken).toEqual({ state: expect.objectContaining({ phase: 'rolled-back', reason: 'by hand', decidedBy: 'person' }), actions: [] });
+  });
 });
