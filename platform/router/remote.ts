@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { PlatformBadRequest } from '../errors.js';
 import type { PlatformPaths } from '../paths.js';
-import { isAlive, type Weights } from '../state.js';
+import type { Weights } from '../../contract/variants.js';
+import { isAlive } from '../state.js';
 import type { Upstream } from './balancer.js';
 import { EXIT_ADDRESS_UNUSABLE } from './data-plane.js';
 import type { PoolUpdate, RouterInfo, RouterView } from './pool.js';
@@ -76,6 +77,7 @@ export async function connectRouter(options: RouterConnectOptions): Promise<Rout
           else waiters.push(w);
         }
       } catch (error) {
+        if (stopped) break;
         if (failures++ === 0) options.log(`router at ${current.adminUrl} did not take the pool (${(error as Error).message}); retrying`);
         await sleep(Math.min(1_000, 100 * failures));
       }
