@@ -1,4 +1,5 @@
-import type { Decision, MetricResult } from './types.js';
+import type { Decision } from '../contract/decisions.js';
+import type { MetricResult } from './types.js';
 import type { ArmPair } from './sequential/shared.js';
 
 /** What a judge mode (sequential, kayenta, threshold) implements; the shared checks live in `createJudge`. */

@@ -1,5 +1,5 @@
 /** Canary analysis: the judge (pure), its policy, metric sources (I/O drivers) and replay. */
-export type { ArmSnapshot, Decision, LatencyHistogram, MetricKind, MetricResult, MetricStatistic, MetricStatus, Snapshot, Verdict } from './types.js';
+export type { ArmSnapshot, LatencyHistogram, MetricKind, MetricResult, MetricStatistic, MetricStatus, Snapshot, Verdict } from './types.js';
 export { parseJudgePolicy, JudgePolicyError, type JudgePolicy, type JudgePolicyInput } from './policy.js';
 export { createJudge, type Judge } from './judge.js';
 export type { MetricSource } from './sources/source.js';

@@ -1,3 +1,5 @@
+import type { Decision } from '../contract/decisions.js';
+
 /** Cumulative Prometheus-style histogram: `counts[i]` requests took ≤ `buckets[i]` seconds; `count` is the +Inf bucket. */
 export interface LatencyHistogram {
   buckets: number[];
@@ -23,8 +25,6 @@ export interface Snapshot {
   /** Why an arm is null, when the source knows (the judge's reason quotes it). */
   missing?: Partial<Record<'baseline' | 'canary', string>>;
 }
-
-export type Decision = 'continue' | 'promote' | 'rollback';
 
 export type MetricKind = 'latency' | 'errors' | 'predictions';
 

@@ -1,7 +1,7 @@
 /** Canary analysis: baseline and canary side by side while a rollout runs, with weights and verdicts. */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { prometheusAnnotation } from './annotations.js';
-import { ROLLOUT_VERDICT_METRIC, ROLLOUT_WEIGHT_METRIC, SERVICE_METRICS as M, VARIANT_LABEL } from './contract.js';
+import { ROLLOUT_VERDICT_METRIC, ROLLOUT_WEIGHT_METRIC, SERVICE_METRICS as M, VARIANT_LABEL } from '../contract/metrics.js';
 import { addRows, keelsonDashboard } from './layout.js';
 import type { DashboardOptions } from './options.js';
 import { barGaugePanel, query, stateTimelinePanel, timeseriesPanel, type PanelSlot } from './panels.js';

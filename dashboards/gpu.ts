@@ -1,6 +1,6 @@
 /** GPU: NVIDIA DCGM exporter metrics per node (label Hostname) and per pod. */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { DCGM_METRICS as D } from './contract.js';
+import { DCGM_METRICS as D } from './external-metrics.js';
 import { addRows, keelsonDashboard } from './layout.js';
 import type { DashboardOptions } from './options.js';
 import { query, timeseriesPanel, type PanelSlot } from './panels.js';

@@ -11,7 +11,6 @@ import { modelQualityDashboard } from './model-quality.js';
 import { resolveDashboardOptions, type DashboardOptions } from './options.js';
 import { serviceOverviewDashboard } from './service-overview.js';
 
-export * from './contract.js';
 export { buildRuleGroups, renderRuleFile } from './rules/index.js';
 export type { AlertingRule, RecordingRule, RuleFile, RuleGroup, Severity } from './rules/types.js';
 export {

@@ -3,7 +3,7 @@
  * service and request id (the `request_id` variable; `*` means any request).
  */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { SERVICE_METRICS as M } from './contract.js';
+import { SERVICE_METRICS as M } from '../contract/metrics.js';
 import { kibanaDiscoverUrl, kqlEquals, type KibanaTarget } from './kibana.js';
 import { addRows, keelsonDashboard } from './layout.js';
 import type { DashboardOptions } from './options.js';

@@ -1,6 +1,6 @@
 /** Model quality: what the model predicts, whether its inputs drift from training, which build is live. */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { SERVICE_METRICS as M } from './contract.js';
+import { SERVICE_METRICS as M } from '../contract/metrics.js';
 import { addRows, keelsonDashboard } from './layout.js';
 import type { DashboardOptions } from './options.js';
 import { barGaugePanel, labelTablePanel, query, statPanel, timeseriesPanel } from './panels.js';

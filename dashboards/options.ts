@@ -1,4 +1,4 @@
-import { INFER_ROUTES } from './contract.js';
+import { INFER_ROUTE_TEMPLATES } from '../contract/routes.js';
 
 /** A setting for dashboards or rules that cannot work, naming the field, the value and what was expected. */
 export class DashboardConfigError extends Error {
@@ -55,7 +55,7 @@ export interface RuleOptions {
   runbookBaseUrl: string;
 }
 
-const inferRouteRegex = INFER_ROUTES.map(escapeRegex).join('|');
+const inferRouteRegex = INFER_ROUTE_TEMPLATES.map(escapeRegex).join('|');
 
 /** Defaults that work for the local platform and the sample models. */
 export const DEFAULT_DASHBOARD_OPTIONS: DashboardOptions = {

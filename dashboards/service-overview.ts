@@ -1,6 +1,6 @@
 /** Service overview: is the inference service healthy, per model version? */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { SERVICE_METRICS as M } from './contract.js';
+import { SERVICE_METRICS as M } from '../contract/metrics.js';
 import { addRows, keelsonDashboard } from './layout.js';
 import { query, statPanel, timeseriesPanel } from './panels.js';
 import { eq, histogramMean, quantile, rate, re, series, share, sumBy } from './promql.js';

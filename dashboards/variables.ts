@@ -3,7 +3,7 @@
  * which also matches series without the label (the local platform scrapes without a namespace).
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { SERVICE_METRICS } from './contract.js';
+import { SERVICE_METRICS } from '../contract/metrics.js';
 import { re, type Matcher } from './promql.js';
 
 /** Grafana's rate window: at least four scrape intervals, whatever the zoom. */

@@ -5,7 +5,9 @@ import { PlatformBadRequest, PlatformConflict, PlatformNotFound, PlatformUnavail
 import { IDEMPOTENCY_HEADER } from './idempotency.js';
 import { platformPaths, type PlatformPaths } from './paths.js';
 import { backoffMs, DEFAULT_BACKOFF, transientFailure, type Backoff } from './retry.js';
-import { isAlive, readState, type InstanceRecord, type PlatformState, type RolloutDecider, type RolloutEnd, type RolloutRecord, type Variant, type Weights } from './state.js';
+import type { RolloutDecider } from '../contract/decisions.js';
+import type { Variant, Weights } from '../contract/variants.js';
+import { isAlive, readState, type InstanceRecord, type PlatformState, type RolloutEnd, type RolloutRecord } from './state.js';
 
 /** The platform's state plus requests answered per variant since it started. */
 export interface PlatformView {

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { PlatformBadRequest, PlatformConflict, PlatformNotFound } from './errors.js';
 import { IdempotentCalls } from './idempotency.js';
 import { modelSha } from './model-sha.js';
-import { ALL_STABLE, isAlive, rememberKnownGood, VARIANTS, type RolloutDecider, type InstanceRecord, type PlatformState, type RolloutEnd, type RolloutOutcome, type RolloutRecord, type Variant, type Weights } from './state.js';
+import type { RolloutDecider } from '../contract/decisions.js';
+import { ALL_STABLE, VARIANTS, type Variant, type Weights } from '../contract/variants.js';
+import { isAlive, rememberKnownGood, type InstanceRecord, type PlatformState, type RolloutEnd, type RolloutOutcome, type RolloutRecord } from './state.js';
 import type { StateStore } from './store.js';
 import type { Supervisor } from './supervisor.js';
 

@@ -1,5 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { VARIANT_LABEL } from '../contract/metrics.js';
 import type { PlatformPaths } from './paths.js';
 import type { PlatformState } from './state.js';
 
@@ -15,7 +16,7 @@ export function instanceTargets(state: PlatformState): FileSdGroup[] {
     .filter((i) => i.status === 'starting' || i.status === 'ready')
     .map((i) => ({
       targets: [new URL(i.url).host],
-      labels: { variant: i.role, instance_name: i.name, model: i.model, version: i.version },
+      labels: { [VARIANT_LABEL]: i.role, instance_name: i.name, model: i.model, version: i.version },
     }));
 }
 

@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs';
+import type { Decision, RolloutDecider } from '../contract/decisions.js';
+import type { Variant, Weights } from '../contract/variants.js';
 import { writeJsonAtomic } from './atomic-json.js';
 
-/** The three arms traffic can go to: production, a fresh copy of production, the new version. */
-export type Variant = 'stable' | 'baseline' | 'canary';
-export const VARIANTS: readonly Variant[] = ['stable', 'baseline', 'canary'];
-
-/** Traffic share per variant, in percent; they sum to 100. */
-export type Weights = Record<Variant, number>;
-export const ALL_STABLE: Weights = Object.freeze({ stable: 100, baseline: 0, canary: 0 });
+// Temporary (issue 14): work in progress elsewhere still imports these from here; they live in contract/.
+export { ALL_STABLE, VARIANTS, type Variant, type Weights } from '../contract/variants.js';
+export { ROLLOUT_DECIDERS, type RolloutDecider } from '../contract/decisions.js';
 
 export type InstanceStatus = 'starting' | 'ready' | 'draining' | 'stopped' | 'failed';
 
@@ -42,21 +40,11 @@ export interface RolloutRecord {
   stepCount: number;
   /** sha256 of the canary's `model.onnx` when the rollout began (what a promotion makes known-good). */
   toSha256?: string | null;
-  lastDecision?: 'continue' | 'promote' | 'rollback';
+  lastDecision?: Decision;
   lastReasons?: string[];
 }
 
 export type RolloutOutcome = 'promoted' | 'rolled-back';
-
-/**
- * Who ended a rollout. `judge`: canary analysis (a verdict, or the analysis window ending without the evidence
- * to promote). `person`: `keelson promote` / `keelson rollback`. `platform`: an arm failed, never became ready,
- * or the platform's watchdog rolled back. `controller`: the controller itself stopped (interrupted, past its
- * deadline, or the platform stayed unreachable); then nothing was decided about the canary. `rollback-window`:
- * a return to a version that was stable before, with the same bytes, promoted without analysis.
- */
-export type RolloutDecider = 'judge' | 'person' | 'platform' | 'controller' | 'rollback-window';
-export const ROLLOUT_DECIDERS: readonly RolloutDecider[] = ['judge', 'person', 'platform', 'controller', 'rollback-window'];
 
 /** How the last rollout ended. */
 export interface RolloutEnd {

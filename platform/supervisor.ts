@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './instances/ports.js';
 import type { InstanceRuntime, RunningInstance } from './instances/runtime.js';
 import { instanceLogPath, type PlatformPaths } from './paths.js';
-import type { InstanceRecord, Variant } from './state.js';
+import type { Variant } from '../contract/variants.js';
+import type { InstanceRecord } from './state.js';
 import type { StateStore } from './store.js';
 
 export interface SupervisorOptions {

@@ -24,6 +24,6 @@ export function judgeFor(policy: unknown): Judge {
 
 /** The arms' metric source: Prometheus (arms told apart by the `variant` label) when given, else scraping the arms. */
 export function sourceFor(arms: { baselineUrl: string; canaryUrl: string; model: string }, prometheusUrl?: string): MetricSource {
-  if (prometheusUrl) return createPrometheusSource({ url: prometheusUrl, model: arms.model, armLabel: 'variant', values: { baseline: 'baseline', canary: 'canary' } });
+  if (prometheusUrl) return createPrometheusSource({ url: prometheusUrl, model: arms.model });
   return createScrapeSource(arms);
 }

@@ -3,14 +3,14 @@
  * a verdict at each interval, an instance lost...) and carries out the actions it returns.
  */
 import { formatMs } from '../contract/duration.js';
-import type { RolloutDecider, Weights } from '../platform/state.js';
+import type { Decision, RolloutDecider } from '../contract/decisions.js';
+import type { Weights } from '../contract/variants.js';
 import { stepWeights, type RolloutPolicy } from './policy.js';
 
-export type Decision = 'continue' | 'promote' | 'rollback';
 export type RolloutPhase = 'starting' | 'analysing' | 'promoted' | 'rolled-back';
 
-/** Who ended a rollout: defined with the platform's state, which records it (`RolloutEnd.decidedBy`). */
-export type { RolloutDecider } from '../platform/state.js';
+// Temporary (issue 14): work in progress elsewhere still imports these from here; they live in contract/.
+export type { Decision, RolloutDecider };
 
 /** The judge's answer as the machine needs it. */
 export interface VerdictSummary {

@@ -7,7 +7,7 @@ import { promoteWithinWindow, rollbackWindowMatch, rollbackWindowReason } from '
 import { writeRolloutReports } from './report/write.js';
 import { drive } from './controller.js';
 import { judgeFor, sourceFor, type Judge, type MetricSource } from './judge-port.js';
-import type { RolloutDecider } from './machine.js';
+import type { RolloutDecider } from '../contract/decisions.js';
 import { PlatformConflict, PlatformNotFound, PlatformUnavailable, PlatformUnreachable, type RolloutPlatform } from './platform-port.js';
 import { DEFAULT_ROLLOUT_POLICY, PolicyError, type RolloutPolicy } from './policy.js';
 import { newRolloutId } from './rollout-id.js';

@@ -1,6 +1,6 @@
-import type { Variant, Weights } from '../platform/state.js';
+import type { RolloutDecider } from '../contract/decisions.js';
+import type { Variant, Weights } from '../contract/variants.js';
 import type { Snapshot, Verdict } from './judge-port.js';
-import type { RolloutDecider } from './machine.js';
 
 /** One look of the judge: what the arms had served, the weights at that moment, and the verdict. */
 export interface Sample {

@@ -6,17 +6,6 @@ import type { ArmSnapshot } from '../types.js';
  */
 export type RawCounters = Map<string, number>;
 
-/** The service's inference routes (templates, as in the `route` label of http_request_duration_seconds). */
-export const INFER_ROUTES = [
-  '/v2/models/:model/infer',
-  '/v2/models/:model/versions/:version/infer',
-  '/v1/models/:model:predict',
-  '/v1/models/:model/versions/:version:predict',
-];
-
-/** Errors are the outcomes that are not a success: an incompatible canary shows up as client errors. */
-export const ERROR_OUTCOMES = ['client_error', 'server_error'];
-
 /** Adds `value` to counter `key`. */
 export function add(counters: RawCounters, key: string, value: number): void {
   if (Number.isFinite(value)) counters.set(key, (counters.get(key) ?? 0) + value);

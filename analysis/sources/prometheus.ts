@@ -1,5 +1,7 @@
 import { describeFailure, snapshotOf, type ArmReading, type MetricSource } from './source.js';
-import { add, createCounterOrigin, ERROR_OUTCOMES, INFER_ROUTES, toArmSnapshot, type RawCounters } from './counters.js';
+import { ERROR_OUTCOMES, SERVICE_METRICS as M, VARIANT_LABEL } from '../../contract/metrics.js';
+import { INFER_ROUTE_TEMPLATES } from '../../contract/routes.js';
+import { add, createCounterOrigin, toArmSnapshot, type RawCounters } from './counters.js';
 
 export interface PrometheusSourceOptions {
   /** Base URL of the Prometheus server, e.g. http://127.0.0.1:9090. */
@@ -26,20 +28,20 @@ function quote(value: string): string {
 }
 
 /** A PromQL regex matching exactly these values. */
-function anyOf(values: string[]): string {
+function anyOf(values: readonly string[]): string {
   return quote(values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
 }
 
 /** The three instant queries, each summed per arm: latency buckets, requests by outcome, predictions by class. */
 export function prometheusQueries(options: Pick<PrometheusSourceOptions, 'model' | 'armLabel' | 'values'>): { latency: string; requests: string; predictions: string } {
-  const label = options.armLabel ?? 'variant';
+  const label = options.armLabel ?? VARIANT_LABEL;
   const values = options.values ?? { baseline: 'baseline', canary: 'canary' };
   const arms = `${label}=~${anyOf([values.baseline, values.canary])}`;
   const model = options.model === undefined ? '' : `, model=${quote(options.model)}`;
   return {
-    latency: `sum by (${label}, le) (http_request_duration_seconds_bucket{${arms}, route=~${anyOf(INFER_ROUTES)}})`,
-    requests: `sum by (${label}, outcome) (model_inference_requests_total{${arms}${model}})`,
-    predictions: `sum by (${label}, label) (model_predictions_total{${arms}${model}})`,
+    latency: `sum by (${label}, le) (${M.httpDuration}_bucket{${arms}, route=~${anyOf(INFER_ROUTE_TEMPLATES)}})`,
+    requests: `sum by (${label}, outcome) (${M.inferenceRequests}{${arms}${model}})`,
+    predictions: `sum by (${label}, label) (${M.predictions}{${arms}${model}})`,
   };
 }
 
@@ -50,7 +52,7 @@ export function prometheusQueries(options: Pick<PrometheusSourceOptions, 'model'
 export function createPrometheusSource(options: PrometheusSourceOptions): MetricSource {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 5000;
-  const label = options.armLabel ?? 'variant';
+  const label = options.armLabel ?? VARIANT_LABEL;
   const values = options.values ?? { baseline: 'baseline', canary: 'canary' };
   const queries = prometheusQueries(options);
   const origins = { baseline: createCounterOrigin(), canary: createCounterOrigin() };

@@ -1,6 +1,10 @@
 import { describeFailure, snapshotOf, type ArmReading, type MetricSource } from './source.js';
-import { add, createCounterOrigin, ERROR_OUTCOMES, INFER_ROUTES, toArmSnapshot, type RawCounters } from './counters.js';
+import { ERROR_OUTCOMES, SERVICE_METRICS as M } from '../../contract/metrics.js';
+import { isInferRoute } from '../../contract/routes.js';
+import { add, createCounterOrigin, toArmSnapshot, type RawCounters } from './counters.js';
 import { parseExposition, type Sample } from './exposition.js';
+
+const LATENCY_BUCKETS = `${M.httpDuration}_bucket`;
 
 export interface ScrapeSourceOptions {
   /** The baseline's metrics endpoint (a URL without a path gets /metrics). */
@@ -18,13 +22,13 @@ export function countersFromSamples(samples: Sample[], model?: string): RawCount
   const counters: RawCounters = new Map([['requests', 0], ['errors', 0], ['le:+Inf', 0]]);
   const ofModel = (s: Sample): boolean => model === undefined || s.labels.model === model;
   for (const s of samples) {
-    if (s.name === 'http_request_duration_seconds_bucket' && INFER_ROUTES.includes(s.labels.route ?? '')) {
+    if (s.name === LATENCY_BUCKETS && isInferRoute(s.labels.route ?? '')) {
       const le = s.labels.le === '+Inf' ? '+Inf' : String(Number(s.labels.le));
       add(counters, `le:${le}`, s.value);
-    } else if (s.name === 'model_inference_requests_total' && ofModel(s)) {
+    } else if (s.name === M.inferenceRequests && ofModel(s)) {
       add(counters, 'requests', s.value);
       if (ERROR_OUTCOMES.includes(s.labels.outcome ?? '')) add(counters, 'errors', s.value);
-    } else if (s.name === 'model_predictions_total' && ofModel(s) && s.labels.label !== undefined) {
+    } else if (s.name === M.predictions && ofModel(s) && s.labels.label !== undefined) {
       add(counters, `label:${s.labels.label}`, s.value);
     }
   }

@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorReply } from '../../service/src/http/error-handler.js';
 import { recordRequest, requestIdFrom } from '../../service/src/http/middleware/request-context.js';
 import { checkBodyHeaders, parseJsonText, readIncoming } from '../../service/src/http/read-json.js';
-import { INFER_ROUTES } from '../../service/src/http/routes/infer.js';
+import { INFER_ROUTES } from '../../contract/routes.js';
 import { createLogger } from '../../service/src/logging/logger.js';
 import { ServiceMetrics } from '../../service/src/metrics/service-metrics.js';
 import { listen } from '../../service/src/server/http-listener.js';
@@ -41,7 +41,7 @@ async function serve(request: IncomingMessage, response: ServerResponse): Promis
   headers['x-request-id'] = requestId;
   response.writeHead(status, headers).end(body);
   const path = request.url ?? '/';
-  recordRequest(deps, { method: 'POST', path, route: INFER_ROUTES.versioned, status, durationNs: Number(process.hrtime.bigint() - started), requestId });
+  recordRequest(deps, { method: 'POST', path, route: INFER_ROUTES.v2InferVersion, status, durationNs: Number(process.hrtime.bigint() - started), requestId });
 }
 
 const READY = '{"ready":true}';

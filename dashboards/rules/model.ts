@@ -1,5 +1,5 @@
 /** Alerts on the models themselves: readiness, input drift, and a shift of the predicted-class mix. */
-import { SERVICE_METRICS as M } from '../contract.js';
+import { SERVICE_METRICS as M } from '../../contract/metrics.js';
 import type { RuleOptions } from '../options.js';
 import { classShare, maxBy, rate, series, sumBy, totalVariation } from '../promql.js';
 import { runbookUrl, type RuleGroup } from './types.js';

@@ -1,5 +1,6 @@
 /** Alerts on what the models run on and how they are rolled out: GPU memory and stuck rollouts. */
-import { DCGM_METRICS as D, ROLLOUT_WEIGHT_METRIC, VARIANT_LABEL } from '../contract.js';
+import { ROLLOUT_WEIGHT_METRIC, VARIANT_LABEL } from '../../contract/metrics.js';
+import { DCGM_METRICS as D } from '../external-metrics.js';
 import type { RuleOptions } from '../options.js';
 import { formatPercent, runbookUrl, type RuleGroup } from './types.js';
 

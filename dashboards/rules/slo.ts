@@ -3,7 +3,7 @@
  * the error budget burns 14.4x too fast over 1h (confirmed over 5m) or 6x over 6h (30m); open a ticket at
  * 3x over 1d (2h) or 1x over 3d (6h). Error ratios per window are recorded once and shared by the alerts.
  */
-import { SERVICE_METRICS as M } from '../contract.js';
+import { SERVICE_METRICS as M } from '../../contract/metrics.js';
 import type { RuleOptions } from '../options.js';
 import { leMatcher, rate, re, share, sumBy, type Matcher } from '../promql.js';
 import { formatPercent, runbookUrl, type AlertingRule, type RecordingRule, type RuleGroup, type Severity } from './types.js';

@@ -1,10 +1,9 @@
 /**
  * Names, labels and ports of the inference service in the cluster. Fixed by the service (issue 2) and
- * the dashboards' `variant` contract; pure.
+ * the `variant` label of the contract; pure.
  */
-import { VARIANT_LABEL, type Variant } from '../../dashboards/contract.js';
-
-export { VARIANT_LABEL, type Variant };
+import { VARIANT_LABEL } from '../../contract/metrics.js';
+import type { Variant } from '../../contract/variants.js';
 
 export const APP_NAME = 'keelson';
 /** The service listens here and serves `/metrics` on the same port. */

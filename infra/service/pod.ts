@@ -4,8 +4,9 @@
  */
 import type * as k8s from '@pulumi/kubernetes';
 import type { DeploySpec } from '../../contract/deploy-spec.js';
+import type { Variant } from '../../contract/variants.js';
 import { GPU_NODE_LABELS, GPU_RESOURCE, GPU_TOLERATION } from '../gpu/scheduling.js';
-import { CONTAINER_PORT, LIVE_PATH, MODELS_DIR, PORT_NAME, PROBE_PORT, PROBE_PORT_NAME, podLabels, READY_PATH, variantSelector, type Variant } from './labels.js';
+import { CONTAINER_PORT, LIVE_PATH, MODELS_DIR, PORT_NAME, PROBE_PORT, PROBE_PORT_NAME, podLabels, READY_PATH, variantSelector } from './labels.js';
 
 type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
 type Container = k8s.types.input.core.v1.Container;

@@ -2,7 +2,7 @@
  * How traffic and scrapes reach the pods: Services, the Gateway and its HTTPRoute (stable/canary weights),
  * the NetworkPolicy and the ServiceMonitor. Plain objects (the custom resources' `spec`s); pure.
  */
-import { VARIANT_LABEL } from '../../dashboards/contract.js';
+import { VARIANT_LABEL } from '../../contract/metrics.js';
 import { appLabels, CONTAINER_PORT, METRICS_PATH, METRICS_SERVICE, metricsServiceLabels, PORT_NAME, READY_PATH, variantName, variantSelector } from './labels.js';
 
 export const GATEWAY_NAME = 'keelson';

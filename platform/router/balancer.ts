@@ -1,4 +1,4 @@
-import type { Variant, Weights } from '../state.js';
+import type { Variant, Weights } from '../../contract/variants.js';
 
 /** An instance the router may send traffic to. */
 export interface Upstream {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VARIANTS } from '../state.js';
+import { VARIANTS } from '../../contract/variants.js';
 
 /** What the router is told to do: which instances exist, the traffic split, the rollout verdict to export. */
 export const poolUpdateSchema = z.object({
@@ -8,7 +8,7 @@ export const poolUpdateSchema = z.object({
   upstreams: z.array(
     z.object({
       name: z.string().min(1),
-      role: z.enum(VARIANTS as unknown as ['stable', 'baseline', 'canary']),
+      role: z.enum(VARIANTS),
       version: z.string().min(1),
       host: z.string().min(1),
       port: z.number().int().min(1).max(65535),

@@ -1,7 +1,8 @@
 import type http from 'node:http';
+import { inferPathMatcher } from '../../contract/routes.js';
 
 // Inference is a pure function of the model and the input, so these may be sent twice.
-const IDEMPOTENT_POST = /^\/v2\/models\/[^/]+(\/versions\/[^/]+)?\/infer$|^\/v1\/models\/[^/:]+(\/versions\/[^/:]+)?:predict$/;
+const matchInferPath = inferPathMatcher();
 const VERSION_IN_PATH = /^\/v[12]\/models\/[^/]+\/versions\/([^/:?]+)/;
 
 /** The model version a request path names (`/v2/models/m/versions/2/infer` → `2`), if any. */
@@ -26,5 +27,5 @@ export function readBody(req: http.IncomingMessage, maxBytes: number): Promise<B
 /** Whether a request may be sent twice (retried on another instance). */
 export function isIdempotent(method: string, path: string): boolean {
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return true;
-  return method === 'POST' && IDEMPOTENT_POST.test(path.split('?', 1)[0] ?? '');
+  return method === 'POST' && matchInferPath(path.split('?', 1)[0] ?? '') !== null;
 }

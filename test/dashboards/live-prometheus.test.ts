@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildDashboards, buildRuleGroups, DEFAULT_DASHBOARD_OPTIONS, INFER_ROUTES, renderRuleFile } from '../../dashboards/index.js';
+import { INFER_ROUTE_TEMPLATES } from '../../contract/routes.js';
+import { buildDashboards, buildRuleGroups, DEFAULT_DASHBOARD_OPTIONS, renderRuleFile } from '../../dashboards/index.js';
 import { requireTool } from '../helpers/tools.js';
 import { dashboardQueries, ruleQueries, type FoundQuery } from './helpers/dashboard-queries.js';
 import { rolloutExposition, serveExpositions } from './helpers/exporters.js';
@@ -115,7 +116,7 @@ describe.skipIf(!hasPrometheus)('dashboards and rules against a real Prometheus 
     expect(Object.keys(rates).sort()).toEqual(['canary', 'stable']);
     // The SLIs count exactly the routes the service labels as inference routes.
     const routes = await values(`sum by (route) (http_requests_total{route=~"${DEFAULT_DASHBOARD_OPTIONS.inferRouteRegex}", code="200"})`, (m) => m.route);
-    expect(Object.keys(routes).sort()).toEqual([...INFER_ROUTES].sort());
+    expect(Object.keys(routes).sort()).toEqual([...INFER_ROUTE_TEMPLATES].sort());
     const sha = await values('max by (version, sha256) (model_info)', (m) => `${m.version}:${m.sha256}`);
     for (const version of ['1', '2']) {
       const manifest = JSON.parse(readFileSync(join(inject('modelsDir'), 'penguins', version, 'model.json'), 'utf8')) as { sha256: string };

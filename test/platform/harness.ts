@@ -9,7 +9,8 @@ import { platformPaths, type PlatformPaths } from '../../platform/paths.js';
 import { startPlatform, type Platform } from '../../platform/platform.js';
 import type { RouterInfo } from '../../platform/router/pool.js';
 import { routerInfoPath } from '../../platform/router/remote.js';
-import { isAlive, readState, type PlatformState, type Variant } from '../../platform/state.js';
+import type { Variant } from '../../contract/variants.js';
+import { isAlive, readState, type PlatformState } from '../../platform/state.js';
 import { runTraffic, type TrafficReport } from '../../platform/traffic/generator.js';
 
 // Two cores shared by many: one inference worker per instance keeps several instances affordable.

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { INFER_ROUTES, inferPathMatcher, type InferPath } from '../../../contract/routes.js';
 import type { ReadyModel } from '../models/model-registry.js';
 import type { AppDeps } from './app-env.js';
 import { errorReply } from './error-handler.js';
@@ -6,10 +7,10 @@ import { AUTH_CHALLENGE, checkBearer, tokenDigest } from './middleware/bearer-au
 import { shuttingDown } from './middleware/draining.js';
 import { recordRequest, requestIdFrom } from './middleware/request-context.js';
 import { checkBodyHeaders, parseJsonText, readIncoming } from './read-json.js';
-import { INFER_ROUTES, inferResponse, maxElementsFor } from './routes/infer.js';
+import { inferResponse, maxElementsFor } from './routes/infer.js';
 
 /** Plain model and version segments only; anything else (percent-encoding, dot segments) takes the Hono path. */
-const INFER_PATH = /^\/v2\/models\/([A-Za-z0-9_-][A-Za-z0-9._-]*)(?:\/versions\/([A-Za-z0-9_-][A-Za-z0-9._-]*))?\/infer$/;
+const matchInferPath = inferPathMatcher([INFER_ROUTES.v2Infer, INFER_ROUTES.v2InferVersion], '[A-Za-z0-9_-][A-Za-z0-9._-]*');
 
 /** Handles the request when it is the hot route; false means "not mine" (the caller passes it to Hono). */
 export type FastPath = (request: IncomingMessage, response: ServerResponse) => boolean;
@@ -25,7 +26,7 @@ export function createFastInfer(deps: AppDeps): FastPath {
   const expectedToken = options.authToken ? tokenDigest(options.authToken) : undefined;
   const maxElements = maxElementsFor(options.bodyLimitBytes);
 
-  async function serve(request: IncomingMessage, response: ServerResponse, path: string, name: string, version: string | undefined): Promise<void> {
+  async function serve(request: IncomingMessage, response: ServerResponse, path: string, { route, model: name, version }: InferPath): Promise<void> {
     const started = process.hrtime.bigint();
     const requestId = requestIdFrom(header(request, 'x-request-id'));
     const headers: Record<string, string | number> = { 'content-type': 'application/json' };
@@ -63,7 +64,7 @@ export function createFastInfer(deps: AppDeps): FastPath {
     headers['x-request-id'] = requestId;
     if (!response.destroyed) response.writeHead(status, headers).end(body);
     recordRequest(deps, {
-      method: 'POST', path, route: version === undefined ? INFER_ROUTES.latest : INFER_ROUTES.versioned, status,
+      method: 'POST', path, route, status,
       durationNs: Number(process.hrtime.bigint() - started), requestId, model,
     });
   }
@@ -73,9 +74,9 @@ export function createFastInfer(deps: AppDeps): FastPath {
     const url = request.url ?? '';
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
-    const match = INFER_PATH.exec(path);
+    const match = matchInferPath(path);
     if (!match) return false;
-    serve(request, response, path, match[1]!, match[2]).catch((error: unknown) => {
+    serve(request, response, path, match).catch((error: unknown) => {
       deps.logger.error({ err: error }, 'unexpected error after answering an inference request');
     });
     return true;

@@ -1,4 +1,5 @@
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { SERVICE_METRICS as M, type InferenceOutcome } from '../../../contract/metrics.js';
 import type { DriftWindow } from './drift.js';
 import { SeriesCounter, SeriesHistogram, type CounterSeries, type HistogramSeries } from './series.js';
 
@@ -7,7 +8,7 @@ export interface ModelSeries {
   queue: HistogramSeries;
   compute: HistogramSeries;
   batch: HistogramSeries;
-  outcome: Record<'success' | 'client_error' | 'server_error', CounterSeries>;
+  outcome: Record<InferenceOutcome, CounterSeries>;
   /** Predicted rows of one class label (labels come from the manifest, or "unknown": bounded). */
   prediction(label: string): CounterSeries;
 }
@@ -20,22 +21,22 @@ const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 
 /**
  * Every Prometheus metric of the service, on a registry of its own (so several apps can live in one test
- * process). Names are fixed: dashboards, alerts and the canary judge query them. Label values are bounded:
- * only served model versions, route templates and status codes ever become labels.
+ * process). Names come from `contract/metrics.ts`: dashboards, alerts and the canary judge query them. Label
+ * values are bounded: only served model versions, route templates and status codes ever become labels.
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
-  readonly httpRequests = new SeriesCounter({ name: 'http_requests_total', help: 'HTTP requests by method, route template and status code', labelNames: ['method', 'route', 'code'], registers: [this.registry] });
-  readonly httpDuration = new SeriesHistogram({ name: 'http_request_duration_seconds', help: 'HTTP request duration from first byte in to response out', labelNames: ['method', 'route', 'code'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly httpInFlight = new Gauge({ name: 'http_requests_in_flight', help: 'HTTP requests being served now', registers: [this.registry] });
-  readonly inferenceRequests = new SeriesCounter({ name: 'model_inference_requests_total', help: 'Inference requests by outcome (success, client_error, server_error)', labelNames: ['model', 'version', 'outcome'], registers: [this.registry] });
-  readonly inferenceDuration = new SeriesHistogram({ name: 'model_inference_duration_seconds', help: 'Model compute time of the batch each request ran in', labelNames: ['model', 'version'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly queueDuration = new SeriesHistogram({ name: 'model_queue_duration_seconds', help: 'Time a request waited for a free inference worker (and for its batch to fill)', labelNames: ['model', 'version'], buckets: QUEUE_BUCKETS, registers: [this.registry] });
-  readonly batchSize = new SeriesHistogram({ name: 'model_batch_size', help: 'Rows per executed batch', labelNames: ['model', 'version'], buckets: BATCH_BUCKETS, registers: [this.registry] });
-  readonly predictions = new SeriesCounter({ name: 'model_predictions_total', help: 'Predicted rows by class label', labelNames: ['model', 'version', 'label'], registers: [this.registry] });
-  readonly cacheRequests = new SeriesCounter({ name: 'model_cache_requests_total', help: 'Prediction cache lookups by result (hit, miss)', labelNames: ['model', 'version', 'result'], registers: [this.registry] });
-  readonly info = new Gauge({ name: 'model_info', help: 'Served model versions and the sha256 of their ONNX file (always 1)', labelNames: ['model', 'version', 'sha256'], registers: [this.registry] });
-  readonly ready = new Gauge({ name: 'model_ready', help: '1 when the model version is loaded and warmed up, else 0', labelNames: ['model', 'version'], registers: [this.registry] });
+  readonly httpRequests = new SeriesCounter({ name: M.httpRequests, help: 'HTTP requests by method, route template and status code', labelNames: ['method', 'route', 'code'], registers: [this.registry] });
+  readonly httpDuration = new SeriesHistogram({ name: M.httpDuration, help: 'HTTP request duration from first byte in to response out', labelNames: ['method', 'route', 'code'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly httpInFlight = new Gauge({ name: M.httpInFlight, help: 'HTTP requests being served now', registers: [this.registry] });
+  readonly inferenceRequests = new SeriesCounter({ name: M.inferenceRequests, help: 'Inference requests by outcome (success, client_error, server_error)', labelNames: ['model', 'version', 'outcome'], registers: [this.registry] });
+  readonly inferenceDuration = new SeriesHistogram({ name: M.inferenceDuration, help: 'Model compute time of the batch each request ran in', labelNames: ['model', 'version'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly queueDuration = new SeriesHistogram({ name: M.queueDuration, help: 'Time a request waited for a free inference worker (and for its batch to fill)', labelNames: ['model', 'version'], buckets: QUEUE_BUCKETS, registers: [this.registry] });
+  readonly batchSize = new SeriesHistogram({ name: M.batchSize, help: 'Rows per executed batch', labelNames: ['model', 'version'], buckets: BATCH_BUCKETS, registers: [this.registry] });
+  readonly predictions = new SeriesCounter({ name: M.predictions, help: 'Predicted rows by class label', labelNames: ['model', 'version', 'label'], registers: [this.registry] });
+  readonly cacheRequests = new SeriesCounter({ name: M.cacheRequests, help: 'Prediction cache lookups by result (hit, miss)', labelNames: ['model', 'version', 'result'], registers: [this.registry] });
+  readonly info = new Gauge({ name: M.modelInfo, help: 'Served model versions and the sha256 of their ONNX file (always 1)', labelNames: ['model', 'version', 'sha256'], registers: [this.registry] });
+  readonly ready = new Gauge({ name: M.modelReady, help: '1 when the model version is loaded and warmed up, else 0', labelNames: ['model', 'version'], registers: [this.registry] });
   private readonly driftWindows = new Map<string, { model: string; version: string; window: DriftWindow }>();
   private readonly httpSeriesCache = new Map<string, { requests: CounterSeries; duration: HistogramSeries }>();
   private readonly modelSeriesCache = new Map<string, ModelSeries>();
@@ -44,7 +45,7 @@ export class ServiceMetrics {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
     const windows = this.driftWindows;
     new Gauge<ModelLabels | 'feature'>({
-      name: 'model_input_drift_psi',
+      name: M.inputDriftPsi,
       help: 'Population stability index of recent inputs (bounded window) against the training reference, per feature',
       labelNames: ['model', 'version', 'feature'],
       registers: [this.registry],

@@ -1,23 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  ROLLOUT_DECISIONS,
-  ROLLOUT_METRIC_HELP,
-  ROLLOUT_VERDICT_METRIC,
-  ROLLOUT_WEIGHT_METRIC,
-  type RolloutDecision,
-  type Variant,
-} from '../../../dashboards/contract.js';
+import { DECISIONS, type Decision } from '../../../contract/decisions.js';
+import { ROLLOUT_METRIC_HELP, ROLLOUT_VERDICT_METRIC, ROLLOUT_WEIGHT_METRIC } from '../../../contract/metrics.js';
+import type { Variant } from '../../../contract/variants.js';
 
 /** The exposition text a rollout exporter following the README contract serves. */
-export function rolloutExposition(weights: Record<Variant, number>, rolloutId: string, latest: RolloutDecision): string {
+export function rolloutExposition(weights: Record<Variant, number>, rolloutId: string, latest: Decision): string {
   const lines = [
     `# HELP ${ROLLOUT_WEIGHT_METRIC} ${ROLLOUT_METRIC_HELP[ROLLOUT_WEIGHT_METRIC]}`,
     `# TYPE ${ROLLOUT_WEIGHT_METRIC} gauge`,
     ...Object.entries(weights).map(([variant, weight]) => `${ROLLOUT_WEIGHT_METRIC}{variant="${variant}"} ${weight}`),
     `# HELP ${ROLLOUT_VERDICT_METRIC} ${ROLLOUT_METRIC_HELP[ROLLOUT_VERDICT_METRIC]}`,
     `# TYPE ${ROLLOUT_VERDICT_METRIC} gauge`,
-    ...ROLLOUT_DECISIONS.map((d) => `${ROLLOUT_VERDICT_METRIC}{rollout_id="${rolloutId}",decision="${d}"} ${d === latest ? 1 : 0}`),
+    ...DECISIONS.map((d) => `${ROLLOUT_VERDICT_METRIC}{rollout_id="${rolloutId}",decision="${d}"} ${d === latest ? 1 : 0}`),
   ];
   return `${lines.join('\n')}\n`;
 }

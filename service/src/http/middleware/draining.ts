@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { isModelApiPath } from '../../../../contract/routes.js';
 import { unavailable, type ServiceError } from '../../errors.js';
 import type { AppEnv } from '../app-env.js';
 
@@ -10,7 +11,7 @@ export function drainingGuard(isDraining: () => boolean): MiddlewareHandler<AppE
   return async function drainingGuardMiddleware(c, next) {
     if (!isDraining()) return next();
     c.header('Connection', 'close');
-    if (c.req.path.startsWith('/v2/models') || c.req.path.startsWith('/v1/')) throw shuttingDown();
+    if (isModelApiPath(c.req.path)) throw shuttingDown();
     return next();
   };
 }

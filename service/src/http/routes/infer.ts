@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { INFER_ROUTES } from '../../../../contract/routes.js';
 import type { ReadyModel } from '../../models/model-registry.js';
 import { inferResponseText, parseInferRequest } from '../../protocol/v2-infer.js';
 import type { AppDeps, AppEnv } from '../app-env.js';
@@ -7,9 +8,6 @@ import { readJsonBody } from '../read-json.js';
 
 /** A JSON number takes at least two bytes ("0,"), so a body of N bytes never holds more than N/2 values. */
 export const maxElementsFor = (bodyLimitBytes: number): number => Math.max(1, Math.floor(bodyLimitBytes / 2));
-
-/** Route templates of OIP inference (metric and log labels). */
-export const INFER_ROUTES = { latest: '/v2/models/:model/infer', versioned: '/v2/models/:model/versions/:version/infer' } as const;
 
 /** Validates a parsed OIP request body, runs it and writes the JSON response body (shared by Hono and the fast path). */
 export async function inferResponse(deps: Pick<AppDeps, 'metrics' | 'inference'>, model: ReadyModel, body: unknown, maxElements: number): Promise<string> {
@@ -30,8 +28,8 @@ export function inferRoutes(deps: AppDeps): Hono<AppEnv> {
     const body = await readJsonBody(c, deps.options.bodyLimitBytes);
     return c.body(await inferResponse(deps, model, body, maxElements), 200, { 'Content-Type': 'application/json' });
   };
-  app.post(INFER_ROUTES.latest, infer);
-  app.post(INFER_ROUTES.versioned, infer);
+  app.post(INFER_ROUTES.v2Infer, infer);
+  app.post(INFER_ROUTES.v2InferVersion, infer);
   return app;
 }
 

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { INFER_ROUTES } from '../../../../contract/routes.js';
 import { notFound } from '../../errors.js';
 import { formatV1Predictions, parseV1Request, type V1Model } from '../../protocol/v1-predict.js';
 import type { ReadyModel } from '../../models/model-registry.js';
@@ -27,11 +28,11 @@ export function v1Routes(deps: AppDeps): Hono<AppEnv> {
     return c.json({ model_name: model.name, model_version: model.version, predictions: formatV1Predictions(v1Model(model), outputs) });
   };
   app.post('/v1/models/:target', (c) => {
-    c.set('route', '/v1/models/:model:predict');
+    c.set('route', INFER_ROUTES.v1Predict);
     return predict(c, stripVerb(c.req.param('target')), undefined);
   });
   app.post('/v1/models/:model/versions/:target', (c) => {
-    c.set('route', '/v1/models/:model/versions/:version:predict');
+    c.set('route', INFER_ROUTES.v1PredictVersion);
     return predict(c, c.req.param('model'), stripVerb(c.req.param('target')));
   });
   app.get('/v1/models/:model', (c) => {

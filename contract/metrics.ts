@@ -1,0 +1,54 @@
+/**
+ * Metric and label names that the service and the router export and that canary analysis, dashboards and
+ * alerts read (README, "Dashboards and alerts" → "Rollout metric contract"). Import these constants rather
+ * than retyping the strings.
+ */
+/** Metrics the inference service exports on `/metrics`. */
+export const SERVICE_METRICS = {
+  httpRequests: 'http_requests_total',
+  httpDuration: 'http_request_duration_seconds',
+  httpInFlight: 'http_requests_in_flight',
+  inferenceRequests: 'model_inference_requests_total',
+  inferenceDuration: 'model_inference_duration_seconds',
+  queueDuration: 'model_queue_duration_seconds',
+  batchSize: 'model_batch_size',
+  predictions: 'model_predictions_total',
+  inputDriftPsi: 'model_input_drift_psi',
+  modelInfo: 'model_info',
+  modelReady: 'model_ready',
+  cacheRequests: 'model_cache_requests_total',
+} as const;
+
+/** Values of the `outcome` label of `model_inference_requests_total`. */
+export const INFERENCE_OUTCOMES = ['success', 'client_error', 'server_error'] as const;
+export type InferenceOutcome = (typeof INFERENCE_OUTCOMES)[number];
+
+/** The outcomes that count as errors: an incompatible canary shows up as client errors. */
+export const ERROR_OUTCOMES: readonly string[] = ['client_error', 'server_error'] satisfies readonly InferenceOutcome[];
+
+/**
+ * Target label that tells rollout arms apart (values: `VARIANTS`). Set by the scrape configuration (a
+ * ServiceMonitor `podTargetLabels`/relabelling in the cluster, `static_configs` labels locally) and by the
+ * router on its own metrics, never by the service.
+ */
+export const VARIANT_LABEL = 'variant';
+
+/**
+ * Gauge `keelson_rollout_weight{variant}`: percent (0..100) of inference traffic the router sends to each
+ * variant. Exported for every variant the router knows, the values summing to 100; outside a rollout
+ * `stable` is 100 and the others 0 (or absent).
+ */
+export const ROLLOUT_WEIGHT_METRIC = 'keelson_rollout_weight';
+
+/**
+ * Gauge `keelson_rollout_verdict{rollout_id,decision}`: 1 for the latest verdict of a rollout, 0 for that
+ * rollout's other decisions (`decision` takes the values of `DECISIONS`; a state set, as kube-state-metrics does for pod phases).
+ * Grafana draws a Prometheus annotation wherever a series is 1, so each verdict change becomes an annotation.
+ */
+export const ROLLOUT_VERDICT_METRIC = 'keelson_rollout_verdict';
+
+/** HELP texts the exporter should use, so a scrape documents itself. */
+export const ROLLOUT_METRIC_HELP = {
+  [ROLLOUT_WEIGHT_METRIC]: 'Percent (0..100) of inference traffic routed to each variant.',
+  [ROLLOUT_VERDICT_METRIC]: '1 for the latest canary-analysis verdict of a rollout, 0 for its other decisions.',
+} as const;
