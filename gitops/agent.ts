@@ -1,16 +1,8 @@
-import { plan, rolledBackMessage, unfinishedMessage, modelRef, type DesiredModel, type HeadState, type LiveState, type RolledBackBy } from './reconcile.js';
-import { withEvent, writeGitopsStatus, type GitopsStatus } from './status.js';
+import { deployEnded, plan, settledAfterRestart, type DeployOutcome, type DesiredModel, type HeadState, type LiveState } from './reconcile.js';
+import { writeGitopsStatus, type GitopsStatus } from './status.js';
 import type { GitSource } from './git.js';
 
-/** How a deployment of one commit ended. */
-export type DeployOutcome =
-  | { kind: 'promoted'; detail?: string }
-  | { kind: 'bootstrapped'; detail?: string }
-  /** `decidedBy` absent: canary analysis rolled it back. */
-  | { kind: 'rolled-back'; reason: string; decidedBy?: RolledBackBy }
-  /** The rollout ended without a decision about the canary (platform unreachable, interrupted): tried again. */
-  | { kind: 'unfinished'; reason: string }
-  | { kind: 'failed'; reason: string };
+export type { DeployOutcome } from './reconcile.js';
 
 /** The platform as the agent sees it: what runs, and how to move it to a new desired state. */
 export interface Deployer {
@@ -38,83 +30,35 @@ export interface AgentOptions {
   queuePollMs?: number;
 }
 
-/** One reconcile pass: look at the branch head and act on it. Returns the new status. */
+/** One reconcile pass: look at the branch head and act on it as `plan` decides. Returns the new status. */
 export async function reconcileOnce(opts: AgentOptions, status: GitopsStatus): Promise<GitopsStatus> {
-  const now = () => (opts.now ?? (() => new Date()))().toISOString();
   const save = (s: GitopsStatus) => (writeGitopsStatus(opts.statusPath, s), s);
+  const ctx = { branch: opts.branch, dir: opts.source.dir, at: isoNow(opts) };
 
   await opts.source.sync();
   const head = await opts.source.head(opts.branch);
-  if (!head) {
-    const message = `branch ${opts.branch} not found in ${opts.source.dir}`;
-    if (status.failure?.message !== message) opts.log(`gitops: ${message}`);
-    return save({ ...status, phase: 'failed', failure: { commit: '', message, at: now() } });
+  let step = plan({ head }, status, ctx);
+  let specText: string | null = null;
+  if (step.kind === 'look') {
+    specText = await opts.source.readFile(step.commit, `deploy/${opts.environment}.yaml`);
+    const look = { desired: opts.readHead(step.commit, specText), running: await opts.deployer.live(), described: await opts.source.describe(step.commit) };
+    step = plan({ head, look }, status, ctx);
   }
-  if (head === status.lastSeenCommit) return status.phase === 'starting' ? save({ ...status, phase: 'idle' }) : status;
+  // A second `look` cannot come: the plan has had its look.
+  if (step.kind === 'none' || step.kind === 'look') return status;
+  if (step.log) opts.log(step.log);
+  const started = save(step.status);
+  if (step.kind !== 'deploy') return started;
 
-  const specPath = `deploy/${opts.environment}.yaml`;
-  const headState = opts.readHead(head, await opts.source.readFile(head, specPath));
-  const running = await opts.deployer.live();
-  const live: LiveState | null = running
-    ? { model: running, commit: status.live && sameRef(status.live.model, running) ? status.live.commit : null }
-    : null;
-  const action = plan(headState, status.lastSeenCommit, live);
-  const described = await opts.source.describe(head);
-
-  switch (action.kind) {
-    case 'none':
-      return status;
-    case 'refuse': {
-      const message = `commit ${head.slice(0, 7)} refused, nothing changed: ${action.message}`;
-      opts.log(`gitops: ${message}`);
-      return save(
-        withEvent(
-          { ...status, phase: 'failed', lastSeenCommit: head, lastAttemptedCommit: head, live, failure: { commit: head, message, at: now() } },
-          { at: now(), commit: head, outcome: 'refused', message },
-        ),
-      );
-    }
-    case 'in-sync': {
-      const message = `commit ${described}: ${modelRef(action.model)} is already live, nothing to roll out`;
-      opts.log(`gitops: ${message}`);
-      return save(
-        withEvent(
-          {
-            ...status,
-            phase: 'idle',
-            lastSeenCommit: head,
-            lastAttemptedCommit: head,
-            lastSuccessfulCommit: head,
-            live: { model: action.model, commit: head },
-            failure: null,
-          },
-          { at: now(), commit: head, outcome: 'in-sync', message },
-        ),
-      );
-    }
-    case 'deploy': {
-      opts.log(`gitops: commit ${described}: deploying ${modelRef(action.model)}${live ? ` (live: ${modelRef(live.model)})` : ''}`);
-      const started = save({
-        ...status,
-        phase: 'deploying',
-        lastSeenCommit: head,
-        lastAttemptedCommit: head,
-        live,
-        queuedCommit: null,
-        deploying: { commit: head, model: action.model, startedAt: now() },
-      });
-      const specText = (await opts.source.readFile(head, specPath)) ?? '';
-      const queue = watchForNewerCommits(opts, head, (queued) => {
-        opts.log(`gitops: commit ${queued.slice(0, 7)} arrived during the rollout; the newest desired state runs after it ends`);
-        save({ ...started, queuedCommit: queued });
-      });
-      try {
-        const outcome = await opts.deployer.deploy({ commit: head, model: action.model, specText, from: live });
-        return save(finish(started, head, action.model, live, outcome, now(), status.lastSeenCommit));
-      } finally {
-        queue.stop();
-      }
-    }
+  const queue = watchForNewerCommits(opts, step.commit, (queued) => {
+    opts.log(`gitops: commit ${queued.slice(0, 7)} arrived during the rollout; the newest desired state runs after it ends`);
+    save({ ...started, queuedCommit: queued });
+  });
+  try {
+    const outcome = await opts.deployer.deploy({ commit: step.commit, model: step.model, specText: specText ?? '', from: step.from });
+    return save(deployEnded(started, step, outcome, isoNow(opts), status.lastSeenCommit));
+  } finally {
+    queue.stop();
   }
 }
 
@@ -140,50 +84,17 @@ function watchForNewerCommits(opts: AgentOptions, deploying: string, onQueued: (
 }
 
 /**
- * On start: settles a deployment the previous agent run did not finish, from the platform's record of it. A
- * rollout the judge rolled back stays rejected (not retried until git changes); one nobody decided is retried.
+ * On start: settles a deployment the previous agent run did not finish, from the platform's record of it (see
+ * `settledAfterRestart`).
  */
 export async function settleInterrupted(opts: AgentOptions, status: GitopsStatus): Promise<GitopsStatus> {
   const deploying = status.deploying;
   if (!deploying) return status;
-  const recorded = await opts.deployer.interrupted?.(deploying).catch(() => null);
-  const outcome: DeployOutcome = recorded ?? { kind: 'unfinished', reason: 'the agent stopped during its rollout and the platform has no record of how it ended' };
-  const at = (opts.now ?? (() => new Date()))().toISOString();
-  const settled = finish(status, deploying.commit, deploying.model, status.live, outcome, at, null);
-  opts.log(`gitops: the previous agent run stopped while deploying ${deploying.commit.slice(0, 7)}: ${settled.failure?.message ?? settled.history.at(-1)?.message ?? outcome.kind}`);
-  writeGitopsStatus(opts.statusPath, settled);
-  return settled;
+  const recorded = (await opts.deployer.interrupted?.(deploying).catch(() => null)) ?? null;
+  const settled = settledAfterRestart(status, deploying, recorded, isoNow(opts));
+  opts.log(settled.log);
+  writeGitopsStatus(opts.statusPath, settled.status);
+  return settled.status;
 }
 
-const sameRef = (a: DesiredModel, b: DesiredModel) => a.name === b.name && a.version === b.version;
-
-function finish(
-  status: GitopsStatus,
-  commit: string,
-  model: DesiredModel,
-  live: LiveState | null,
-  outcome: DeployOutcome,
-  at: string,
-  seenBefore: string | null,
-): GitopsStatus {
-  const base = { ...status, deploying: null };
-  if (outcome.kind === 'unfinished') {
-    const message = unfinishedMessage({ commit, target: model, reason: outcome.reason, live });
-    // Not seen yet as far as `plan` is concerned, so the next pass tries the commit again.
-    return withEvent({ ...base, phase: 'failed', lastSeenCommit: seenBefore, live, failure: { commit, message, at } }, { at, commit, outcome: 'unfinished', message });
-  }
-  if (outcome.kind === 'promoted' || outcome.kind === 'bootstrapped') {
-    const message = `commit ${commit.slice(0, 7)} (${modelRef(model)}) ${outcome.kind}${outcome.detail ? `: ${outcome.detail}` : ''}`;
-    return withEvent(
-      { ...base, phase: 'idle', lastSuccessfulCommit: commit, live: { model, commit }, failure: null },
-      { at, commit, outcome: outcome.kind, message },
-    );
-  }
-  const message =
-    outcome.kind === 'rolled-back'
-      ? rolledBackMessage({ commit, target: model, reason: outcome.reason, live, ...(outcome.decidedBy ? { decidedBy: outcome.decidedBy } : {}) })
-      : `commit ${commit.slice(0, 7)} (${modelRef(model)}) failed before traffic moved: ${outcome.reason}; ${
-          live ? `running ${modelRef(live.model)}` : 'nothing is running'
-        }; fix it in a new commit or revert ${commit.slice(0, 7)}`;
-  return withEvent({ ...base, phase: 'failed', live, failure: { commit, message, at } }, { at, commit, outcome: outcome.kind, message });
-}
+const isoNow = (opts: Pick<AgentOptions, 'now'>): string => (opts.now ?? (() => new Date()))().toISOString();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseDeploySpec, type DeploySpec } from '../contract/deploy-spec.js';
-import type { HeadState } from './reconcile.js';
+import type { HeadState } from './desired.js';
 import { parseJudgePolicy } from '../analysis/policy.js';
 import { parseRolloutPolicy, type RolloutPolicy } from '../rollout/policy.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { writeJsonAtomic } from '../platform/atomic-json.js';
-import type { DesiredModel } from './reconcile.js';
+import type { DesiredModel } from './desired.js';
 
 export type GitopsPhase = 'starting' | 'idle' | 'deploying' | 'failed';
 

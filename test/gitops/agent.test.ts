@@ -56,6 +56,21 @@ describe('the agent after a rollout that did not promote', () => {
   });
 });
 
+describe('the agent reads git as little as it can', () => {
+  it('reads a new head\'s deploy spec once and hands that text to the deployer; a head it handled is not read again', async () => {
+    const { opts } = agentWith([{ kind: 'promoted' }]);
+    const reads: string[] = [];
+    const specs: string[] = [];
+    opts.source = { ...opts.source, readFile: async (commit, path) => (reads.push(`${commit}:${path}`), `spec of ${commit}`) };
+    const deploy = opts.deployer.deploy;
+    opts.deployer.deploy = async (target) => (specs.push(target.specText), deploy(target));
+    const status = await reconcileOnce(opts, initialStatus('/repo', 'main', 'local'));
+    await reconcileOnce(opts, status);
+    expect(reads).toEqual(['abc1234567:deploy/local.yaml']);
+    expect(specs).toEqual(['spec of abc1234567']);
+  });
+});
+
 describe('deployOutcome: only the judge rejects a commit', () => {
   const result = { id: 'r1', reason: 'why' };
   it('maps who decided to what the agent does next', () => {
