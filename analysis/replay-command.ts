@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { CliError } from '../cli/cli-error.js';
+import { ReplayInputError } from './errors.js';
 import { JudgePolicyError, parseJudgePolicy, type JudgePolicy } from './policy.js';
 import { parseScenarios, replayScenario, ScenarioError, type ReplayResult } from './replay.js';
 
@@ -10,13 +10,13 @@ async function loadPolicy(file: string | undefined): Promise<JudgePolicy> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read the policy file ${file}: ${(error as Error).message}`);
+    throw new ReplayInputError(`cannot read the policy file ${file}: ${(error as Error).message}`);
   }
   try {
     return parseJudgePolicy(parseYaml(text) ?? {});
   } catch (error) {
-    if (error instanceof JudgePolicyError) throw new CliError(`${file}: ${error.message}`);
-    throw new CliError(`${file}: not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
+    if (error instanceof JudgePolicyError) throw new ReplayInputError(`${file}: ${error.message}`);
+    throw new ReplayInputError(`${file}: not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
   }
 }
 
@@ -31,6 +31,7 @@ function describe(result: ReplayResult): string[] {
 /**
  * Replays every scenario of every file through one judge policy and prints the results (JSON lines or a report).
  * Files are read one at a time, so thousands of scenarios need no more memory than the largest file.
+ * A file that cannot be read or parsed throws `ReplayInputError`.
  */
 export async function runReplay(files: string[], options: { policy?: string; json?: boolean; final?: boolean }, print: (line: string) => void): Promise<void> {
   const policy = await loadPolicy(options.policy);
@@ -40,13 +41,13 @@ export async function runReplay(files: string[], options: { policy?: string; jso
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new CliError(`cannot read scenario file ${file}: ${(error as Error).message}`);
+      throw new ReplayInputError(`cannot read scenario file ${file}: ${(error as Error).message}`);
     }
     let scenarios;
     try {
       scenarios = parseScenarios(text, file);
     } catch (error) {
-      if (error instanceof ScenarioError) throw new CliError(error.message);
+      if (error instanceof ScenarioError) throw new ReplayInputError(error.message);
       throw error;
     }
     for (const scenario of scenarios) {

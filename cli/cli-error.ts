@@ -1,4 +1,7 @@
-/** An error the user can act on: printed as-is (no stack), the process exits with `exitCode`. */
+/**
+ * A command's own complaint (a bad flag or argument): printed as-is (no stack), the process exits with `exitCode`.
+ * Only `cli/` throws it; other code throws its own typed errors, which `cli/errors.ts` maps.
+ */
 export class CliError extends Error {
   constructor(
     message: string,

@@ -1,6 +1,6 @@
-import { Command, CommanderError } from 'commander';
-import { CliError } from './cli-error.js';
+import { Command } from 'commander';
 import { COMMANDS } from './commands/index.js';
+import { exitFor } from './errors.js';
 
 /** Builds the `keelson` program with every subcommand of `COMMANDS`. */
 export function buildProgram(): Command {
@@ -12,20 +12,14 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI; the one place where errors become messages and exit codes. */
+/** Runs the CLI; a command's error ends it as `exitFor` says (message on stderr, exit status). */
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
   try {
-    await program.parseAsync(argv);
+    await buildProgram().parseAsync(argv);
   } catch (error) {
-    if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode;
-    } else if (error instanceof CliError) {
-      console.error(`keelson: ${error.message}`);
-      process.exitCode = error.exitCode;
-    } else {
-      console.error(error);
-      process.exitCode = 1;
-    }
+    const exit = exitFor(error);
+    if (exit.kind === 'message') console.error(`keelson: ${exit.message}`);
+    if (exit.kind === 'crash') console.error(exit.error);
+    process.exitCode = exit.code;
   }
 }

@@ -1,5 +1,5 @@
-import { CliError } from '../cli/cli-error.js';
-import { tail, type ExecResult } from '../steps/exec.js';
+import type { ExecResult } from '../steps/exec.js';
+import { tail } from '../steps/output.js';
 
 /** A failure on the container path, carrying what went wrong and what the user can do about it. */
 export class ContainerError extends Error {
@@ -53,12 +53,6 @@ export class InvalidOptionError extends ContainerError {
 export function check(action: string, command: string, args: readonly string[], result: ExecResult, hint?: string): ExecResult {
   if (!result.ok) throw new CommandFailedError(action, [command, ...args].join(' '), result, hint);
   return result;
-}
-
-/** The one place where container-path errors become CLI messages (with the hint on its own line). */
-export function toCliError(error: unknown): unknown {
-  if (!(error instanceof ContainerError)) return error;
-  return new CliError(error.hint ? `${error.message}\n  → ${error.hint}` : error.message);
 }
 
 function indent(text: string): string {

@@ -4,7 +4,7 @@ import type { Reporter } from '../steps/reporter.js';
 import { runStep } from '../steps/step.js';
 import type { ContainerRuntime, ImageBuilder } from './builders/types.js';
 import { ContainerError } from './errors.js';
-import { tail } from '../steps/exec.js';
+import { tail } from '../steps/output.js';
 import { checkSmokeResponse, healthcheckArgv, smokeRequest } from './smoke-check.js';
 
 /** Label on every container the smoke test starts; its value is the owning keelson process id. */

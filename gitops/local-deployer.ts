@@ -10,7 +10,8 @@ import type { PlatformPaths } from '../platform/paths.js';
 import { isOrphanRollback } from '../platform/control.js';
 import { modelSha } from '../platform/model-sha.js';
 import { readState, type RolloutEnd } from '../platform/state.js';
-import { RolloutConflict, runRollout, type RolloutResult, type RunRolloutOptions } from '../rollout/run-rollout.js';
+import { RolloutConflict } from '../rollout/errors.js';
+import { runRollout, type RolloutResult, type RunRolloutOptions } from '../rollout/run-rollout.js';
 
 export interface LocalDeployerOptions {
   paths: PlatformPaths;

@@ -33,6 +33,14 @@ export class PlatformUnavailable extends Error {
   }
 }
 
+/** `startPlatform` was interrupted (Ctrl-C) before the platform was ready; everything it started is stopped. */
+export class PlatformStartAborted extends Error {
+  constructor() {
+    super('interrupted before the platform was ready; everything started was stopped');
+    this.name = 'PlatformStartAborted';
+  }
+}
+
 /** What a client last saw of the platform: shown when it stops answering, so the reader knows where traffic was. */
 export interface LastSeenPlatform {
   at: Date;

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createControlApi } from './control-api.js';
 import { PlatformControl } from './control.js';
-import { PlatformConflict } from './errors.js';
+import { PlatformConflict, PlatformStartAborted } from './errors.js';
 import { createProcessRuntime, servesAt } from './instances/process-runtime.js';
 import type { InstanceRuntime } from './instances/runtime.js';
 import { createLogSink } from './instances/log-sink.js';
@@ -46,14 +46,6 @@ export interface PlatformOptions {
   log?: (line: string) => void;
   /** Aborting while the stable instances start stops everything and rejects with `PlatformStartAborted`. */
   signal?: AbortSignal;
-}
-
-/** `startPlatform` was interrupted (Ctrl-C) before the platform was ready; everything it started is stopped. */
-export class PlatformStartAborted extends Error {
-  constructor() {
-    super('interrupted before the platform was ready; everything started was stopped');
-    this.name = 'PlatformStartAborted';
-  }
 }
 
 /** A running local platform: the control plane (this process) and its data plane (router and instance processes). */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { durationProblem, formatMs, parseDuration } from '../contract/duration.js';
+import { PolicyError } from './errors.js';
 
 /** How a rollout proceeds: traffic steps, how long and how much traffic each step needs, time limits. */
 export interface RolloutPolicy {
@@ -48,17 +49,6 @@ export const POLICY_FIELDS = {
 export const RENAMED_POLICY_FIELDS: Readonly<Record<string, { now: string; what: string }>> = Object.freeze({
   minRequests: { now: 'minStepRequests', what: "canary requests per step; the judge's own minimum is 'judge.minRequestsPerArm'" },
 });
-
-/** A policy that cannot be used; `problems` holds one message per wrong field. */
-export class PolicyError extends Error {
-  constructor(
-    readonly source: string,
-    readonly problems: string[],
-  ) {
-    super(`${source}: invalid rollout policy\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'PolicyError';
-  }
-}
 
 /** Validates a policy object (from YAML or JSON); every problem names the field, the value and what is allowed. */
 export function parseRolloutPolicy(input: unknown, source = 'policy'): RolloutPolicy {

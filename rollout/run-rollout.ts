@@ -6,10 +6,11 @@ import { systemClock, type Clock } from './clock.js';
 import { promoteWithinWindow, rollbackWindowMatch, rollbackWindowReason } from './rollback-window.js';
 import { writeRolloutReports } from './report/write.js';
 import { drive } from './controller.js';
+import { PolicyError, RolloutConflict } from './errors.js';
 import { judgeFor, sourceFor, type Judge, type MetricSource } from './judge-port.js';
 import type { RolloutDecider } from '../contract/decisions.js';
 import { PlatformConflict, PlatformNotFound, PlatformUnavailable, PlatformUnreachable, type RolloutPlatform } from './platform-port.js';
-import { DEFAULT_ROLLOUT_POLICY, PolicyError, type RolloutPolicy } from './policy.js';
+import { DEFAULT_ROLLOUT_POLICY, type RolloutPolicy } from './policy.js';
 import { newRolloutId } from './rollout-id.js';
 import type { RolloutRecordBook } from './timeline.js';
 
@@ -54,14 +55,6 @@ export interface RolloutResult {
   /** Earlier rollout found orphaned (its controller died) and rolled back before this one started. */
   resolvedOrphan: string | null;
   reports: { markdown: string; html: string };
-}
-
-/** A rollout refused because another is running; `runningId` names it. */
-export class RolloutConflict extends Error {
-  constructor(message: string, readonly runningId: string) {
-    super(message);
-    this.name = 'RolloutConflict';
-  }
 }
 
 /**

@@ -48,12 +48,3 @@ function lineSplitter(onLine: (line: string) => void): (chunk: Buffer | string) 
     for (const line of lines) if (line.trim()) onLine(line.trimEnd());
   };
 }
-
-/** The last `count` non-empty lines of a command's output, for error messages. */
-export function tail(text: string, count = 15): string {
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .slice(-count)
-    .join('\n');
-}

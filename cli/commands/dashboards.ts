@@ -1,5 +1,4 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { CliError } from '../cli-error.js';
 
 interface BuildFlags {
   out: string;
@@ -17,8 +16,8 @@ interface RulesFlags {
   rolloutStuckAfter?: string;
 }
 
-/** Option field → the flag that sets it, so validation errors name what the user typed. */
-const FLAG_OF: Record<string, string> = {
+/** Option field → the flag that sets it, so validation errors name what the user typed (`cli/errors.ts`). */
+export const DASHBOARD_FLAGS: Readonly<Record<string, string>> = {
   kibanaUrl: '--kibana-url',
   kibanaDataView: '--kibana-data-view',
   serviceName: '--service-name',
@@ -48,9 +47,7 @@ export function register(program: Command): void {
         import('node:fs/promises'),
         import('node:path'),
       ]);
-      const built = await withFlagNames(() =>
-        buildDashboards({ kibanaUrl: flags.kibanaUrl, kibanaDataView: flags.kibanaDataView, serviceName: flags.serviceName }),
-      );
+      const built = buildDashboards({ kibanaUrl: flags.kibanaUrl, kibanaDataView: flags.kibanaDataView, serviceName: flags.serviceName });
       const dir = resolve(flags.out);
       await mkdir(dir, { recursive: true });
       for (const { fileName, dashboard } of built) {
@@ -75,35 +72,19 @@ export function register(program: Command): void {
         import('node:fs/promises'),
         import('node:path'),
       ]);
-      const rules = await withFlagNames(() =>
-        buildRuleGroups({
-          availabilityTarget: flags.availabilityTarget,
-          latencyTarget: flags.latencyTarget,
-          latencyThresholdSeconds: flags.latencyThreshold,
-          runbookBaseUrl: flags.runbookBaseUrl,
-          rolloutStuckAfter: flags.rolloutStuckAfter,
-        }),
-      );
+      const rules = buildRuleGroups({
+        availabilityTarget: flags.availabilityTarget,
+        latencyTarget: flags.latencyTarget,
+        latencyThresholdSeconds: flags.latencyThreshold,
+        runbookBaseUrl: flags.runbookBaseUrl,
+        rolloutStuckAfter: flags.rolloutStuckAfter,
+      });
       const file = resolve(flags.out);
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, renderRuleFile(rules));
       const alerts = rules.groups.flatMap((g) => g.rules).filter((r) => 'alert' in r).length;
       console.log(`wrote ${file} (${rules.groups.length} groups, ${alerts} alerts)`);
     });
-}
-
-/** Runs `build`, turning an invalid option into a CliError that names the flag. */
-async function withFlagNames<T>(build: () => T): Promise<T> {
-  const { DashboardConfigError } = await import('../../dashboards/options.js');
-  try {
-    return build();
-  } catch (error) {
-    if (error instanceof DashboardConfigError) {
-      const flag = FLAG_OF[error.field];
-      throw new CliError(flag ? error.message.replace(`'${error.field}'`, flag) : error.message, 2);
-    }
-    throw error;
-  }
 }
 
 function parseNumber(value: string): number {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { RolloutNotPromoted } from '../errors.js';
 
 interface RolloutCliOptions {
   model: string;
@@ -24,7 +25,6 @@ export function register(program: Command): void {
       const { parseModelRef } = await import('../../rollout/rollout-id.js');
       const { loadRolloutPolicy } = await import('../../rollout/policy.js');
       const { runRollout } = await import('../../rollout/run-rollout.js');
-      const { mapErrors, EXIT } = await import('../../rollout/cli-errors.js');
       const { createReporter } = await import('../../steps/index.js');
       const ref = parseModelRef(options.model);
       if (!ref) throw new CliError(`--model ${options.model}: expected NAME:VERSION such as penguins:2`);
@@ -34,26 +34,19 @@ export function register(program: Command): void {
       process.once('SIGTERM', onSignal);
       const reporter = createReporter();
       try {
-        const result = await mapErrors(async () =>
-          runRollout({
-            model: ref.model,
-            version: ref.version,
-            ...(options.policy ? { policy: loadRolloutPolicy(options.policy) } : {}),
-            ...(options.prometheus ? { prometheusUrl: options.prometheus } : {}),
-            reportsDir: options.reports,
-            reporter,
-            signal: abort.signal,
-          }),
-        );
+        const result = await runRollout({
+          model: ref.model,
+          version: ref.version,
+          ...(options.policy ? { policy: loadRolloutPolicy(options.policy) } : {}),
+          ...(options.prometheus ? { prometheusUrl: options.prometheus } : {}),
+          reportsDir: options.reports,
+          reporter,
+          signal: abort.signal,
+        });
         reporter.close();
         if (options.json) console.log(JSON.stringify(result));
         else console.log(`report: ${result.reports.html}\n        ${result.reports.markdown}`);
-        if (result.outcome === 'unfinished') {
-          throw new CliError(`rollout ${result.id} of ${result.model}:${result.toVersion} did not finish: ${result.reason}`, EXIT.failed);
-        }
-        if (result.outcome !== 'promoted') {
-          throw new CliError(`rolled back ${result.model}:${result.toVersion} (rollout ${result.id}, decided by ${result.decidedBy}): ${result.reason}`, EXIT.rolledBack);
-        }
+        if (result.outcome !== 'promoted') throw new RolloutNotPromoted(result);
         console.log(`promoted ${result.model}:${result.toVersion} (rollout ${result.id}): ${result.reason}`);
       } finally {
         reporter.close();

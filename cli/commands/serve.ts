@@ -1,5 +1,4 @@
 import { Command, Option } from 'commander';
-import { CliError } from '../cli-error.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -35,14 +34,8 @@ export function register(program: Command): void {
     .addOption(new Option('--drift-window <rows>', 'recent input rows behind model_input_drift_psi').env('KEELSON_DRIFT_WINDOW').default('1000'))
     .addHelpText('after', DEFAULT_VERSION_HELP)
     .action(async (flags) => {
-      const { ConfigError } = await import('../../service/src/errors.js');
       const { serverOptionsFromFlags } = await import('../../service/src/server/serve-flags.js');
       const { runUntilSignal } = await import('../../service/src/server/run-until-signal.js');
-      try {
-        await runUntilSignal(serverOptionsFromFlags(flags, process.env));
-      } catch (error) {
-        if (error instanceof ConfigError) throw new CliError(error.message, 2);
-        throw error;
-      }
+      await runUntilSignal(serverOptionsFromFlags(flags, process.env));
     });
 }

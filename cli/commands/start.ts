@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
+import { withoutStack } from '../errors.js';
 
 interface StartOptions {
   models: string;
@@ -43,23 +44,20 @@ export function register(program: Command): void {
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
       const { startLocal } = await import('../../gitops/start-local.js');
-      const { mapErrors } = await import('../../rollout/cli-errors.js');
-      await mapErrors(() =>
-        startLocal({
-          modelsDir: options.models,
-          port,
-          host: options.host,
-          repo: options.repo,
-          branch: options.branch,
-          environment: options.env,
-          intervalMs,
-          gitops: options.gitops,
-          signal: controller.signal,
-          log,
-        }),
-      ).catch((error: unknown) => {
+      await startLocal({
+        modelsDir: options.models,
+        port,
+        host: options.host,
+        repo: options.repo,
+        branch: options.branch,
+        environment: options.env,
+        intervalMs,
+        gitops: options.gitops,
+        signal: controller.signal,
+        log,
+      }).catch((error: unknown) => {
         if (controller.signal.aborted) return;
-        throw error instanceof Error && !(error instanceof CliError) ? new CliError(error.message) : error;
+        throw withoutStack(error);
       });
     });
 }

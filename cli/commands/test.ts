@@ -33,7 +33,8 @@ export function register(program: Command): void {
       const { CliError } = await import('../cli-error.js');
       const { fileURLToPath } = await import('node:url');
       const { join } = await import('node:path');
-      const { zxExec, tail } = await import('../../steps/exec.js');
+      const { zxExec } = await import('../../steps/exec.js');
+      const { tail } = await import('../../steps/output.js');
       const { chooseMode, createReporter } = await import('../../steps/reporter.js');
       const { runStep } = await import('../../steps/step.js');
 

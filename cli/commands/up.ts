@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
+import { withoutStack } from '../errors.js';
 
 interface UpOptions {
   models?: string;
@@ -40,8 +41,8 @@ export function register(program: Command): void {
       if (options.detach) {
         const { startDetached } = await import('../../platform/detach.js');
         const args = process.argv.slice(process.argv.indexOf('up') + 1).filter((a) => a !== '--detach');
-        const state = await startDetached(args).catch((error: Error) => {
-          throw new CliError(error.message);
+        const state = await startDetached(args).catch((error: unknown) => {
+          throw withoutStack(error);
         });
         console.log(`platform running: router ${state.platform?.routerUrl} (pid ${state.platform?.pid}), serving ${state.model}:${state.stable.version}; stop it with \`keelson down\``);
         return;
@@ -61,26 +62,20 @@ export function register(program: Command): void {
         const { ensureSampleModels } = await import('../../tools/samples/index.js');
         await ensureSampleModels(modelsDir, (line: string) => console.error(`keelson up: ${line}`));
       }
-      const { startPlatform, PlatformStartAborted } = await import('../../platform/platform.js');
-      const { mapErrors } = await import('../../rollout/cli-errors.js');
-      const platform = await mapErrors(() =>
-        startPlatform({
-          signal: starting.signal,
-          modelsDir,
-          model: ref?.model ?? 'penguins',
-          ...(ref?.version ? { version: ref.version } : {}),
-          host: options.host,
-          port,
-          runtime: options.runtime as 'process' | 'container',
-          ...(options.image ? { image: options.image } : {}),
-          replicas,
-          log: (line) => console.error(`keelson up: ${line}`),
-        }),
-      ).catch(async (error: unknown) => {
-        if (error instanceof PlatformStartAborted) return null;
-        throw (await import('../../container/errors.js')).toCliError(error);
+      const { startPlatform } = await import('../../platform/platform.js');
+      // Ctrl-C while instances start rejects with PlatformStartAborted: `cli/errors.ts` ends that quietly.
+      const platform = await startPlatform({
+        signal: starting.signal,
+        modelsDir,
+        model: ref?.model ?? 'penguins',
+        ...(ref?.version ? { version: ref.version } : {}),
+        host: options.host,
+        port,
+        runtime: options.runtime as 'process' | 'container',
+        ...(options.image ? { image: options.image } : {}),
+        replicas,
+        log: (line) => console.error(`keelson up: ${line}`),
       });
-      if (!platform) return;
       stopPlatform = () => platform.stop();
       if (starting.signal.aborted) await platform.stop();
       else {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJudgePolicy } from '../../analysis/policy.js';
-import { DEFAULT_ROLLOUT_POLICY, loadRolloutPolicy, parseRolloutPolicy, PolicyError, stepWeights } from '../../rollout/policy.js';
+import { PolicyError } from '../../rollout/errors.js';
+import { DEFAULT_ROLLOUT_POLICY, loadRolloutPolicy, parseRolloutPolicy, stepWeights } from '../../rollout/policy.js';
 
 function problems(input: unknown): string[] {
   try {
