@@ -2,7 +2,8 @@
  * What a (re)starting platform does with what an earlier run left behind: pure decisions over the previous
  * state.json, so a restart never serves something the judge did not pass without a person saying so.
  */
-import type { InstanceRecord, PlatformState } from './state.js';
+import { ALL_STABLE } from '../contract/variants.js';
+import type { InstanceRecord, KnownGood, PlatformState } from './state.js';
 
 /** Which version becomes stable, and why (the reason is recorded in the history). */
 export interface StableChoice {
@@ -56,4 +57,33 @@ export function planAdoption(previous: PlatformState | null, model: string, stab
     (wanted ? adopt : stop).push(instance);
   }
   return { adopt, stop, keepRollout };
+}
+
+/** What `initialState` reads from outside: the time, and the sha256 of a version's model file. */
+export interface StartFacts {
+  now: string;
+  sha256(version: string): string | null;
+}
+
+/**
+ * The state a (re)starting platform begins with: the previous rollout only if it goes on; the known-good
+ * versions (of the same model) and the history carried over. The first version of a fresh platform is the
+ * baseline everything later is judged against: known good.
+ */
+export function initialState(previous: PlatformState | null, model: string, stable: StableChoice, adoption: AdoptionPlan, facts: StartFacts): PlatformState {
+  const keep = adoption.keepRollout && previous !== null;
+  const bootstrap: KnownGood[] = stable.fresh ? [{ version: stable.version, sha256: facts.sha256(stable.version), how: 'bootstrap', since: facts.now }] : [];
+  return {
+    schema: 1,
+    platform: null,
+    model,
+    stable: { version: stable.version },
+    canary: keep ? previous.canary : null,
+    weights: keep ? { ...previous.weights } : { ...ALL_STABLE },
+    instances: [],
+    rollout: keep ? previous.rollout : null,
+    lastRollout: previous?.lastRollout ?? null,
+    knownGood: [...(previous?.model === model ? (previous.knownGood ?? []) : []), ...bootstrap],
+    history: previous?.history ?? [],
+  };
 }

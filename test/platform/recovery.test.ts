@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseStable, planAdoption } from '../../platform/recovery.js';
+import { chooseStable, initialState, planAdoption } from '../../platform/recovery.js';
 import type { InstanceRecord, PlatformState, RolloutRecord } from '../../platform/state.js';
 
 const instance = (name: string, role: InstanceRecord['role'], version: string, status: InstanceRecord['status'] = 'ready'): InstanceRecord => ({
@@ -41,5 +41,30 @@ describe('planAdoption', () => {
   });
   it('adopts nothing of another model', () => {
     expect(planAdoption(previous({ model: 'iris' }), 'penguins', chooseStable(null, 'penguins', undefined, '2'), () => true).adopt).toEqual([]);
+  });
+});
+
+describe('initialState (what a restart begins with)', () => {
+  const facts = { now: 'T', sha256: (version: string) => `sha-of-${version}` };
+  const known = { version: '2', sha256: 'sha-of-2', since: 'earlier', how: 'promoted' as const };
+  it('makes the first version of a fresh directory known good, with its sha256', () => {
+    const stable = chooseStable(null, 'penguins', undefined, '3');
+    expect(initialState(null, 'penguins', stable, planAdoption(null, 'penguins', stable, () => true), facts)).toMatchObject({
+      stable: { version: '3' }, weights: { stable: 100, baseline: 0, canary: 0 }, rollout: null, knownGood: [{ version: '3', sha256: 'sha-of-3', how: 'bootstrap', since: 'T' }],
+    });
+  });
+  it('keeps a rollout whose controller lives, with its weights, and carries the known-good versions and history', () => {
+    const state = previous({ rollout, canary: { version: '4' }, weights: { stable: 80, baseline: 10, canary: 10 }, knownGood: [known], history: [{ at: 'x', kind: 'k', message: 'm' }] });
+    const stable = chooseStable(state, 'penguins', undefined, undefined);
+    const begun = initialState(state, 'penguins', stable, planAdoption(state, 'penguins', stable, () => true), facts);
+    expect(begun).toMatchObject({ rollout, canary: { version: '4' }, weights: { stable: 80, baseline: 10, canary: 10 }, knownGood: [known], instances: [] });
+    expect(begun.history).toHaveLength(1);
+  });
+  it('starts all stable, without the rollout, when its controller is gone; forgets known-good versions of another model', () => {
+    const state = previous({ rollout, canary: { version: '4' }, weights: { stable: 80, baseline: 10, canary: 10 }, knownGood: [known] });
+    const stable = chooseStable(state, 'penguins', undefined, undefined);
+    expect(initialState(state, 'penguins', stable, planAdoption(state, 'penguins', stable, () => false), facts)).toMatchObject({ rollout: null, canary: null, weights: { stable: 100, baseline: 0, canary: 0 } });
+    const other = chooseStable(state, 'iris', undefined, '1');
+    expect(initialState(state, 'iris', other, planAdoption(state, 'iris', other, () => true), facts).knownGood).toEqual([{ version: '1', sha256: 'sha-of-1', how: 'bootstrap', since: 'T' }]);
   });
 });
