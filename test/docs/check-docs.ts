@@ -1,12 +1,13 @@
 /**
  * Checks one Markdown page against the repository: the `keelson` commands it shows exist with the flags it
  * uses, the `npm run` scripts exist, the repository paths it names exist, and its links land on a file and
- * a heading. A command or path not built yet is written with ` (planned)` right after its code span.
+ * a heading. A table of flags under a heading that names `keelson` commands lists exactly their options. A
+ * command or path not built yet is written with ` (planned)` right after its code span.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { commandName, type CommandHelp } from './cli-help.js';
-import { parseMarkdown, type MarkdownDoc } from './markdown.js';
+import { parseMarkdown, type MarkdownDoc, type Section } from './markdown.js';
 import { shellCommands } from './shell.js';
 
 export interface Problem {
@@ -49,7 +50,36 @@ export async function checkDoc(doc: MarkdownDoc, ctx: CheckContext): Promise<Pro
     const message = linkProblem(doc.file, link.target, ctx, doc);
     if (message) report(link.line, message);
   }
+  for (const section of doc.sections) for (const message of await optionTableProblems(section, ctx)) report(section.line, message);
   return problems;
+}
+
+const FLAG = /(?<![\w-])(--[A-Za-z][\w-]*)/g;
+
+/**
+ * A section whose heading names commands (`## Service: \`keelson serve\``) and whose table lists `--flags`:
+ * every flag listed is an option of one of those commands (of a group, its subcommands), and every option is listed.
+ */
+export async function optionTableProblems(section: Section, ctx: Pick<CheckContext, 'help'>): Promise<string[]> {
+  const documented = new Set(section.rows.flatMap((row) => [...row.firstCell.matchAll(FLAG)].map((m) => m[1]!)));
+  const named = [...section.heading.matchAll(/`(?:npx )?keelson ([a-z][\w -]*)`/g)].map((m) => m[1]!.trim().split(' '));
+  if (documented.size === 0 || named.length === 0) return [];
+  const commands = (await Promise.all(named.map((path) => leaves(path, ctx)))).flat();
+  const options = new Map<string, string>();
+  for (const { path, help } of commands) {
+    for (const option of help.options.keys()) if (option.startsWith('--') && option !== '--help' && option !== '--version') options.set(option, commandName(path));
+  }
+  const names = named.map((path) => commandName(path)).join(', ');
+  return [
+    ...[...documented].filter((flag) => !options.has(flag)).map((flag) => `the table lists ${flag}, which ${names} does not have`),
+    ...[...options].filter(([option]) => !documented.has(option)).map(([option, command]) => `the table lacks ${option} of ${command}`),
+  ];
+}
+
+async function leaves(path: string[], ctx: Pick<CheckContext, 'help'>): Promise<{ path: string[]; help: CommandHelp }[]> {
+  const help = await ctx.help(path);
+  if (help.subcommands.length === 0) return [{ path, help }];
+  return (await Promise.all(help.subcommands.map((sub) => leaves([...path, sub], ctx)))).flat();
 }
 
 /** The arguments after `keelson`, `npx keelson` or `node bin/keelson.mjs`; undefined for other commands. */
@@ -101,7 +131,7 @@ export async function checkUsage(text: string, ctx: Pick<CheckContext, 'help'>):
     help = await ctx.help(path);
   }
   const rest = words.slice(i).join(' ');
-  return [...rest.matchAll(/(?<![\w-])(--[A-Za-z][\w-]*)/g)].map((m) => m[1]!).filter((flag) => !help.options.has(flag)).map((flag) => noOption(path, flag, help));
+  return [...rest.matchAll(FLAG)].map((m) => m[1]!).filter((flag) => !help.options.has(flag)).map((flag) => noOption(path, flag, help));
 }
 
 function noOption(path: string[], name: string, help: CommandHelp): string {

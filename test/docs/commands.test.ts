@@ -90,6 +90,15 @@ describe('the checker itself', () => {
     ]);
   });
 
+  it('fails on an options table that lists a flag the command lacks, or leaves one out', async () => {
+    const text = ['## Stopping: `keelson down`', '', '| Flag | Default |', '|---|---|', '| `--timeout D` | `60s` |', '| `--force` | off |', '', '## `keelson promote`', '| Flag |', '|---|', '| `--why TEXT` |'].join('\n');
+    expect((await check('docs/x.md', text)).map((p) => `${p.line}: ${p.message}`)).toEqual([
+      '1: the table lists --force, which keelson down does not have',
+      '8: the table lists --why, which keelson promote does not have',
+      '8: the table lacks --reason of keelson promote',
+    ]);
+  });
+
   it('passes what the CLI accepts', async () => {
     const text = ['```sh', 'npx keelson models list -m models --check', 'keelson judge replay a.jsonl b.jsonl --json', 'npm run bench -- --quick', '```', '`keelson rollout --model penguins:2 [--policy FILE]` and `deploy/<env>.yaml`'].join('\n');
     expect(await check('README.md', text)).toEqual([]);

@@ -22,6 +22,13 @@ export interface Link {
   target: string;
 }
 
+/** A heading and the first cells of the table rows under it (up to the next heading). */
+export interface Section {
+  heading: string;
+  line: number;
+  rows: { line: number; firstCell: string }[];
+}
+
 export interface MarkdownDoc {
   file: string;
   blocks: FencedBlock[];
@@ -29,6 +36,7 @@ export interface MarkdownDoc {
   links: Link[];
   /** Anchors a link may point at: heading slugs (GitHub's rules) and explicit `<a id>` / `<a name>`. */
   anchors: Set<string>;
+  sections: Section[];
 }
 
 const FENCE = /^\s{0,3}(`{3,}|~{3,})\s*([\w+-]*)/;
@@ -64,7 +72,7 @@ export function parseMarkdown(file: string, text: string): MarkdownDoc {
   const withoutSpans = proseText.replace(/`[^`]+`/g, (s) => s.replace(/[^\n]/g, ' '));
   const links: Link[] = [];
   for (const m of withoutSpans.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) links.push({ line: lineAt(m.index), target: m[1]! });
-  return { file, blocks, spans, links, anchors: anchorsOf(prose) };
+  return { file, blocks, spans, links, anchors: anchorsOf(prose), sections: sectionsOf(prose) };
 }
 
 /** GitHub's heading anchor: the text as rendered, lower case, punctuation dropped, each space a hyphen. */
@@ -78,6 +86,17 @@ export function slug(heading: string): string {
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\p{M}\p{Pc} -]/gu, '')
     .replace(/ /g, '-');
+}
+
+function sectionsOf(prose: string[]): Section[] {
+  const sections: Section[] = [];
+  prose.forEach((line, i) => {
+    const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    const row = /^\s*\|((?:\\\||[^|])*)\|/.exec(line);
+    if (heading) sections.push({ heading: heading[1]!, line: i + 1, rows: [] });
+    else if (row && sections.length > 0 && !/^\s*\|\s*:?-{3,}/.test(line)) sections.at(-1)!.rows.push({ line: i + 1, firstCell: row[1]!.trim() });
+  });
+  return sections;
 }
 
 function anchorsOf(prose: string[]): Set<string> {
