@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { PENGUIN_LABELS, trainPenguinModels } from '../../tools/samples/index.js';
+import { PENGUIN_LABELS } from '../../tools/penguins.js';
+import { trainPenguinModels } from '../../tools/samples/index.js';
 
 /**
  * Writes the weights of penguins v2 (the 4-16-3 tanh MLP) as JSON for `build_model.py`. The trainer is deterministic,

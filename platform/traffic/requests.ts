@@ -1,4 +1,5 @@
-import { loadPenguins } from '../../tools/samples/penguins-data.js';
+import { loadPenguins } from '../../tools/penguins.js';
+import { createRandom } from '../../tools/random.js';
 
 /** Rows of penguin measurements (bill length, bill depth, flipper length, body mass) from vega-datasets. */
 export function penguinRows(): number[][] {
@@ -10,12 +11,9 @@ export function inferBody(row: readonly number[]): string {
   return JSON.stringify({ inputs: [{ name: 'features', datatype: 'FP32', shape: [1, row.length], data: row }] });
 }
 
-/** Picks rows pseudo-randomly but reproducibly (a small LCG), so two runs send the same mix. */
+/** Picks rows pseudo-randomly but reproducibly, so two runs send the same mix. */
 export function rowPicker(rows: readonly number[][], seed = 1): () => number[] {
   if (rows.length === 0) throw new Error('no penguin rows to send');
-  let state = seed >>> 0 || 1;
-  return () => {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    return rows[state % rows.length]!;
-  };
+  const random = createRandom(seed);
+  return () => rows[Math.floor(random.next() * rows.length)]!;
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it, inject } from 'vitest';
-import { classMix, classMixShift, loadPenguins, PENGUIN_LABELS } from '../../tools/samples/index.js';
+import { loadPenguins, PENGUIN_LABELS } from '../../tools/penguins.js';
+import { classMix, classMixShift } from '../../tools/samples/index.js';
 import { classify, medianLatencyMs, openSession, readManifest, versionFile } from './onnx-run.js';
 
 const modelsDir = inject('modelsDir');

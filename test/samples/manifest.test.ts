@@ -1,6 +1,7 @@
 import { describe, expect, it, inject } from 'vitest';
 import { parseManifest } from '../../service/src/repository/manifest-schema.js';
-import { binIndex, loadPenguins, PENGUIN_FEATURES, PENGUIN_LABELS } from '../../tools/samples/index.js';
+import { loadPenguins, PENGUIN_FEATURES, PENGUIN_LABELS } from '../../tools/penguins.js';
+import { binIndex } from '../../tools/samples/index.js';
 import { readManifest } from './onnx-run.js';
 
 const modelsDir = inject('modelsDir');

@@ -10,7 +10,6 @@ export { trainPenguinModels, measure, predictedMix, TRAINING } from './penguin-m
 export type { PenguinModels, Dataset } from './penguin-models.js';
 export { predictProbabilities, predictLabel, accuracy } from './classifier.js';
 export type { DenseClassifier, DenseLayer, Activation } from './classifier.js';
-export { PENGUIN_FEATURES, PENGUIN_LABELS, loadPenguins } from './penguins-data.js';
 export { SAMPLE_MODEL_NAME, sha256Hex } from './sample-manifest.js';
 export { buildClassifierOnnx, CLASSIFIER_IO } from './onnx/classifier-onnx.js';
 export { buildMlpOnnx, buildMlpModel, randomMlp } from './onnx/mlp-onnx.js';

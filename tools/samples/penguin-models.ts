@@ -1,5 +1,5 @@
 import { accuracy, predictLabel, type DenseClassifier } from './classifier.js';
-import { loadPenguins, PENGUIN_LABELS, type Penguin } from './penguins-data.js';
+import { loadPenguins, PENGUIN_LABELS, type Penguin } from '../penguins.js';
 import { classMix, classMixShift } from './reference-stats.js';
 import { stratifiedSplit, type Split } from './split.js';
 import { trainClassifier, type TrainOptions } from './train.js';

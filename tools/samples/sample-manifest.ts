@@ -3,7 +3,7 @@ import type { BatchingConfig, ModelManifest } from '../../service/src/manifest.j
 import { predictedMix, type Dataset } from './penguin-models.js';
 import type { DenseClassifier } from './classifier.js';
 import { CLASSIFIER_IO } from './onnx/classifier-onnx.js';
-import { PENGUIN_LABELS } from './penguins-data.js';
+import { PENGUIN_LABELS } from '../penguins.js';
 import { featureReference } from './reference-stats.js';
 
 /** Model name of the samples in the repository (`DIR/penguins/<version>/`). */

@@ -3,7 +3,7 @@ import type { DenseClassifier } from './classifier.js';
 import type { BusyWorkOptions } from './onnx/busy-work.js';
 import { buildClassifierOnnx, CLASSIFIER_IO } from './onnx/classifier-onnx.js';
 import { measure, TRAINING, trainPenguinModels, type Dataset, type PenguinModels } from './penguin-models.js';
-import { PENGUIN_FEATURES } from './penguins-data.js';
+import { PENGUIN_FEATURES } from '../penguins.js';
 import { classifierManifest, sha256Hex } from './sample-manifest.js';
 
 /** What each sample version is for. */

@@ -1,4 +1,4 @@
-import { createRandom, shuffled } from './random.js';
+import { createRandom, shuffled } from '../random.js';
 
 /** Indices of a train/test split. */
 export interface Split {

@@ -1,5 +1,5 @@
 import type { Activation, DenseClassifier, DenseLayer } from './classifier.js';
-import { createRandom } from './random.js';
+import { createRandom } from '../random.js';
 
 /** Hyper-parameters of full-batch training with softmax cross-entropy. */
 export interface TrainOptions {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadPenguins } from '../../../tools/samples/index.js';
+import { loadPenguins } from '../../../tools/penguins.js';
 
 /** Background inference traffic against service instances until stopped (or `maxMs` passes). */
 export interface Traffic {

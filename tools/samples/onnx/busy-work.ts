@@ -1,4 +1,4 @@
-import { createRandom } from '../random.js';
+import { createRandom } from '../../random.js';
 import { GraphBuilder, int } from './graph-builder.js';
 
 /** Size of the artificial workload a slow graph carries. */

@@ -1,6 +1,6 @@
 import type { ModelManifest } from '../../../service/src/manifest.js';
 import type { Activation, DenseClassifier, DenseLayer } from '../classifier.js';
-import { createRandom } from '../random.js';
+import { createRandom } from '../../random.js';
 import { SAMPLE_BATCHING, sha256Hex } from '../sample-manifest.js';
 import { buildClassifierOnnx, CLASSIFIER_IO } from './classifier-onnx.js';
 

@@ -6,7 +6,7 @@ export interface Random {
   normal(): number;
 }
 
-/** mulberry32: tiny, fast, and good enough for weight initialisation and shuffling. */
+/** mulberry32: tiny, fast, and good enough for weight initialisation, shuffling, traffic mixes and simulations. */
 export function createRandom(seed: number): Random {
   let state = seed >>> 0;
   const next = (): number => {

@@ -1,3 +1,4 @@
+/** The Palmer penguins table (vega-datasets): what the sample models learn from and what `keelson traffic` sends. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
