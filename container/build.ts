@@ -4,7 +4,7 @@ import { runStep } from '../steps/step.js';
 import { ensureBaseImages } from './base-image.js';
 import type { ImageBuilder } from './builders/types.js';
 import { ContainerError, InvalidOptionError } from './errors.js';
-import { containerPaths, stagedModelsDir } from './paths.js';
+import { keelsonPaths, STAGED_MODELS_DIR } from '../contract/keelson-paths.js';
 import { appendImageRecord, pinnedRef, type ImageRecord } from './records.js';
 import type { ContainerEnv } from './select.js';
 import { imageTag, readGitState, validateRepository, validateTag } from './tag.js';
@@ -49,7 +49,7 @@ export async function buildImage(
       contextDir,
       dockerfile,
       tags: [ref],
-      buildArgs: { BASE_IMAGE: bases.runtime, BUILD_IMAGE: bases.build, GPU: String(options.gpu), MODELS_DIR: stagedModelsDir },
+      buildArgs: { BASE_IMAGE: bases.runtime, BUILD_IMAGE: bases.build, GPU: String(options.gpu), MODELS_DIR: STAGED_MODELS_DIR },
       // Only step headers: one line per Dockerfile instruction is the right grain for a progress line.
       onLine: (line) => /^((\[\d+\/\d+\] )?STEP \d+\/\d+:|#\d+ \[)/.test(line) && progress(line),
     });
@@ -66,7 +66,7 @@ export async function buildImage(
     gitSha: git.sha ?? null,
     at: new Date().toISOString(),
   };
-  appendImageRecord(containerPaths().images, record);
+  appendImageRecord(keelsonPaths().images, record);
   const size = `${(info.sizeBytes / 1e6).toFixed(0)} MB`;
   if (!options.gpu && info.sizeBytes > imageSizeTargetBytes) {
     reporter.emit({ kind: 'note', level: 'warn', message: `image is ${size}, over the 300 MB target: check which production dependencies it carries` });
@@ -81,7 +81,7 @@ export async function buildImage(
  * directory when there is none. Replaces what an earlier, possibly crashed, build left there.
  */
 function stageModels(contextDir: string, models: string | undefined): number {
-  const staged = join(contextDir, stagedModelsDir);
+  const staged = join(contextDir, STAGED_MODELS_DIR);
   rmSync(staged, { recursive: true, force: true });
   mkdirSync(staged, { recursive: true });
   if (models === undefined) return 0;

@@ -2,7 +2,7 @@ import { runStep } from '../steps/step.js';
 import type { ImageBuilder } from './builders/types.js';
 import { onPath } from './detect.js';
 import { ContainerError, ToolMissingError } from './errors.js';
-import { containerPaths } from './paths.js';
+import { keelsonPaths } from '../contract/keelson-paths.js';
 import { appendImageRecord, latestRecord, pinnedRef, readImageRecords, repositoryOf, type ImageRecord } from './records.js';
 import { isLoopback, parseRegistry, registryDigest, registryRef } from './registry.js';
 import type { ContainerEnv } from './select.js';
@@ -23,7 +23,7 @@ export interface PushOptions {
  */
 export async function pushImage(ctx: ContainerEnv, builder: ImageBuilder, options: PushOptions): Promise<Extract<ImageRecord, { kind: 'pushed' }>> {
   const { reporter, exec } = ctx;
-  const file = containerPaths().images;
+  const file = keelsonPaths().images;
   const source = options.image ?? latestRecord(readImageRecords(file), 'built')?.ref;
   if (!source) throw new ContainerError('there is no image to push: nothing was built yet', 'run `keelson build` first, or pass --image REF');
   if (!(await builder.exists(source))) {

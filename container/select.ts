@@ -7,7 +7,7 @@ import { detectBuilder, findOnPath, onPath, systemProbe, type BuilderProbe } fro
 import { engineSettings, ensureContainersConf, type EngineSettings } from './engine.js';
 import { ContainerError, ToolMissingError } from './errors.js';
 import type { Exec } from '../steps/exec.js';
-import { containerPaths } from './paths.js';
+import { keelsonPaths } from '../contract/keelson-paths.js';
 
 /** The wiring every container command needs: how to run programs, where files go, how engines are invoked. */
 export interface ContainerEnv {
@@ -19,7 +19,7 @@ export interface ContainerEnv {
 
 /** Builds the environment from the process environment, writing keelson's `containers.conf` if needed. */
 export function containerEnv(exec: Exec, reporter: Reporter, env: NodeJS.ProcessEnv = process.env): ContainerEnv {
-  const paths = containerPaths();
+  const paths = keelsonPaths();
   const settings = engineSettings(env, { runc: findOnPath('runc'), defaultConf: paths.containersConf });
   if (settings.containersConf === paths.containersConf) ensureContainersConf(paths.containersConf);
   return { exec, reporter, settings, probe: systemProbe(exec) };

@@ -1,5 +1,5 @@
 import { mkdirSync, existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { $ } from 'zx';
 
 /** What the GitOps agent needs from a git repository; the only module that runs `git`. */
@@ -16,15 +16,24 @@ export interface GitSource {
   describe(commit: string): Promise<string>;
 }
 
+/** What else keelson asks of a repository: its files at a commit, for the GitOps agent's test step. */
+export interface GitRepository extends GitSource {
+  /** Writes the files of `commit` into `dir` (a clean export: no `.git`, never the working tree). */
+  archive(commit: string, dir: string): Promise<GitOutcome>;
+}
+
+/** How a git command went: errors are values, as with zx's `nothrow`. */
+export type GitOutcome = { ok: true } | { ok: false; exitCode: number | null; message: string };
+
 const isUrl = (source: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^[^/]+@[^/]+:/.test(source);
 
 /**
- * Opens a repository by path or URL. A URL is mirrored (bare) under `workDir`; a path is read in place,
+ * Opens a repository by path or URL. A URL is mirrored (bare) into `mirrorDir`; a path is read in place,
  * without touching its working tree, so the agent can watch the repository a person is editing.
  */
-export function openGitSource(source: string, workDir: string): GitSource {
+export function openGitSource(source: string, mirrorDir: string): GitRepository {
   const remote = isUrl(source);
-  const dir = remote ? join(workDir, 'gitops-mirror.git') : isAbsolute(source) ? source : resolve(source);
+  const dir = remote ? mirrorDir : isAbsolute(source) ? source : resolve(source);
   const git = $({ quiet: true, nothrow: true });
   const repoArgs = remote ? [`--git-dir=${dir}`] : ['-C', dir];
   const inRepo = (args: string[]) => git`git ${repoArgs} ${args}`;
@@ -34,7 +43,7 @@ export function openGitSource(source: string, workDir: string): GitSource {
     async sync() {
       if (!remote) return;
       if (!existsSync(dir)) {
-        mkdirSync(workDir, { recursive: true });
+        mkdirSync(dirname(mirrorDir), { recursive: true });
         const cloned = await git`git clone --mirror ${source} ${dir}`;
         if (!cloned.ok) throw new Error(`git clone ${source} failed: ${cloned.stderr.trim()}`);
         return;
@@ -53,6 +62,10 @@ export function openGitSource(source: string, workDir: string): GitSource {
     async describe(commit) {
       const out = await inRepo(['log', '-1', '--format=%h %s', commit]);
       return out.ok ? out.stdout.trim() : commit.slice(0, 7);
+    },
+    async archive(commit, target) {
+      const out = await git`git ${repoArgs} archive ${commit} | tar -x -C ${target}`;
+      return out.ok ? { ok: true } : { ok: false, exitCode: out.exitCode, message: out.stderr.trim() };
     },
   };
 }

@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { $ } from 'zx';
+import type { GitRepository } from './git.js';
 import { parseDeploySpec } from '../contract/deploy-spec.js';
 import { policyFromSpec } from './head.js';
 import type { DeployOutcome, Deployer } from './agent.js';
 import type { DesiredModel } from './reconcile.js';
 import { PlatformClient } from '../platform/client.js';
-import type { PlatformPaths } from '../platform/paths.js';
+import type { KeelsonPaths } from '../contract/keelson-paths.js';
 import { isOrphanRollback } from '../platform/control.js';
 import { modelSha } from '../platform/model-sha.js';
 import { readState, type RolloutEnd } from '../platform/state.js';
@@ -14,11 +15,11 @@ import { RolloutConflict } from '../rollout/errors.js';
 import { runRollout, type RolloutResult, type RunRolloutOptions } from '../rollout/run-rollout.js';
 
 export interface LocalDeployerOptions {
-  paths: PlatformPaths;
+  paths: KeelsonPaths;
   /** The model repository the platform serves from. */
   modelsDir: string;
-  /** The repository the agent watches (commits are checked out from it for the test step). */
-  repoDir: string;
+  /** The repository the agent watches (the test step exports each commit from it). */
+  source: Pick<GitRepository, 'dir' | 'archive'>;
   /** Shell command run in a clean checkout of each commit before it is deployed; none: the step is skipped. */
   testCommand?: string;
   reportsDir?: string;
@@ -43,7 +44,7 @@ export function createLocalDeployer(opts: LocalDeployerOptions): Deployer {
       const spec = parseDeploySpec(specText, `${commit.slice(0, 7)}:deploy spec`);
       if (opts.testCommand) {
         opts.log(`gitops: test ${commit.slice(0, 7)}: ${opts.testCommand}`);
-        const tested = await testCommit(opts.repoDir, commit, opts.testCommand, opts.paths.root);
+        const tested = await testCommit(opts.source, commit, opts.testCommand, opts.paths.gitopsCheckouts);
         if (!tested.ok) return { kind: 'failed', reason: `test step failed (\`${opts.testCommand}\` exited ${tested.exitCode}): ${tested.tail}` };
       }
       const packaged = checkPackage(opts.modelsDir, model);
@@ -112,14 +113,14 @@ function checkPackage(modelsDir: string, model: DesiredModel): string | null {
 }
 
 /** Runs the test command in a clean export of the commit (never the working tree a person is editing). */
-async function testCommit(repoDir: string, commit: string, command: string, workRoot: string) {
-  const dir = join(workRoot, 'gitops', `checkout-${commit.slice(0, 12)}`);
+async function testCommit(source: Pick<GitRepository, 'dir' | 'archive'>, commit: string, command: string, checkouts: string) {
+  const dir = join(checkouts, `checkout-${commit.slice(0, 12)}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   try {
-    const exported = await $({ quiet: true, nothrow: true })`git -C ${repoDir} archive ${commit} | tar -x -C ${dir}`;
-    if (!exported.ok) return { ok: false, exitCode: exported.exitCode, tail: exported.stderr.trim() };
-    if (existsSync(join(repoDir, 'node_modules'))) symlinkSync(join(repoDir, 'node_modules'), join(dir, 'node_modules'));
+    const exported = await source.archive(commit, dir);
+    if (!exported.ok) return { ok: false, exitCode: exported.exitCode, tail: exported.message };
+    if (existsSync(join(source.dir, 'node_modules'))) symlinkSync(join(source.dir, 'node_modules'), join(dir, 'node_modules'));
     const run = await $({ cwd: dir, quiet: true, nothrow: true, env: { ...process.env, KEELSON_COMMIT: commit } })`bash -c ${command}`;
     const tail = `${run.stdout}${run.stderr}`.trim().split('\n').slice(-3).join(' | ');
     return { ok: run.ok, exitCode: run.exitCode, tail };

@@ -1,17 +1,17 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { openGitSource } from './git.js';
 import { headReader } from './head.js';
 import { createLocalDeployer } from './local-deployer.js';
 import { watch } from './watch.js';
 import type { GitopsStatus } from './status.js';
-import type { PlatformPaths } from '../platform/paths.js';
+import type { KeelsonPaths } from '../contract/keelson-paths.js';
 
 export interface AgentRunOptions {
   repo: string;
   branch: string;
   environment: string;
   intervalMs: number;
-  paths: PlatformPaths;
+  paths: KeelsonPaths;
   modelsDir: string;
   testCommand?: string;
   prometheusUrl?: string;
@@ -20,12 +20,9 @@ export interface AgentRunOptions {
   log(line: string): void;
 }
 
-/** `.keelson/gitops.json` for a platform directory. */
-export const gitopsStatusPath = (paths: PlatformPaths): string => join(paths.root, 'gitops.json');
-
 /** Runs the GitOps agent against the local platform until `signal` aborts; SIGHUP forces an immediate check. */
 export async function runGitopsAgent(opts: AgentRunOptions): Promise<GitopsStatus> {
-  const source = openGitSource(opts.repo, opts.paths.root);
+  const source = openGitSource(opts.repo, opts.paths.gitopsMirror);
   const onHup = { wake: () => {} };
   const hup = () => onHup.wake();
   process.on('SIGHUP', hup);
@@ -35,7 +32,7 @@ export async function runGitopsAgent(opts: AgentRunOptions): Promise<GitopsStatu
       source,
       branch: opts.branch,
       environment: opts.environment,
-      statusPath: gitopsStatusPath(opts.paths),
+      statusPath: opts.paths.gitopsStatus,
       intervalMs: opts.intervalMs,
       signal: opts.signal,
       readHead: headReader(opts.environment),
@@ -44,7 +41,7 @@ export async function runGitopsAgent(opts: AgentRunOptions): Promise<GitopsStatu
       deployer: createLocalDeployer({
         paths: opts.paths,
         modelsDir: resolve(opts.modelsDir),
-        repoDir: source.dir,
+        source,
         log: opts.log,
         ...(opts.testCommand ? { testCommand: opts.testCommand } : {}),
         ...(opts.prometheusUrl ? { prometheusUrl: opts.prometheusUrl } : {}),

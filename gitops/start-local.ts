@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { $ } from 'zx';
+import { openGitSource } from './git.js';
 import { headReader } from './head.js';
 import { runGitopsAgent } from './run-agent.js';
 import { startPlatform, type Platform } from '../platform/platform.js';
-import { platformPaths } from '../platform/paths.js';
+import { keelsonPaths } from '../contract/keelson-paths.js';
 
 export interface StartLocalOptions {
   modelsDir: string;
@@ -23,7 +23,8 @@ export interface StartLocalOptions {
  * for, and the GitOps agent watching the same repository, so a commit to that file rolls out as a canary.
  */
 export async function startLocal(opts: StartLocalOptions): Promise<void> {
-  const desired = await desiredModel(opts);
+  const paths = keelsonPaths();
+  const desired = await desiredModel(opts, paths.gitopsMirror);
   opts.log(`desired state: ${desired.name}:${desired.version} (${desired.from})`);
   const platform: Platform = await startPlatform({
     modelsDir: opts.modelsDir,
@@ -48,7 +49,7 @@ export async function startLocal(opts: StartLocalOptions): Promise<void> {
         branch: opts.branch,
         environment: opts.environment,
         intervalMs: opts.intervalMs,
-        paths: platformPaths(),
+        paths,
         modelsDir: opts.modelsDir,
         signal: opts.signal,
         log: opts.log,
@@ -62,15 +63,11 @@ export async function startLocal(opts: StartLocalOptions): Promise<void> {
 }
 
 /** What to serve first: the spec at the branch head (so the agent starts in sync), else the working tree's. */
-async function desiredModel(opts: StartLocalOptions): Promise<{ name: string; version: string; from: string }> {
+async function desiredModel(opts: StartLocalOptions, mirrorDir: string): Promise<{ name: string; version: string; from: string }> {
   const path = `deploy/${opts.environment}.yaml`;
-  const head = await $({ cwd: opts.repo, quiet: true, nothrow: true })`git rev-parse --verify --quiet refs/heads/${opts.branch}`;
-  const commit = head.ok ? head.stdout.trim() : null;
-  let text: string | null = null;
-  if (commit) {
-    const shown = await $({ cwd: opts.repo, quiet: true, nothrow: true })`git show ${`${commit}:${path}`}`;
-    text = shown.ok ? shown.stdout : null;
-  }
+  const git = openGitSource(opts.repo, mirrorDir);
+  const commit = await git.head(opts.branch);
+  let text = commit ? await git.readFile(commit, path) : null;
   const from = text !== null && commit ? `${path} at ${opts.branch} ${commit.slice(0, 7)}` : 'working tree';
   if (text === null) {
     opts.log(`no ${path} on branch ${opts.branch} of ${opts.repo}: serving the working tree's ${path} without the GitOps agent`);

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RolloutClaim, RolloutProgress } from './control.js';
 import { PlatformBadRequest, PlatformConflict, PlatformNotFound, PlatformUnavailable, PlatformUnreachable, type LastSeenPlatform } from './errors.js';
 import { IDEMPOTENCY_HEADER } from './idempotency.js';
-import { platformPaths, type PlatformPaths } from './paths.js';
+import { keelsonPaths, type KeelsonPaths } from '../contract/keelson-paths.js';
 import { backoffMs, DEFAULT_BACKOFF, transientFailure, type Backoff } from './retry.js';
 import type { RolloutDecider } from '../contract/decisions.js';
 import type { Variant, Weights } from '../contract/variants.js';
@@ -55,7 +55,7 @@ export class PlatformClient {
   }
 
   /** Finds the platform running from `paths` (`.keelson/` by default) through its state.json. */
-  static locate(paths: PlatformPaths = platformPaths(), options: PlatformClientOptions = {}): PlatformClient {
+  static locate(paths: KeelsonPaths = keelsonPaths(), options: PlatformClientOptions = {}): PlatformClient {
     const state = readState(paths.state);
     if (!state?.platform || !isAlive(state.platform.pid)) {
       throw new PlatformUnavailable(`no platform is running from ${paths.root}: start one with \`keelson up\``);

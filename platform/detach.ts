@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { platformPaths, type PlatformPaths } from './paths.js';
+import { keelsonPaths, type KeelsonPaths } from '../contract/keelson-paths.js';
 import { isAlive, readState, type PlatformState } from './state.js';
 
 const KEELSON_BIN = fileURLToPath(new URL('../bin/keelson.mjs', import.meta.url));
@@ -12,7 +12,7 @@ const KEELSON_BIN = fileURLToPath(new URL('../bin/keelson.mjs', import.meta.url)
  * `keelson up --detach`: runs `keelson up ARGS` as a background process (output in
  * `.keelson/logs/platform.out`) and returns its state once the stable instances are ready.
  */
-export async function startDetached(args: string[], paths: PlatformPaths = platformPaths(), timeoutMs = 180_000): Promise<PlatformState> {
+export async function startDetached(args: string[], paths: KeelsonPaths = keelsonPaths(), timeoutMs = 180_000): Promise<PlatformState> {
   mkdirSync(paths.logs, { recursive: true });
   const outFile = join(paths.logs, 'platform.out');
   const out = openSync(outFile, 'a');

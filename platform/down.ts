@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PlatformClient } from './client.js';
-import { platformPaths, type PlatformPaths } from './paths.js';
+import { keelsonPaths, type KeelsonPaths } from '../contract/keelson-paths.js';
 import { isAlive, readState } from './state.js';
 
 /** Stops the platform running from `paths`: asks its control API, then signals, then kills. Returns what happened. */
-export async function stopPlatform(options: { paths?: PlatformPaths; timeoutMs?: number } = {}): Promise<string> {
-  const paths = options.paths ?? platformPaths();
+export async function stopPlatform(options: { paths?: KeelsonPaths; timeoutMs?: number } = {}): Promise<string> {
+  const paths = options.paths ?? keelsonPaths();
   const timeoutMs = options.timeoutMs ?? 60_000;
   const state = readState(paths.state);
   const pid = state?.platform?.pid;

@@ -1,25 +1,3 @@
-import { join, resolve } from 'node:path';
-
-/** Where the local platform keeps its files (all under `.keelson/` of the working directory by default). */
-export interface PlatformPaths {
-  root: string;
-  state: string;
-  logs: string;
-  prometheus: string;
-}
-
-/** Resolves the platform's file layout; `KEELSON_HOME` overrides the `.keelson` directory. */
-export function platformPaths(root = process.env.KEELSON_HOME ?? '.keelson'): PlatformPaths {
-  const abs = resolve(root);
-  return {
-    root: abs,
-    state: join(abs, 'state.json'),
-    logs: join(abs, 'logs'),
-    prometheus: join(abs, 'prometheus'),
-  };
-}
-
-/** The ndjson log file of one instance (what Filebeat would ship). */
-export function instanceLogPath(paths: PlatformPaths, instance: string): string {
-  return join(paths.logs, `${instance}.ndjson`);
-}
+// Temporary (issue 14): the `.keelson/` layout lives in contract/keelson-paths.ts; work in progress
+// (platform.ts, start-up.ts, pool-sync.ts) still imports it from here under the old names.
+export { instanceLogPath, keelsonPaths as platformPaths, type KeelsonPaths as PlatformPaths } from '../contract/keelson-paths.js';

@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VARIANT_LABEL } from '../contract/metrics.js';
-import type { PlatformPaths } from './paths.js';
+import type { KeelsonPaths } from '../contract/keelson-paths.js';
 import type { PlatformState } from './state.js';
 
 /** One file_sd entry: Prometheus scrapes `targets` and attaches `labels` to every series. */
@@ -40,7 +40,7 @@ export function prometheusYaml(routerHostPort: string, scrapeInterval = '2s'): s
 }
 
 /** Writes prometheus.yml once and targets.json on every change (atomically: Prometheus re-reads it on its own). */
-export function createScrapeConfigWriter(paths: PlatformPaths, routerHostPort: string): (state: PlatformState) => void {
+export function createScrapeConfigWriter(paths: KeelsonPaths, routerHostPort: string): (state: PlatformState) => void {
   mkdirSync(paths.prometheus, { recursive: true });
   writeFileSync(join(paths.prometheus, 'prometheus.yml'), prometheusYaml(routerHostPort));
   let last = '';

@@ -1,28 +1,20 @@
-import { join } from 'node:path';
-import { formatGitopsStatus, readGitopsStatus, type GitopsStatus } from '../gitops/status.js';
-import { platformPaths, type PlatformPaths } from './paths.js';
+import { keelsonPaths, type KeelsonPaths } from '../contract/keelson-paths.js';
 import { isAlive, readState, type PlatformState } from './state.js';
 
-/** What `keelson status` shows: state.json, whether its platform is alive, and the GitOps agent's status. */
+/** The platform's part of `keelson status`: state.json and whether its platform is alive. */
 export interface StatusView {
   home: string;
   running: boolean;
   state: PlatformState | null;
-  gitops: GitopsStatus | null;
 }
 
-export async function readStatus(paths: PlatformPaths = platformPaths()): Promise<StatusView> {
+export async function readStatus(paths: KeelsonPaths = keelsonPaths()): Promise<StatusView> {
   const state = readState(paths.state);
-  return {
-    home: paths.root,
-    running: Boolean(state?.platform && isAlive(state.platform.pid)),
-    state,
-    gitops: readGitopsStatus(join(paths.root, 'gitops.json')),
-  };
+  return { home: paths.root, running: Boolean(state?.platform && isAlive(state.platform.pid)), state };
 }
 
-/** Human-readable lines. */
-export function formatStatus(view: StatusView, historyLines = 8): string[] {
+/** Human-readable lines; `more` (other parts' lines, such as the GitOps agent's) goes before the history. */
+export function formatStatus(view: StatusView, historyLines = 8, more: readonly string[] = []): string[] {
   const s = view.state;
   if (!s) return [`no platform has run from ${view.home}: start one with \`keelson up\``];
   const lines: string[] = [];
@@ -46,7 +38,7 @@ export function formatStatus(view: StatusView, historyLines = 8): string[] {
     lines.push('instances:');
     for (const i of s.instances) lines.push(`  ${i.name.padEnd(32)} ${i.role.padEnd(8)} ${`${i.model}:${i.version}`.padEnd(12)} ${i.status.padEnd(8)} ${i.url}${i.pid ? ` pid ${i.pid}` : ''}`);
   }
-  if (view.gitops) lines.push(...formatGitopsStatus(view.gitops));
+  lines.push(...more);
   const recent = s.history.slice(-historyLines);
   if (recent.length > 0) {
     lines.push('history:');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './instances/ports.js';
 import type { InstanceRuntime, RunningInstance } from './instances/runtime.js';
-import { instanceLogPath, type PlatformPaths } from './paths.js';
+import { instanceLogPath, type KeelsonPaths } from '../contract/keelson-paths.js';
 import type { Variant } from '../contract/variants.js';
 import type { InstanceRecord } from './state.js';
 import type { StateStore } from './store.js';
@@ -10,7 +10,7 @@ import type { StateStore } from './store.js';
 export interface SupervisorOptions {
   store: StateStore;
   runtime: InstanceRuntime;
-  paths: PlatformPaths;
+  paths: KeelsonPaths;
   modelsDir: string;
   host: string;
   /** Requests in flight through the router to an instance (drained before it is stopped). */

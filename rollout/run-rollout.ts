@@ -1,5 +1,5 @@
 import { PlatformClient } from '../platform/client.js';
-import { instanceLogPath, platformPaths, type PlatformPaths } from '../platform/paths.js';
+import { instanceLogPath, keelsonPaths, type KeelsonPaths } from '../contract/keelson-paths.js';
 import type { InstanceRecord, RolloutEnd } from '../platform/state.js';
 import type { Reporter } from '../steps/index.js';
 import { systemClock, type Clock } from './clock.js';
@@ -19,7 +19,7 @@ export interface RunRolloutOptions {
   version: string;
   policy?: RolloutPolicy;
   /** The platform's directory (`.keelson/` by default); its state.json says where the control API is. */
-  paths?: PlatformPaths;
+  paths?: KeelsonPaths;
   /** Traffic and instances; default: a `PlatformClient` for the platform running from `paths`. */
   client?: RolloutPlatform;
   /** Default: the system clock. */
@@ -64,7 +64,7 @@ export interface RolloutResult {
  */
 export async function runRollout(options: RunRolloutOptions): Promise<RolloutResult> {
   const policy = options.policy ?? { ...DEFAULT_ROLLOUT_POLICY, steps: [...DEFAULT_ROLLOUT_POLICY.steps] };
-  const paths = options.paths ?? platformPaths();
+  const paths = options.paths ?? keelsonPaths();
   let judge: Judge;
   try {
     judge = judgeFor(policy.judge);

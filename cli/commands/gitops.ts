@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .option('--reports <dir>', 'where rollout reports go', 'reports')
     .action(async (opts: { repo: string; branch: string; env: string; interval: string; models: string; testCommand?: string; prometheus?: string; reports: string }) => {
       const { durationMs } = await import('../../contract/duration.js');
-      const { platformPaths } = await import('../../platform/paths.js');
+      const { keelsonPaths } = await import('../../contract/keelson-paths.js');
       const { runGitopsAgent } = await import('../../gitops/run-agent.js');
       const { CliError } = await import('../cli-error.js');
       const controller = new AbortController();
@@ -30,7 +30,7 @@ export function register(program: Command): void {
         branch: opts.branch,
         environment: opts.env,
         intervalMs,
-        paths: platformPaths(),
+        paths: keelsonPaths(),
         modelsDir: opts.models,
         reportsDir: opts.reports,
         signal: controller.signal,
@@ -45,11 +45,10 @@ export function register(program: Command): void {
     .description('show what the GitOps agent attempted, what succeeded, what is live and why anything failed')
     .option('--json', 'print .keelson/gitops.json as is')
     .action(async (opts: { json?: boolean }) => {
-      const { platformPaths } = await import('../../platform/paths.js');
-      const { gitopsStatusPath } = await import('../../gitops/run-agent.js');
+      const { keelsonPaths } = await import('../../contract/keelson-paths.js');
       const { readGitopsStatus, formatGitopsStatus } = await import('../../gitops/status.js');
       const { CliError } = await import('../cli-error.js');
-      const status = readGitopsStatus(gitopsStatusPath(platformPaths()));
+      const status = readGitopsStatus(keelsonPaths().gitopsStatus);
       if (!status) throw new CliError('no GitOps agent has run here: start one with `keelson gitops watch` (or `npm start`)');
       console.log(opts.json ? JSON.stringify(status, null, 2) : formatGitopsStatus(status).join('\n'));
     });

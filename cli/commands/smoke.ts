@@ -26,13 +26,13 @@ export function register(program: Command): void {
       await withContainerEnv(async (ctx) => {
         const { resolve } = await import('node:path');
         const { InvalidOptionError, ContainerError } = await import('../../container/errors.js');
-        const { containerPaths } = await import('../../container/paths.js');
+        const { keelsonPaths } = await import('../../contract/keelson-paths.js');
         const { latestRecord, readImageRecords } = await import('../../container/records.js');
         const { openBuilder, runtimeFor } = await import('../../container/select.js');
         const { smokeTest } = await import('../../container/smoke.js');
         const seconds = Number(options.readyTimeout);
         if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidOptionError('--ready-timeout', options.readyTimeout, 'a positive number of seconds');
-        const image = options.image ?? latestRecord(readImageRecords(containerPaths().images), 'built')?.ref;
+        const image = options.image ?? latestRecord(readImageRecords(keelsonPaths().images), 'built')?.ref;
         if (!image) throw new ContainerError('there is no image to test: nothing was built yet', 'run `keelson build` first, or pass --image REF');
         const builder = await openBuilder(ctx, options.builder ?? (process.env.KEELSON_BUILDER || undefined));
         const runtime = runtimeFor(builder.kind, ctx);

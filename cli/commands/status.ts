@@ -8,8 +8,16 @@ export function register(program: Command): void {
     .option('--json', 'print state.json (plus whether the platform is running) as JSON', false)
     .option('--history <n>', 'history entries to show', '8')
     .action(async (options: { json: boolean; history: string }) => {
-      const { readStatus, formatStatus } = await import('../../platform/status.js');
-      const status = await readStatus();
-      console.log(options.json ? JSON.stringify(status, null, 2) : formatStatus(status, Number(options.history) || 8).join('\n'));
+      // The platform and the GitOps agent each report their part; neither knows the other.
+      const [{ keelsonPaths }, { readStatus, formatStatus }, { readGitopsStatus, formatGitopsStatus }] = await Promise.all([
+        import('../../contract/keelson-paths.js'),
+        import('../../platform/status.js'),
+        import('../../gitops/status.js'),
+      ]);
+      const paths = keelsonPaths();
+      const platform = await readStatus(paths);
+      const gitops = readGitopsStatus(paths.gitopsStatus);
+      if (options.json) console.log(JSON.stringify({ ...platform, gitops }, null, 2));
+      else console.log(formatStatus(platform, Number(options.history) || 8, gitops ? formatGitopsStatus(gitops) : []).join('\n'));
     });
 }

@@ -44,10 +44,10 @@ export function register(program: Command): void {
 }
 
 async function defaultUrl(): Promise<string> {
-  const { platformPaths } = await import('../../platform/paths.js');
+  const { keelsonPaths } = await import('../../contract/keelson-paths.js');
   const { isAlive, readState } = await import('../../platform/state.js');
   try {
-    const state = readState(platformPaths().state);
+    const state = readState(keelsonPaths().state);
     if (state?.platform && isAlive(state.platform.pid)) return state.platform.routerUrl;
   } catch {
     // Fall through to the default port.

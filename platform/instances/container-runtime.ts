@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerRuntime } from '../../container/builders/types.js';
 import { ContainerError } from '../../container/errors.js';
-import { containerPaths } from '../../container/paths.js';
+import { keelsonPaths } from '../../contract/keelson-paths.js';
 import { latestRecord, readImageRecords } from '../../container/records.js';
 import { containerEnv, runtimeFor } from '../../container/select.js';
 import { zxExec } from '../../steps/exec.js';
@@ -30,7 +30,7 @@ const PASSED_ENV = ['KEELSON_WORKERS', 'LOG_LEVEL', 'KEELSON_INTRA_OP_THREADS', 
  * Reuses the container adapters of `keelson build` / `keelson smoke`.
  */
 export async function createContainerRuntime(options: ContainerRuntimeOptions = {}): Promise<InstanceRuntime> {
-  const records = readImageRecords(containerPaths().images);
+  const records = readImageRecords(keelsonPaths().images);
   const built = latestRecord(records, 'built');
   const image = options.image ?? process.env.KEELSON_IMAGE ?? built?.ref;
   if (!image) throw new ContainerError('no service image to run', 'build one with `keelson build`, or name one with --image / KEELSON_IMAGE');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { PlatformBadRequest } from '../errors.js';
-import type { PlatformPaths } from '../paths.js';
+import type { KeelsonPaths } from '../../contract/keelson-paths.js';
 import type { Weights } from '../../contract/variants.js';
 import { isAlive } from '../state.js';
 import type { Upstream } from './balancer.js';
@@ -32,7 +32,7 @@ export interface RouterHandle {
 }
 
 export interface RouterConnectOptions {
-  paths: PlatformPaths;
+  paths: KeelsonPaths;
   host: string;
   port: number;
   log(line: string): void;
@@ -40,11 +40,9 @@ export interface RouterConnectOptions {
   startTimeoutMs?: number;
 }
 
-export const routerInfoPath = (paths: PlatformPaths): string => join(paths.root, 'router.json');
-
 /** Adopts the router an earlier platform run left serving on the same address, or starts one. */
 export async function connectRouter(options: RouterConnectOptions): Promise<RouterHandle> {
-  const infoFile = routerInfoPath(options.paths);
+  const infoFile = options.paths.router;
   let info = readInfo(infoFile);
   let view = info ? await fetchView(info).catch(() => null) : null;
   const adopted = Boolean(info && view && info.host === options.host && (options.port === 0 || info.port === options.port));
@@ -126,7 +124,7 @@ export async function connectRouter(options: RouterConnectOptions): Promise<Rout
 }
 
 async function spawnRouter(options: RouterConnectOptions, port: number): Promise<RouterInfo> {
-  const infoFile = routerInfoPath(options.paths);
+  const infoFile = options.paths.router;
   rmSync(infoFile, { force: true });
   mkdirSync(options.paths.logs, { recursive: true });
   const out = openSync(join(options.paths.logs, 'router.ndjson'), 'a');

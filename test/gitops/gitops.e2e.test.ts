@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { $ } from 'zx';
 import { startPlatform, type Platform } from '../../platform/platform.js';
-import { platformPaths } from '../../platform/paths.js';
+import { keelsonPaths } from '../../contract/keelson-paths.js';
 import { runTraffic } from '../../platform/traffic/generator.js';
-import { gitopsStatusPath, runGitopsAgent } from '../../gitops/run-agent.js';
+import { runGitopsAgent } from '../../gitops/run-agent.js';
 import { readGitopsStatus, type GitopsStatus } from '../../gitops/status.js';
 
 // A real git repository, a real platform (router + service processes), real canary rollouts under real
@@ -37,7 +37,7 @@ let agentDone: Promise<GitopsStatus>;
 let traffic: AbortController;
 /** The agent's lines, shown when a wait fails. */
 const agentLog: string[] = [];
-const paths = () => platformPaths(join(repo, '.keelson'));
+const paths = () => keelsonPaths(join(repo, '.keelson'));
 const git = (args: string[]) => $({ cwd: repo, quiet: true })`git ${args}`;
 
 async function commit(text: string, message: string): Promise<string> {
@@ -55,7 +55,7 @@ async function revert(commitSha: string): Promise<string> {
 async function settled(commitSha: string, timeoutMs = 240_000): Promise<GitopsStatus> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const status = readGitopsStatus(gitopsStatusPath(paths()));
+    const status = readGitopsStatus(paths().gitopsStatus);
     if (status && status.lastSeenCommit === commitSha && status.phase !== 'deploying') return status;
     await new Promise((r) => setTimeout(r, 200));
   }

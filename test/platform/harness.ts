@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
 import { PlatformClient } from '../../platform/client.js';
-import { platformPaths, type PlatformPaths } from '../../platform/paths.js';
+import { keelsonPaths, type KeelsonPaths } from '../../contract/keelson-paths.js';
 import { startPlatform, type Platform } from '../../platform/platform.js';
 import type { RouterInfo } from '../../platform/router/pool.js';
-import { routerInfoPath } from '../../platform/router/remote.js';
 import type { Variant } from '../../contract/variants.js';
 import { isAlive, readState, type PlatformState } from '../../platform/state.js';
 import { runTraffic, type TrafficReport } from '../../platform/traffic/generator.js';
@@ -20,8 +19,8 @@ process.env.LOG_LEVEL ??= 'warn';
 export const KEELSON_BIN = join(process.cwd(), 'bin', 'keelson.mjs');
 
 /** A fresh `.keelson` directory for one test. */
-export function tempHome(): PlatformPaths {
-  return platformPaths(mkdtempSync(join(tmpdir(), 'keelson-home-')));
+export function tempHome(): KeelsonPaths {
+  return keelsonPaths(mkdtempSync(join(tmpdir(), 'keelson-home-')));
 }
 
 /** Starts the platform inside the test process (for tests that call its operations directly). */
@@ -31,7 +30,7 @@ export async function startInProcessPlatform(version: string, paths = tempHome()
 
 /** A platform run as `keelson up --detach`: its router is a process of its own, as in real use. */
 export interface DetachedPlatform {
-  paths: PlatformPaths;
+  paths: KeelsonPaths;
   routerUrl: string;
   client: PlatformClient;
   state(): PlatformState;
@@ -62,9 +61,9 @@ export async function startDetachedPlatform(version: string): Promise<DetachedPl
 }
 
 /** The router process of the platform running from `paths` (null when none has written router.json). */
-export function routerPid(paths: PlatformPaths): number | null {
+export function routerPid(paths: KeelsonPaths): number | null {
   try {
-    return (JSON.parse(readFileSync(routerInfoPath(paths), 'utf8')) as RouterInfo).pid;
+    return (JSON.parse(readFileSync(paths.router, 'utf8')) as RouterInfo).pid;
   } catch {
     return null;
   }

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { PlatformClient } from '../../platform/client.js';
 import { PlatformConflict } from '../../platform/errors.js';
-import { instanceLogPath } from '../../platform/paths.js';
+import { instanceLogPath } from '../../contract/keelson-paths.js';
 import type { Platform } from '../../platform/platform.js';
 import { isAlive, readState } from '../../platform/state.js';
 import { runTraffic } from '../../platform/traffic/generator.js';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { instanceLogPath } from '../../platform/paths.js';
+import { instanceLogPath } from '../../contract/keelson-paths.js';
 import { isAlive, readState } from '../../platform/state.js';
 import { fastPolicyFile, reportsDir } from '../rollout/e2e-helpers.js';
 import { backgroundTraffic, eventually, keelson, KEELSON_BIN, killAll, routerPid, startDetachedPlatform, type DetachedPlatform } from './harness.js';
