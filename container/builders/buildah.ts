@@ -1,42 +1,23 @@
 import { engineEnv, storageArgs, type EngineSettings } from '../engine.js';
-import { check } from '../errors.js';
 import type { Exec } from '../../steps/exec.js';
-import { buildArgsFlags } from './flags.js';
+import { toolCommand } from './command.js';
+import { buildTargetFlags, sandboxBuildFlags } from './flags.js';
 import type { ImageBuilder, ImageInfo } from './types.js';
 
 const hint = 'buildah runs as root here with --storage-driver vfs and --isolation chroot; see README "Containers"';
 
 /** buildah as image builder (it shares `containers-storage` with podman, which runs what it builds). */
 export function buildahBuilder(exec: Exec, settings: EngineSettings): ImageBuilder {
-  const env = engineEnv(settings);
-  const buildah = async (action: string, args: string[], onLine?: (line: string) => void) => {
-    const full = [...storageArgs(settings), ...args];
-    return check(action, 'buildah', full, await exec('buildah', full, { env, ...(onLine ? { onLine } : {}) }), hint);
-  };
-  const probe = (args: string[]) => exec('buildah', [...storageArgs(settings), ...args], { env });
+  const tool = toolCommand(exec, { program: 'buildah', globalArgs: storageArgs(settings), env: engineEnv(settings), hint });
+  const buildah = tool.run;
 
   return {
     kind: 'buildah',
-    async build({ contextDir, dockerfile, tags, buildArgs, onLine }) {
-      await buildah(
-        'buildah build',
-        [
-          'build',
-          '--isolation', 'chroot',
-          '--network', 'host',
-          '--format', 'docker',
-          '--pull=false',
-          `--layers=${settings.layers}`,
-          '-f', dockerfile,
-          ...tags.flatMap((t) => ['-t', t]),
-          ...buildArgsFlags(buildArgs),
-          contextDir,
-        ],
-        onLine,
-      );
+    async build({ onLine, ...request }) {
+      await buildah('buildah build', ['build', ...sandboxBuildFlags(settings, 'false'), ...buildTargetFlags(request)], onLine);
     },
     async exists(ref) {
-      return (await probe(['inspect', '--type', 'image', ref])).ok;
+      return (await tool.probe(['inspect', '--type', 'image', ref])).ok;
     },
     async inspect(ref) {
       const result = await buildah('buildah inspect', ['inspect', '--type', 'image', ref]);
@@ -57,7 +38,7 @@ export function buildahBuilder(exec: Exec, settings: EngineSettings): ImageBuild
         ]);
         await buildah('buildah commit', ['commit', '--format', 'docker', container, ref]);
       } finally {
-        await probe(['rm', container]);
+        await tool.probe(['rm', container]);
       }
     },
     async push({ source, destination, tlsVerify, onLine }) {

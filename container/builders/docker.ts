@@ -1,33 +1,22 @@
-import { check } from '../errors.js';
 import type { Exec } from '../../steps/exec.js';
-import { buildArgsFlags, importChangeFlags } from './flags.js';
+import { containerQueries, toolCommand } from './command.js';
+import { buildTargetFlags, importChangeFlags, runFlags } from './flags.js';
 import type { ContainerRuntime, ImageBuilder, ImageInfo } from './types.js';
 
 const hint = 'keelson uses docker only when `docker info` answers; start the daemon or set KEELSON_BUILDER=podman';
 
 /** docker (buildx) as image builder and container runtime; used only when a daemon answers. */
 export function dockerBuilder(exec: Exec): ImageBuilder & ContainerRuntime {
-  const docker = async (action: string, args: string[], onLine?: (line: string) => void) =>
-    check(action, 'docker', args, await exec('docker', args, onLine ? { onLine } : {}), hint);
-  const probe = (args: string[]) => exec('docker', args);
+  const tool = toolCommand(exec, { program: 'docker', hint });
+  const docker = tool.run;
 
   return {
     kind: 'docker',
-    async build({ contextDir, dockerfile, tags, buildArgs, onLine }) {
-      await docker(
-        'docker buildx build',
-        [
-          'buildx', 'build', '--load', '--progress', 'plain',
-          '-f', dockerfile,
-          ...tags.flatMap((t) => ['-t', t]),
-          ...buildArgsFlags(buildArgs),
-          contextDir,
-        ],
-        onLine,
-      );
+    async build({ onLine, ...request }) {
+      await docker('docker buildx build', ['buildx', 'build', '--load', '--progress', 'plain', ...buildTargetFlags(request)], onLine);
     },
     async exists(ref) {
-      return (await probe(['image', 'inspect', ref])).ok;
+      return (await tool.probe(['image', 'inspect', ref])).ok;
     },
     async inspect(ref) {
       const result = await docker('docker image inspect', ['image', 'inspect', ref]);
@@ -41,35 +30,19 @@ export function dockerBuilder(exec: Exec): ImageBuilder & ContainerRuntime {
       await docker('docker tag', ['tag', source, destination]);
       await docker('docker push', ['push', destination], onLine);
     },
-    async run({ name, image, args, env, labels, mounts }) {
+    async run({ name, image, args, ...flags }) {
       await docker('docker run', [
         'run', '--detach', '--name', name, '--network', 'host',
         '--read-only', '--tmpfs', '/tmp',
-        ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
-        ...(mounts ?? []).flatMap((m) => ['--volume', `${m.source}:${m.target}:ro`]),
-        ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+        ...runFlags(flags),
         image,
         ...args,
       ]);
     },
-    async isRunning(name) {
-      const result = await probe(['container', 'inspect', '--format', '{{.State.Running}}', name]);
-      return result.ok && result.stdout.trim() === 'true';
-    },
-    async logs(name) {
-      const result = await probe(['logs', name]);
-      return `${result.stdout}${result.stderr}`;
-    },
-    exec(name, command) {
-      return probe(['exec', name, ...command]);
-    },
+    ...containerQueries(tool),
     async remove(name) {
-      const result = await probe(['rm', '--force', name]);
-      if (!result.ok && !/no such container/i.test(result.stderr)) check('docker rm', 'docker', ['rm', '--force', name], result, hint);
-    },
-    async listByLabel(key) {
-      const result = await docker('docker ps', ['ps', '--all', '--filter', `label=${key}`, '--format', '{{.Names}}']);
-      return result.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+      const result = await tool.probe(['rm', '--force', name]);
+      if (!result.ok && !/no such container/i.test(result.stderr)) tool.ensureOk('docker rm', ['rm', '--force', name], result);
     },
   };
 }
