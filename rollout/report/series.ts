@@ -41,37 +41,36 @@ function delta(current: ArmSnapshot, previous: ArmSnapshot | undefined): ArmSnap
   return { requests: current.requests - previous.requests, errors: current.errors - previous.errors, latency, predictions: {} };
 }
 
-/** Latency quantile (ms) per arm per look, over the requests since the previous look. */
-export function latencySeries(book: RolloutRecordBook, q: number): Record<Arm, Point[]> {
+/**
+ * One point per arm per look, from the counts since that arm's previous look; `value` returns null to skip a
+ * look (no requests, no latency observation).
+ */
+function perLookSeries(book: RolloutRecordBook, value: (sinceLastLook: ArmSnapshot) => number | null): Record<Arm, Point[]> {
   const out: Record<Arm, Point[]> = { baseline: [], canary: [] };
   const previous: Partial<Record<Arm, ArmSnapshot>> = {};
   for (const sample of book.samples) {
     for (const arm of ARMS) {
       const counts = sample.snapshot?.[arm];
       if (!counts) continue;
-      const d = delta(counts, previous[arm]);
+      const y = value(delta(counts, previous[arm]));
       previous[arm] = counts;
-      const value = histogramQuantile(q, d.latency.buckets, d.latency.counts, d.latency.count);
-      if (value !== null) out[arm].push([sample.t, value * 1_000]);
+      if (y !== null) out[arm].push([sample.t, y]);
     }
   }
   return out;
 }
 
+/** Latency quantile (ms) per arm per look, over the requests since the previous look. */
+export function latencySeries(book: RolloutRecordBook, q: number): Record<Arm, Point[]> {
+  return perLookSeries(book, (d) => {
+    const seconds = histogramQuantile(q, d.latency.buckets, d.latency.counts, d.latency.count);
+    return seconds === null ? null : seconds * 1_000;
+  });
+}
+
 /** Error rate (%) per arm per look, over the requests since the previous look. */
 export function errorRateSeries(book: RolloutRecordBook): Record<Arm, Point[]> {
-  const out: Record<Arm, Point[]> = { baseline: [], canary: [] };
-  const previous: Partial<Record<Arm, ArmSnapshot>> = {};
-  for (const sample of book.samples) {
-    for (const arm of ARMS) {
-      const counts = sample.snapshot?.[arm];
-      if (!counts) continue;
-      const d = delta(counts, previous[arm]);
-      previous[arm] = counts;
-      if (d.requests > 0) out[arm].push([sample.t, (100 * d.errors) / d.requests]);
-    }
-  }
-  return out;
+  return perLookSeries(book, (d) => (d.requests > 0 ? (100 * d.errors) / d.requests : null));
 }
 
 /** Predicted-class counts per arm at the last look with data. */
