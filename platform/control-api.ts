@@ -1,25 +1,25 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { PlatformControl, RolloutClaim, RolloutProgress } from './control.js';
+import { instanceBody, readBody, rolloutClaimBody, rolloutEndBody, rolloutProgressBody, weightsBody } from './control-bodies.js';
+import type { PlatformControl } from './control.js';
 import { PlatformBadRequest, PlatformConflict, PlatformNotFound } from './errors.js';
 import { IDEMPOTENCY_HEADER } from './idempotency.js';
-import { ROLLOUT_DECIDERS, type RolloutDecider, type Variant, type Weights } from './state.js';
 
 /**
  * The platform's control API (loopback only): what `keelson rollout`, `promote`, `rollback`, `down`
- * and the GitOps agent call. Versioned under `/v1`.
+ * and the GitOps agent call. Versioned under `/v1`; bodies are validated by `control-bodies.ts` (400 naming the field).
  */
 export function createControlApi(control: PlatformControl, onShutdown: () => void): Hono {
   const app = new Hono();
 
   app.get('/v1/state', async (c) => c.json({ state: control.state(), answered: await control.answered() }));
 
-  app.put('/v1/weights', async (c) => c.json(control.setWeights(await body<Weights>(c.req.raw))));
+  app.put('/v1/weights', async (c) => c.json(control.setWeights(await readBody(c.req.raw, weightsBody, 'weights'))));
 
   app.post('/v1/instances', async (c) => {
-    const { role, version } = await body<{ role: Variant; version: string }>(c.req.raw);
-    return c.json(await control.startInstance(role, String(version), c.req.header(IDEMPOTENCY_HEADER)), 201);
+    const { role, version } = await readBody(c.req.raw, instanceBody);
+    return c.json(await control.startInstance(role, version, c.req.header(IDEMPOTENCY_HEADER)), 201);
   });
 
   app.delete('/v1/instances/:name', async (c) => {
@@ -27,17 +27,14 @@ export function createControlApi(control: PlatformControl, onShutdown: () => voi
     return c.json({ stopped: c.req.param('name') });
   });
 
-  app.post('/v1/rollouts', async (c) => c.json(await control.beginRollout(await body<RolloutClaim>(c.req.raw)), 201));
+  app.post('/v1/rollouts', async (c) => c.json(await control.beginRollout(await readBody(c.req.raw, rolloutClaimBody)), 201));
 
-  app.patch('/v1/rollouts/:id', async (c) => c.json(control.updateRollout(c.req.param('id'), await body<RolloutProgress>(c.req.raw))));
+  app.patch('/v1/rollouts/:id', async (c) => c.json(control.updateRollout(c.req.param('id'), await readBody(c.req.raw, rolloutProgressBody))));
 
   // `current` addresses whatever rollout is running (the manual `keelson promote` / `keelson rollback`).
   app.post('/v1/rollouts/:id/:action{promote|rollback}', async (c) => {
     const id = c.req.param('id') === 'current' ? undefined : c.req.param('id');
-    const { reason, decidedBy } = await body<{ reason?: string; decidedBy?: RolloutDecider }>(c.req.raw);
-    if (decidedBy !== undefined && !ROLLOUT_DECIDERS.includes(decidedBy)) {
-      throw new PlatformBadRequest(`'decidedBy' is ${JSON.stringify(decidedBy)}: expected one of ${ROLLOUT_DECIDERS.join(', ')} (absent: a person)`);
-    }
+    const { reason, decidedBy } = await readBody(c.req.raw, rolloutEndBody);
     const outcome = c.req.param('action') === 'promote' ? 'promoted' : 'rolled-back';
     return c.json(await control.finish(id, outcome, reason ?? `${c.req.param('action')} requested`, decidedBy));
   });
@@ -58,14 +55,4 @@ export function createControlApi(control: PlatformControl, onShutdown: () => voi
     return c.json({ error: error.message, ...details }, status);
   });
   return app;
-}
-
-async function body<T>(request: Request): Promise<T> {
-  const text = await request.text();
-  if (text.trim() === '') return {} as T;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new PlatformBadRequest(`request body is not JSON: ${text.slice(0, 80)}`);
-  }
 }
