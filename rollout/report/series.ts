@@ -1,3 +1,4 @@
+import { ALL_STABLE, VARIANTS, type Variant } from '../../contract/variants.js';
 import type { ArmSnapshot } from '../judge-port.js';
 import type { RolloutRecordBook } from '../timeline.js';
 
@@ -80,15 +81,14 @@ export function classMix(book: RolloutRecordBook): Record<Arm, Record<string, nu
 }
 
 /** Weight per variant over time, as steps (from the step events, then the end). */
-export function weightSeries(book: RolloutRecordBook, endT: number): Record<'stable' | 'baseline' | 'canary', Point[]> {
+export function weightSeries(book: RolloutRecordBook, endT: number): Record<Variant, Point[]> {
   const out = { stable: [[0, 100]] as Point[], baseline: [[0, 0]] as Point[], canary: [[0, 0]] as Point[] };
   for (const event of book.events) {
     if (!event.weights) continue;
-    for (const v of ['stable', 'baseline', 'canary'] as const) out[v].push([event.t, event.weights[v]]);
+    for (const v of VARIANTS) out[v].push([event.t, event.weights[v]]);
   }
   // Either way the rollout ends with everything on stable (after a promotion, stable is the new version).
-  const final = { stable: 100, baseline: 0, canary: 0 };
-  for (const v of ['stable', 'baseline', 'canary'] as const) out[v].push([endT, final[v]]);
+  for (const v of VARIANTS) out[v].push([endT, ALL_STABLE[v]]);
   return out;
 }
 
