@@ -7,7 +7,7 @@ import { PlatformConflict, PlatformStartAborted } from './errors.js';
 import type { InstanceRuntime } from './instances/runtime.js';
 import { createLogSink } from './instances/log-sink.js';
 import { modelSha } from './model-sha.js';
-import { instanceLogPath, platformPaths, type PlatformPaths } from './paths.js';
+import { instanceLogPath, keelsonPaths, type KeelsonPaths } from '../contract/keelson-paths.js';
 import { syncPool } from './pool-sync.js';
 import { startReconcileLoop } from './reconcile-loop.js';
 import { chooseStable, initialState, planAdoption } from './recovery.js';
@@ -29,7 +29,7 @@ export interface PlatformOptions {
   version?: string;
   /** Stable version for a directory where nothing ran before (what git asks for on a first `npm start`); default `1`. */
   bootstrapVersion?: string;
-  paths?: PlatformPaths;
+  paths?: KeelsonPaths;
   /** Router bind address (instances bind it too); 127.0.0.1 by default. */
   host?: string;
   /** Router port; 0 picks a free one. Default 8080. */
@@ -51,7 +51,7 @@ export interface PlatformOptions {
 export interface Platform {
   routerUrl: string;
   controlUrl: string;
-  paths: PlatformPaths;
+  paths: KeelsonPaths;
   control: PlatformControl;
   state(): PlatformState;
   /** Stops instances (draining), the router and the control API; idempotent. */
@@ -66,7 +66,7 @@ export interface Platform {
  * controller died is rolled back; the stable version stays what it was unless a person names another.
  */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
-  const paths = options.paths ?? platformPaths();
+  const paths = options.paths ?? keelsonPaths();
   const host = options.host ?? '127.0.0.1';
   const replicas = options.replicas ?? 1;
   const drainTimeoutMs = options.drainTimeoutMs ?? 15_000;

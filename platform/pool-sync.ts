@@ -1,4 +1,4 @@
-import type { PlatformPaths } from './paths.js';
+import type { KeelsonPaths } from '../contract/keelson-paths.js';
 import { createScrapeConfigWriter } from './prometheus-config.js';
 import type { Upstream } from './router/balancer.js';
 import type { PoolUpdate } from './router/pool.js';
@@ -19,7 +19,7 @@ export interface PoolSync {
  * the previous run are adopted the router keeps the pool it has, since a half-built pool would send requests to
  * a variant with no instance. Prometheus' scrape targets follow the state from the start.
  */
-export function syncPool(store: StateStore, router: RouterHandle, paths: PlatformPaths): PoolSync {
+export function syncPool(store: StateStore, router: RouterHandle, paths: KeelsonPaths): PoolSync {
   let live = false;
   const send = (state: PlatformState): void => router.setPool(upstreams(state), state.weights, verdictOf(state));
   const writeTargets = createScrapeConfigWriter(paths, new URL(router.url).host);

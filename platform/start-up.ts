@@ -2,7 +2,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { createProcessRuntime } from './instances/process-runtime.js';
 import type { InstanceRuntime } from './instances/runtime.js';
-import { instanceLogPath, type PlatformPaths } from './paths.js';
+import { instanceLogPath, type KeelsonPaths } from '../contract/keelson-paths.js';
 import type { PlatformState } from './state.js';
 import type { StateStore } from './store.js';
 import type { Supervisor } from './supervisor.js';
@@ -33,7 +33,7 @@ export async function listenControl(fetchHandler: Parameters<typeof serve>[0]['f
 export interface StableStartOptions {
   replicas: number;
   readyTimeoutMs: number;
-  paths: PlatformPaths;
+  paths: KeelsonPaths;
   signal?: AbortSignal | undefined;
 }
 

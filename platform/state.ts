@@ -3,10 +3,6 @@ import type { Decision, RolloutDecider } from '../contract/decisions.js';
 import type { Variant, Weights } from '../contract/variants.js';
 import { writeJsonAtomic } from './atomic-json.js';
 
-// Temporary (issue 14): work in progress elsewhere still imports these from here; they live in contract/.
-export { ALL_STABLE, VARIANTS, type Variant, type Weights } from '../contract/variants.js';
-export { ROLLOUT_DECIDERS, type RolloutDecider } from '../contract/decisions.js';
-
 export type InstanceStatus = 'starting' | 'ready' | 'draining' | 'stopped' | 'failed';
 
 /** One running copy of the service. */

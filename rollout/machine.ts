@@ -9,9 +9,6 @@ import { stepWeights, type RolloutPolicy } from './policy.js';
 
 export type RolloutPhase = 'starting' | 'analysing' | 'promoted' | 'rolled-back';
 
-// Temporary (issue 14): work in progress elsewhere still imports these from here; they live in contract/.
-export type { Decision, RolloutDecider };
-
 /** The judge's answer as the machine needs it. */
 export interface VerdictSummary {
   decision: Decision;

@@ -4,7 +4,9 @@
  * `runRollout` and the rollback window see only this.
  */
 import type { RolloutClaim, RolloutProgress } from '../platform/control.js';
-import type { InstanceRecord, PlatformState, RolloutDecider, RolloutEnd, RolloutRecord, Variant, Weights } from '../platform/state.js';
+import type { RolloutDecider } from '../contract/decisions.js';
+import type { Variant, Weights } from '../contract/variants.js';
+import type { InstanceRecord, PlatformState, RolloutEnd, RolloutRecord } from '../platform/state.js';
 
 /**
  * The errors an implementation signals with, so that the controller can tell them apart: `PlatformNotFound` (the

@@ -2,7 +2,7 @@
  * The router's decisions for one request, free of sockets: which instance to try next, and what a failed
  * attempt leads to (answer now, retry on a fresh connection, or eject the instance and retry elsewhere).
  */
-import type { Variant } from '../state.js';
+import type { Variant } from '../../contract/variants.js';
 import type { Upstream } from './balancer.js';
 import { ConnectFailure, UpstreamTimeout } from './forward.js';
 

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { Variant } from '../state.js';
+import type { Variant } from '../../contract/variants.js';
 import { afterFailure, classifyFailure, exhaustedStatus, failureReason, nextUpstream } from './attempts.js';
 import type { Balancer, Upstream } from './balancer.js';
 import type { UpstreamConnections } from './connections.js';

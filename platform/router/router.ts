@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gracefulDrain } from '../../service/src/server/graceful-drain.js';
-import { ALL_STABLE, type Weights } from '../state.js';
+import { ALL_STABLE, type Weights } from '../../contract/variants.js';
 import { Balancer, type Upstream } from './balancer.js';
 import { UpstreamConnections } from './connections.js';
 import { createRequestHandler } from './handler.js';

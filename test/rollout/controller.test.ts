@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { InstanceRecord, PlatformState, RolloutDecider, RolloutEnd, Weights } from '../../platform/state.js';
+import type { Decision, RolloutDecider } from '../../contract/decisions.js';
+import type { Weights } from '../../contract/variants.js';
+import type { InstanceRecord, PlatformState, RolloutEnd } from '../../platform/state.js';
 import type { Clock } from '../../rollout/clock.js';
 import { drive, type DriveContext } from '../../rollout/controller.js';
 import { judgeFor, type ArmSnapshot, type Judge, type MetricSource } from '../../rollout/judge-port.js';
-import type { Decision } from '../../rollout/machine.js';
 import { PlatformConflict, PlatformNotFound, type RolloutPlatform, type RolloutView } from '../../rollout/platform-port.js';
 import { parseRolloutPolicy } from '../../rollout/policy.js';
 import type { StepEvent } from '../../steps/index.js';
