@@ -31,7 +31,7 @@ export function parseDuration(value: unknown, bare: BareNumbers = 'seconds'): nu
 }
 
 /** What a duration field accepts, for messages: "a duration such as 500ms, 10s, 2m (a bare number is seconds)". */
-export function expectedDuration(bare: BareNumbers = 'seconds', examples = '500ms, 10s, 2m'): string {
+function expectedDuration(bare: BareNumbers = 'seconds', examples = '500ms, 10s, 2m'): string {
   const note = bare === 'rejected' ? ' (with a unit: ms, s, m, h)' : ` (a bare number is ${bare})`;
   return `a duration such as ${examples}${note}`;
 }

@@ -20,8 +20,7 @@ export const SERVICE_METRICS = {
 } as const;
 
 /** Values of the `outcome` label of `model_inference_requests_total`. */
-export const INFERENCE_OUTCOMES = ['success', 'client_error', 'server_error'] as const;
-export type InferenceOutcome = (typeof INFERENCE_OUTCOMES)[number];
+export type InferenceOutcome = 'success' | 'client_error' | 'server_error';
 
 /** The outcomes that count as errors: an incompatible canary shows up as client errors. */
 export const ERROR_OUTCOMES: readonly string[] = ['client_error', 'server_error'] satisfies readonly InferenceOutcome[];

@@ -21,7 +21,7 @@ export const INFER_ROUTE_TEMPLATES: readonly InferRoute[] = Object.values(INFER_
 export const isInferRoute = (route: string): route is InferRoute => (INFER_ROUTE_TEMPLATES as readonly string[]).includes(route);
 
 /** Where each protocol's model API lives (metadata, readiness, inference): what a draining server refuses. */
-export const MODEL_API_PREFIXES = { v2: '/v2/models', v1: '/v1/' } as const;
+const MODEL_API_PREFIXES = { v2: '/v2/models', v1: '/v1/' } as const;
 
 /** Whether a path belongs to a model API (as opposed to server health, metadata or metrics). */
 export const isModelApiPath = (path: string): boolean => path.startsWith(MODEL_API_PREFIXES.v2) || path.startsWith(MODEL_API_PREFIXES.v1);
