@@ -19,11 +19,6 @@ function valueAt(f: number, lower: number, upper: number): number {
   return lower * Math.pow(upper / lower, f);
 }
 
-/** An empty histogram with the given boundaries. */
-export function emptyHistogram(buckets: number[]): LatencyHistogram {
-  return { buckets: [...buckets], counts: buckets.map(() => 0), count: 0 };
-}
-
 /** Whether two histograms share bucket boundaries (their counts can be compared bucket by bucket). */
 export function sameBuckets(a: LatencyHistogram, b: LatencyHistogram): boolean {
   return a.buckets.length === b.buckets.length && a.buckets.every((bound, i) => bound === b.buckets[i]);

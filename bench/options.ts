@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 
 /** Scenario keys for `--scenarios`. */
-export const SCENARIO_KEYS = ['ceiling', 'plumbing', 'service', 'peer', 'heavy', 'health', 'soak'] as const;
+const SCENARIO_KEYS = ['ceiling', 'plumbing', 'service', 'peer', 'heavy', 'health', 'soak'] as const;
 export type ScenarioKey = (typeof SCENARIO_KEYS)[number];
 
 export interface BenchOptions {

@@ -17,7 +17,7 @@ export interface BaseImages {
 }
 
 /** The base image names for a Debian suite and the running Node.js major version. */
-export function baseImageRefs(suite = 'bookworm', nodeVersion = process.versions.node): BaseImages {
+function baseImageRefs(suite = 'bookworm', nodeVersion = process.versions.node): BaseImages {
   const runtime = `localhost/keelson-base:${suite}-node${nodeVersion.split('.')[0]}`;
   return { runtime, build: `${runtime}-npm` };
 }

@@ -10,7 +10,7 @@ import type { ContainerEnv } from './select.js';
 import { imageTag, readGitState, validateRepository, validateTag } from './tag.js';
 
 /** Above this the CPU image is too big: the issue's target (decimal MB, as `podman images` shows), checked after every build. */
-export const imageSizeTargetBytes = 300_000_000;
+const imageSizeTargetBytes = 300_000_000;
 
 export interface BuildImageOptions {
   /** Repository root: the build context. */

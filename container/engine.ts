@@ -20,7 +20,7 @@ export interface EngineSettings {
 }
 
 /** `containers.conf` that drops the default ulimits, which runc cannot apply inside an unprivileged sandbox. */
-export const containersConfText = '[containers]\ndefault_ulimits = []\n';
+const containersConfText = '[containers]\ndefault_ulimits = []\n';
 
 /**
  * Reads the settings from the environment: `KEELSON_STORAGE_DRIVER` (default `vfs`; empty string:

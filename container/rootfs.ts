@@ -5,7 +5,7 @@ import { findOnPath } from './detect.js';
 import { ContainerError } from './errors.js';
 
 /** Paths inside a debootstrap root filesystem that no container needs (docs, locales, apt's caches): ~120 MB. */
-export const prunedPaths = ['usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/locale', 'var/cache/apt', 'var/lib/apt/lists', 'var/log'];
+const prunedPaths = ['usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/locale', 'var/cache/apt', 'var/lib/apt/lists', 'var/log'];
 
 /** Where the CA bundle goes, and what `NODE_EXTRA_CA_CERTS` points at in the image. */
 export const imageCaBundle = '/etc/ssl/certs/ca-certificates.crt';

@@ -26,7 +26,7 @@ export function containerEnv(exec: Exec, reporter: Reporter, env: NodeJS.Process
 }
 
 /** The builder adapter for a kind. */
-export function builderFor(kind: BuilderKind, { exec, settings }: Pick<ContainerEnv, 'exec' | 'settings'>): ImageBuilder {
+function builderFor(kind: BuilderKind, { exec, settings }: Pick<ContainerEnv, 'exec' | 'settings'>): ImageBuilder {
   switch (kind) {
     case 'docker':
       return dockerBuilder(exec);

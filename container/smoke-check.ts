@@ -2,12 +2,10 @@
  * What the smoke test sends and how it judges the answer: three textbook penguins, one per species
  * (far from any decision boundary), through the Open Inference Protocol.
  */
-
-/** Species in the sample model's class-index order (manifest `labels`). */
-export const penguinSpecies = ['Adelie', 'Chinstrap', 'Gentoo'] as const;
+import { PENGUIN_LABELS } from '../tools/penguins.js';
 
 /** bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g, and the species each row is. */
-export const smokeRows: Array<{ features: [number, number, number, number]; species: (typeof penguinSpecies)[number] }> = [
+const smokeRows: Array<{ features: [number, number, number, number]; species: (typeof PENGUIN_LABELS)[number] }> = [
   { features: [39.1, 18.7, 181, 3750], species: 'Adelie' },
   { features: [49.5, 19.0, 200, 3800], species: 'Chinstrap' },
   { features: [47.3, 13.8, 216, 4725], species: 'Gentoo' },
@@ -43,7 +41,7 @@ export function checkSmokeResponse(status: number, body: unknown): string[] {
   const probabilities = byName.get('probabilities');
   if (!probabilities) problems.push(`no 'probabilities' output (got: ${[...byName.keys()].join(', ')})`);
   else {
-    problems.push(...checkTensor('probabilities', probabilities, 'FP32', [n, penguinSpecies.length]));
+    problems.push(...checkTensor('probabilities', probabilities, 'FP32', [n, PENGUIN_LABELS.length]));
     const data = probabilities.data as number[];
     for (let row = 0; Array.isArray(data) && row < n; row++) {
       const sum = data.slice(row * 3, row * 3 + 3).reduce((a, b) => a + b, 0);
@@ -58,7 +56,7 @@ export function checkSmokeResponse(status: number, body: unknown): string[] {
     const data = label.data as unknown[];
     smokeRows.forEach((row, i) => {
       const index = Array.isArray(data) ? Number(data[i]) : NaN;
-      const got = penguinSpecies[index] ?? `class index ${String(data?.[i])}`;
+      const got = PENGUIN_LABELS[index] ?? `class index ${String(data?.[i])}`;
       if (got !== row.species) problems.push(`'label' row ${i} is ${got}, expected ${row.species} for ${row.features.join(', ')}`);
     });
   }

@@ -8,7 +8,7 @@ import { tail } from '../steps/output.js';
 import { checkSmokeResponse, healthcheckArgv, smokeRequest } from './smoke-check.js';
 
 /** Label on every container the smoke test starts; its value is the owning keelson process id. */
-export const smokeLabel = 'io.keelson.smoke-owner';
+const smokeLabel = 'io.keelson.smoke-owner';
 
 export interface SmokeOptions {
   image: string;

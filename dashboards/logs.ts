@@ -12,7 +12,7 @@ import { quantile, rate, re, series, sumBy } from './promql.js';
 import { datasourceVariable, MODEL_MATCHERS, modelVariables, NAMESPACE_MATCHER, RATE_WINDOW, textVariable } from './variables.js';
 
 /** ECS fields of the service's log lines (service/src/logging: pino + @elastic/ecs-pino-format). */
-export const ECS_FIELDS = {
+const ECS_FIELDS = {
   service: 'service.name',
   requestId: 'http.request.id',
   statusCode: 'http.response.status_code',

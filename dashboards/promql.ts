@@ -15,7 +15,6 @@ export const eq = (label: string, value: string): Matcher => ({ label, op: '=', 
 /** `label=~"regex"` (Prometheus regexes are fully anchored). */
 export const re = (label: string, value: string): Matcher => ({ label, op: '=~', value });
 /** `label!~"regex"`. */
-export const notRe = (label: string, value: string): Matcher => ({ label, op: '!~', value });
 
 /** `metric{matchers}`. */
 export function series(metric: string, matchers: Matcher[] = []): string {
@@ -85,6 +84,6 @@ export function leMatcher(seconds: number): Matcher {
 }
 
 /** A PromQL double-quoted string literal. */
-export function stringLiteral(value: string): string {
+function stringLiteral(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }

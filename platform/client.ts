@@ -22,7 +22,7 @@ export interface PlatformClientOptions {
   backoff?: Backoff;
 }
 
-export const DEFAULT_UNREACHABLE_AFTER_MS = 30_000;
+const DEFAULT_UNREACHABLE_AFTER_MS = 30_000;
 
 /** One attempt of a call that answers at once; a silent platform counts as unreachable after this. */
 const QUICK_ATTEMPT_MS = 10_000;

@@ -11,7 +11,7 @@ interface FileSdGroup {
 }
 
 /** file_sd target groups for the instances: the `variant` label tells stable, baseline and canary apart. */
-export function instanceTargets(state: PlatformState): FileSdGroup[] {
+function instanceTargets(state: PlatformState): FileSdGroup[] {
   return state.instances
     .filter((i) => i.status === 'starting' || i.status === 'ready')
     .map((i) => ({
@@ -21,7 +21,7 @@ export function instanceTargets(state: PlatformState): FileSdGroup[] {
 }
 
 /** A Prometheus configuration that scrapes the router and every instance (through targets.json, kept current). */
-export function prometheusYaml(routerHostPort: string, scrapeInterval = '2s'): string {
+function prometheusYaml(routerHostPort: string, scrapeInterval = '2s'): string {
   return [
     '# Written by `keelson up`: run `prometheus --config.file=.keelson/prometheus/prometheus.yml` to scrape the local platform.',
     'global:',

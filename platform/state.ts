@@ -70,7 +70,7 @@ export interface KnownGood {
 }
 
 /** How many known-good versions are remembered. */
-export const KNOWN_GOOD_LIMIT = 10;
+const KNOWN_GOOD_LIMIT = 10;
 
 export interface HistoryEntry {
   at: string;

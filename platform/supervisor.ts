@@ -206,7 +206,7 @@ async function verifyServing(url: string, model: string, version: string, sha256
 }
 
 /** The address to connect to an instance bound on `host` (a wildcard bind is reached over loopback). */
-export function connectHost(host: string): string {
+function connectHost(host: string): string {
   if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
   return host;
 }

@@ -22,7 +22,7 @@ export function formatDuration(ms: number): string {
 }
 
 /** Collapses whitespace (newlines included), so a detail stays one line of a log. */
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 

@@ -20,7 +20,7 @@ export interface Penguin {
 const SOURCE_COLUMNS = ['Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)'];
 
 /** Path of the Palmer penguins table shipped in the `vega-datasets` package. */
-export function penguinsJsonPath(): string {
+function penguinsJsonPath(): string {
   // The package's `exports` map hides `data/`, so locate it beside the resolved entry point (`build/index.js`).
   const entry = createRequire(import.meta.url).resolve('vega-datasets');
   return join(dirname(entry), '..', 'data', 'penguins.json');

@@ -62,7 +62,7 @@ export function createSequentialEngine(policy: JudgePolicy): JudgeEngine {
 }
 
 /** A message when the canary's share of requests is clearly off the planned split, else null. */
-export function splitMismatch(current: ArmPair, canaryShare: number): string | null {
+function splitMismatch(current: ArmPair, canaryShare: number): string | null {
   const counts = { canary: current.canary.requests, baseline: current.baseline.requests };
   const prior = centeredPrior(canaryShare, 20);
   const high = Math.min(canaryShare + SPLIT_TOLERANCE, 0.999);

@@ -25,7 +25,7 @@ const MAX_EXACT_CLASSES = 6;
 const subsetCache = new Map<number, number[][]>();
 
 /** Class subsets to compare: all of them up to MAX_EXACT_CLASSES classes, else singletons and complements. */
-export function classSubsets(classes: number): number[][] {
+function classSubsets(classes: number): number[][] {
   let subsets = subsetCache.get(classes);
   if (!subsets) subsetCache.set(classes, (subsets = enumerateSubsets(classes)));
   return subsets;

@@ -18,7 +18,7 @@ export interface ScrapeSourceOptions {
 }
 
 /** The counters the judge needs, from one scrape of the service's /metrics. */
-export function countersFromSamples(samples: Sample[], model?: string): RawCounters {
+function countersFromSamples(samples: Sample[], model?: string): RawCounters {
   const counters: RawCounters = new Map([['requests', 0], ['errors', 0], ['le:+Inf', 0]]);
   const ofModel = (s: Sample): boolean => model === undefined || s.labels.model === model;
   for (const s of samples) {

@@ -20,7 +20,7 @@ export function mannWhitneyShift(experiment: number[], control: number[], confid
 }
 
 /** The interval from already sorted pairwise differences of samples of sizes m and n. */
-export function shiftFromSorted(differences: Float64Array, m: number, n: number, confidence: number): ShiftInterval {
+function shiftFromSorted(differences: Float64Array, m: number, n: number, confidence: number): ShiftInterval {
   const total = differences.length;
   const estimate = total % 2 === 1 ? differences[(total - 1) / 2]! : (differences[total / 2 - 1]! + differences[total / 2]!) / 2;
   const z = normalQuantile(1 - (1 - confidence) / 2);

@@ -89,7 +89,7 @@ export function logNormalCdf(z: number): number {
 }
 
 /** Complementary error function, |relative error| < 1.2e-7 (Numerical Recipes' erfcc, Chebyshev fit). */
-export function erfc(x: number): number {
+function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
   const r =

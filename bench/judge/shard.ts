@@ -15,7 +15,7 @@ export interface BenchOptions {
 /** Kayenta's confidence ladder for calibrating its A/A false-rollback rate; the first rung is its default. */
 export const KAYENTA_LADDER = [0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999, 0.99999];
 /** Flagger-style bounds as a user would set them here: p99 ≤ 25 ms (the service's bucket above the usual p99). */
-export const THRESHOLD_POLICY: JudgePolicyInput = { mode: 'threshold', threshold: { maxLatencySeconds: 0.025 } };
+const THRESHOLD_POLICY: JudgePolicyInput = { mode: 'threshold', threshold: { maxLatencySeconds: 0.025 } };
 
 /** Outcomes per scenario kind (index into SCENARIOS), in run order within the shard. */
 export type OutcomeTable = Outcome[][];

@@ -8,7 +8,7 @@ import { createRandom, type Random } from './random.js';
  */
 
 /** The latency buckets of the service's `http_request_duration_seconds` histogram. */
-export const SERVICE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const SERVICE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const LABELS = ['Adelie', 'Chinstrap', 'Gentoo'];
 /** Class mix of the penguins data (146 / 68 / 119 rows). */
 const CLASS_MIX = [0.44, 0.2, 0.36];
@@ -35,7 +35,7 @@ export interface SimulationOptions {
   latencySigma: number;
 }
 
-export const DEFAULT_SIMULATION: SimulationOptions = { snapshots: 30, requestsPerArm: 60, interval: 10, medianLatency: 0.002, latencySigma: 0.35 };
+const DEFAULT_SIMULATION: SimulationOptions = { snapshots: 30, requestsPerArm: 60, interval: 10, medianLatency: 0.002, latencySigma: 0.35 };
 
 export const NO_EFFECT: CanaryEffect = { latencyFactor: 1, baselineErrorRate: 0.002, canaryErrorRate: 0.002, classShift: 0 };
 

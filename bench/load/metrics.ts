@@ -1,7 +1,7 @@
 /** Reads the service's own Prometheus metrics (`GET /metrics`): event-loop delay and batch sizes. */
 
 /** Reads one sample from the Prometheus text format (the first series of `name` whose labels contain `labels`); NaN when absent. */
-export function sampleValue(text: string, name: string, labels = ''): number {
+function sampleValue(text: string, name: string, labels = ''): number {
   for (const line of text.split('\n')) {
     if (!line.startsWith(name) || (line[name.length] !== ' ' && line[name.length] !== '{')) continue;
     if (labels && !line.includes(labels)) continue;
@@ -11,7 +11,7 @@ export function sampleValue(text: string, name: string, labels = ''): number {
 }
 
 /** The text of `GET <baseUrl>/metrics`. */
-export async function scrapeMetrics(baseUrl: string): Promise<string> {
+async function scrapeMetrics(baseUrl: string): Promise<string> {
   const response = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) });
   if (!response.ok) throw new Error(`GET ${baseUrl}/metrics answered ${response.status}`);
   return response.text();

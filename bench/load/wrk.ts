@@ -48,8 +48,8 @@ interface WrkJson {
 
 const threadCount = (run: WrkRun): number => Math.min(run.threads ?? 1, run.connections);
 
-/** The `wrk` command line for a run (exported for the results file: the exact command). */
-export function wrkArgs(run: WrkRun): string[] {
+/** The `wrk` command line for a run. */
+function wrkArgs(run: WrkRun): string[] {
   return [
     `-t${threadCount(run)}`, `-c${run.connections}`, `-d${run.durationS}s`, `--timeout`, `${run.timeoutS ?? 30}s`,
     '-s', SCRIPT, run.url, '--', run.method, run.bodiesFile ?? '-',
@@ -57,7 +57,7 @@ export function wrkArgs(run: WrkRun): string[] {
 }
 
 /** Parses the `WRK_JSON` line of wrk's output. */
-export function parseWrkOutput(stdout: string): LoadResult {
+function parseWrkOutput(stdout: string): LoadResult {
   const line = stdout.split('\n').find((l) => l.startsWith('WRK_JSON '));
   if (!line) throw new Error(`wrk printed no WRK_JSON line; its output was:\n${stdout.slice(-2000)}`);
   const j = JSON.parse(line.slice('WRK_JSON '.length)) as WrkJson;

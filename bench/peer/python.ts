@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 
 /** The peer's packages on Debian (PyPI is not needed): what to tell the user when they are missing. */
-export const PEER_APT_PACKAGES = 'python3-fastapi python3-uvicorn python3-sklearn python3-joblib (optional: python3-uvloop python3-httptools)';
+const PEER_APT_PACKAGES = 'python3-fastapi python3-uvicorn python3-sklearn python3-joblib (optional: python3-uvloop python3-httptools)';
 
 /** Which Python runs the peer: `KEELSON_BENCH_PYTHON`, else Debian's `/usr/bin/python3` (a pyenv on PATH may lack the packages). */
-export function peerPython(): string {
+function peerPython(): string {
   return process.env.KEELSON_BENCH_PYTHON ?? '/usr/bin/python3';
 }
 

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Resident set size of one process in bytes (`/proc/<pid>/status` VmRSS), or 0 once it has exited. */
-export function processRss(pid: number): number {
+function processRss(pid: number): number {
   try {
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : 0;
@@ -37,7 +37,7 @@ function statCpuSeconds(file: string): number {
 }
 
 /** User + system CPU seconds one process has used so far (all its threads). */
-export function processCpuSeconds(pid: number): number {
+function processCpuSeconds(pid: number): number {
   return statCpuSeconds(`/proc/${pid}/stat`);
 }
 

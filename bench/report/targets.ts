@@ -34,13 +34,13 @@ const skip = (id: string, target: string, why: string): TargetCheck => ({ id, ta
 const x = (ratio: number): string => `${ratio.toFixed(2)}×`;
 
 /** Rounds of one server whose rps differ by more than this factor make a throughput verdict doubtful. */
-export const ROUND_SPREAD_LIMIT = 1.25;
+const ROUND_SPREAD_LIMIT = 1.25;
 
 /**
  * A warning when the rounds of any of these results disagree (max/min rps beyond ROUND_SPREAD_LIMIT): the
  * verdict then rests on an outlier round (a noisy neighbour, or uvicorn's processes taking connections unevenly).
  */
-export function roundSpreadWarning(...results: ScenarioResult[]): string {
+function roundSpreadWarning(...results: ScenarioResult[]): string {
   const unstable = results.filter((r) => {
     const rps = r.rounds.map((round) => round.rps).filter((v) => v > 0);
     return rps.length > 1 && Math.max(...rps) / Math.min(...rps) > ROUND_SPREAD_LIMIT;

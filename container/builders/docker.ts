@@ -48,7 +48,7 @@ export function dockerBuilder(exec: Exec): ImageBuilder & ContainerRuntime {
 }
 
 /** Reads the fields keelson needs from `docker image inspect` JSON (digest: the image id, as docker has no local manifest). */
-export function parseDockerInspect(json: string): ImageInfo {
+function parseDockerInspect(json: string): ImageInfo {
   const [image] = JSON.parse(json) as Array<{ Id: string; Size: number; Config?: { Healthcheck?: { Test?: string[] } } }>;
   if (!image) throw new Error('docker image inspect returned no image');
   return { id: image.Id, digest: image.Id, sizeBytes: image.Size, healthcheck: image.Config?.Healthcheck?.Test };

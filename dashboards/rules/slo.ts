@@ -15,7 +15,7 @@ interface WindowPair {
 }
 
 /** The workbook's recommended pairs: how fast the budget burns, over which windows, and who is told. */
-export const BURN_RATE_ALERTS: { speed: 'Fast' | 'Slow'; severity: Severity; pairs: WindowPair[] }[] = [
+const BURN_RATE_ALERTS: { speed: 'Fast' | 'Slow'; severity: Severity; pairs: WindowPair[] }[] = [
   {
     speed: 'Fast',
     severity: 'critical',
@@ -47,7 +47,7 @@ interface Sli {
 }
 
 /** Recorded SLI series names, by window, e.g. `keelson:slo_availability_errors:ratio_rate5m`. */
-export const SLO_RECORDS = {
+const SLO_RECORDS = {
   availability: 'keelson:slo_availability_errors:ratio_rate',
   latency: 'keelson:slo_latency_slow:ratio_rate',
 } as const;

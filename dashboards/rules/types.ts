@@ -34,11 +34,6 @@ export interface RuleFile {
   groups: RuleGroup[];
 }
 
-/** Distinguishes alerts from recording rules. */
-export function isAlertingRule(rule: RecordingRule | AlertingRule): rule is AlertingRule {
-  return 'alert' in rule;
-}
-
 /** The README anchor of an alert's runbook: `<base>#runbook-<alertname in lower case>`. */
 export function runbookUrl(base: string, alert: string): string {
   return `${base}#runbook-${alert.toLowerCase()}`;

@@ -5,7 +5,7 @@
  */
 import { parseDuration } from '../../contract/duration.js';
 
-export const PROVIDERS = ['eks', 'gke', 'existing'] as const;
+const PROVIDERS = ['eks', 'gke', 'existing'] as const;
 export type ClusterProvider = (typeof PROVIDERS)[number];
 
 /** A stack setting that cannot work. */

@@ -3,9 +3,9 @@ import type { ClusterProvider } from '../config/settings.js';
 import type { GatewaySource } from '../service/traffic.js';
 
 export const ENVOY_GATEWAY_NAMESPACE = 'envoy-gateway-system';
-export const ENVOY_GATEWAY_CLASS = 'keelson-envoy';
+const ENVOY_GATEWAY_CLASS = 'keelson-envoy';
 /** GKE's global external Application Load Balancer class (Gateway API enabled on the cluster). */
-export const GKE_GATEWAY_CLASS = 'gke-l7-global-external-managed';
+const GKE_GATEWAY_CLASS = 'gke-l7-global-external-managed';
 
 export interface GatewayPlan {
   /** Install Envoy Gateway and its GatewayClass. */

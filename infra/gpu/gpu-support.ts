@@ -6,7 +6,7 @@ import { pinnedRelease } from '../shared/helm.js';
 import { CHARTS } from '../versions.js';
 import { gpuOperatorValues } from './operator-values.js';
 
-export const GPU_OPERATOR_NAMESPACE = 'gpu-operator';
+const GPU_OPERATOR_NAMESPACE = 'gpu-operator';
 
 export interface GpuSupportArgs {
   provider: ClusterProvider;

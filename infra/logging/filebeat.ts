@@ -7,7 +7,7 @@ import { ELASTIC_NAME, ILM_POLICY_NAME } from './elastic.js';
 
 export const FILEBEAT_NAME = 'filebeat';
 /** Where the ILM policy file is mounted in the Filebeat pods. */
-export const ILM_POLICY_PATH = '/etc/keelson/ilm-policy.json';
+const ILM_POLICY_PATH = '/etc/keelson/ilm-policy.json';
 export const ILM_CONFIG_MAP = 'keelson-ilm-policy';
 
 /** Autodiscover field for the app label (labels are de-dotted: `.` becomes `_`). */
@@ -24,7 +24,7 @@ function containerInput(id: string, extraParsers: object[]) {
 }
 
 /** filebeat.yml as an object (ECK adds the Elasticsearch output and credentials). */
-export function filebeatConfig() {
+function filebeatConfig() {
   const isKeelson = { equals: { [APP_LABEL_FIELD]: APP_NAME } };
   return {
     'filebeat.autodiscover': {

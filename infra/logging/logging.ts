@@ -6,7 +6,7 @@ import { CHARTS } from '../versions.js';
 import { elasticsearchSpec, ELASTIC_NAME, ilmPolicy, kibanaSpec } from './elastic.js';
 import { filebeatClusterRoleRules, filebeatSpec, FILEBEAT_NAME, ILM_CONFIG_MAP } from './filebeat.js';
 
-export const ECK_NAMESPACE = 'elastic-system';
+const ECK_NAMESPACE = 'elastic-system';
 
 export interface LoggingArgs {
   namespace: string;

@@ -8,7 +8,7 @@ import type { BuiltDashboard, RuleFile, RuleGroup } from '../../dashboards/index
 export const DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
 /** Annotation the sidecar reads to file dashboards into a folder. */
 export const DASHBOARD_FOLDER_ANNOTATION = 'grafana_folder';
-export const DASHBOARD_FOLDER = 'keelson';
+const DASHBOARD_FOLDER = 'keelson';
 
 /** A Kubernetes object name from free text: lower case `[a-z0-9-]`, starting with `prefix-` once, ≤ 63 characters. */
 export function objectName(prefix: string, text: string, suffix = ''): string {

@@ -36,7 +36,7 @@ export const noPublicLoadBalancer: ResourceValidationPolicy = {
 };
 
 /** Paths of objects in Helm values that ask for a LoadBalancer Service. */
-export function loadBalancerPaths(value: unknown, path: string): string[] {
+function loadBalancerPaths(value: unknown, path: string): string[] {
   if (Array.isArray(value)) return value.flatMap((item, i) => loadBalancerPaths(item, `${path}[${i}]`));
   if (value === null || typeof value !== 'object') return [];
   const record = value as Record<string, unknown>;

@@ -13,9 +13,9 @@ type Container = k8s.types.input.core.v1.Container;
 type Resources = { requests: Record<string, string>; limits: Record<string, string> };
 
 /** UID and GID of the `keelson` user in `service/Dockerfile`. */
-export const SERVICE_UID = 10001;
+const SERVICE_UID = 10001;
 /** Slack between the end of the drain and SIGKILL, for process exit and log flushing. */
-export const SHUTDOWN_SLACK_SECONDS = 5;
+const SHUTDOWN_SLACK_SECONDS = 5;
 
 export interface PodInput {
   variant: Variant;
@@ -50,7 +50,7 @@ export function resourceRequirements(resources: PodInput['resources'], gpu: bool
  * Liveness, readiness and startup probes on the probe port: answered by the service's probe thread, so a serving
  * thread saturated by inference traffic does not make probes time out, and liveness fails when that thread stalls.
  */
-export function probes(): Pick<Container, 'livenessProbe' | 'readinessProbe' | 'startupProbe'> {
+function probes(): Pick<Container, 'livenessProbe' | 'readinessProbe' | 'startupProbe'> {
   const get = (path: string) => ({ httpGet: { path, port: PROBE_PORT_NAME } });
   return {
     // Model loading and the warm-up inference happen before "live" flips; give them a minute.
@@ -61,7 +61,7 @@ export function probes(): Pick<Container, 'livenessProbe' | 'readinessProbe' | '
 }
 
 /** The inference container. */
-export function serviceContainer(input: PodInput): Container {
+function serviceContainer(input: PodInput): Container {
   return {
     name: 'keelson',
     image: input.image,

@@ -8,7 +8,7 @@ import { appLabels, CONTAINER_PORT, METRICS_PATH, METRICS_SERVICE, metricsServic
 export const GATEWAY_NAME = 'keelson';
 export const ROUTE_NAME = 'keelson';
 /** Weights `pulumi up` creates; the rollout changes them at run time. */
-export const DEFAULT_WEIGHTS = { stable: 100, canary: 0 } as const;
+const DEFAULT_WEIGHTS = { stable: 100, canary: 0 } as const;
 
 /** Where the gateway's proxies run, so the NetworkPolicy can let them in. */
 export type GatewaySource =
@@ -17,7 +17,7 @@ export type GatewaySource =
   | { kind: 'google-front-ends' };
 
 /** Google's documented load-balancer source ranges. */
-export const GOOGLE_FRONT_END_RANGES = ['35.191.0.0/16', '130.211.0.0/22'];
+const GOOGLE_FRONT_END_RANGES = ['35.191.0.0/16', '130.211.0.0/22'];
 
 /** A traffic Service for one variant. */
 export function variantServiceSpec(variant: 'stable' | 'canary') {

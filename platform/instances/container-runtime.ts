@@ -12,7 +12,7 @@ import { createLogSink } from './log-sink.js';
 import type { InstanceExit, InstanceRuntime, InstanceSpec, RunningInstance } from './runtime.js';
 
 /** Label on every container the platform starts; its value is the platform's process id. */
-export const PLATFORM_LABEL = 'io.keelson.platform-owner';
+const PLATFORM_LABEL = 'io.keelson.platform-owner';
 
 export interface ContainerRuntimeOptions {
   /** Image to run; default: the latest `keelson build` recorded in `.keelson/images.json`. */

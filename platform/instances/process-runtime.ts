@@ -10,7 +10,7 @@ import type { AdoptableInstance, InstanceExit, InstanceRuntime, InstanceSpec, Ru
 const KEELSON_BIN = fileURLToPath(new URL('../../bin/keelson.mjs', import.meta.url));
 
 /** Command line that serves one model version (`keelson serve`), as the process runtime runs it. */
-export function serveArgs(spec: InstanceSpec): string[] {
+function serveArgs(spec: InstanceSpec): string[] {
   return [
     'serve',
     '--models', spec.modelsDir,
@@ -21,7 +21,7 @@ export function serveArgs(spec: InstanceSpec): string[] {
 }
 
 /** Where an instance's standard error goes while it runs (folded into its ndjson log when it exits). */
-export const stderrPath = (logFile: string): string => logFile.replace(/\.ndjson$/, '') + '.stderr.log';
+const stderrPath = (logFile: string): string => logFile.replace(/\.ndjson$/, '') + '.stderr.log';
 
 /**
  * Runs each instance as a child Node.js process in its own process group, so Ctrl-C reaches the

@@ -17,7 +17,7 @@ export interface ReportSummary {
 const seconds = (t: number): string => `${t.toFixed(1)}s`;
 
 /** The sentences of the last verdict's metrics (what the judge said, with numbers). */
-export function metricSentences(verdict: Verdict | null | undefined): string[] {
+function metricSentences(verdict: Verdict | null | undefined): string[] {
   return (verdict?.metrics ?? []).map((m) => m.sentence);
 }
 

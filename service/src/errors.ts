@@ -35,14 +35,6 @@ export const notFound = (message: string): ServiceError => new ServiceError('not
 export const unavailable = (message: string, retryAfterSeconds = 1): ServiceError =>
   new ServiceError('unavailable', message, retryAfterSeconds);
 
-/** Whether an error counts as the client's fault (4xx) for `model_inference_requests_total{outcome}`. */
-export function isClientError(error: unknown): boolean {
-  return (
-    error instanceof ServiceError &&
-    ['bad_request', 'unauthorized', 'not_found', 'payload_too_large', 'unsupported_media_type'].includes(error.kind)
-  );
-}
-
 /** Describes a client-supplied value for an error message, bounded so a huge value never becomes a huge response. */
 export function describeValue(value: unknown, maxLength = 60): string {
   let text: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it, inject } from 'vitest';
 import { parseManifest } from '../../service/src/repository/manifest-schema.js';
 import { loadPenguins, PENGUIN_FEATURES, PENGUIN_LABELS } from '../../tools/penguins.js';
-import { binIndex } from '../../tools/samples/index.js';
+import { binIndex } from '../../service/src/metrics/drift.js';
 import { readManifest } from './onnx-run.js';
 
 const modelsDir = inject('modelsDir');

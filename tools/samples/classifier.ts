@@ -23,7 +23,7 @@ export interface DenseClassifier {
 }
 
 /** Applies one dense layer to one row. */
-export function denseForward(layer: DenseLayer, input: ArrayLike<number>): number[] {
+function denseForward(layer: DenseLayer, input: ArrayLike<number>): number[] {
   const out = new Array<number>(layer.outputSize);
   for (let j = 0; j < layer.outputSize; j++) {
     let sum = layer.bias[j];
@@ -40,7 +40,7 @@ function activate(activation: Activation, value: number): number {
 }
 
 /** Numerically stable softmax. */
-export function softmax(logits: readonly number[]): number[] {
+function softmax(logits: readonly number[]): number[] {
   const max = Math.max(...logits);
   const exps = logits.map((v) => Math.exp(v - max));
   const total = exps.reduce((a, b) => a + b, 0);
@@ -48,19 +48,19 @@ export function softmax(logits: readonly number[]): number[] {
 }
 
 /** Index of the largest value; the first one wins ties, as ONNX ArgMax does. */
-export function argmax(values: readonly number[]): number {
+function argmax(values: readonly number[]): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
   return best;
 }
 
 /** Standardises one row with the classifier's mean and std. */
-export function standardise(model: DenseClassifier, row: readonly number[]): number[] {
+function standardise(model: DenseClassifier, row: readonly number[]): number[] {
   return row.map((v, i) => (v - model.mean[i]) / model.std[i]);
 }
 
 /** Logits (pre-softmax outputs) of one raw input row. */
-export function logits(model: DenseClassifier, row: readonly number[]): number[] {
+function logits(model: DenseClassifier, row: readonly number[]): number[] {
   let activations: number[] = standardise(model, row);
   for (const layer of model.layers) activations = denseForward(layer, activations);
   return activations;

@@ -14,4 +14,4 @@ export { SAMPLE_MODEL_NAME, sha256Hex } from './sample-manifest.js';
 export { buildClassifierOnnx, CLASSIFIER_IO } from './onnx/classifier-onnx.js';
 export { buildMlpOnnx, buildMlpModel, randomMlp } from './onnx/mlp-onnx.js';
 export type { MlpOnnxOptions } from './onnx/mlp-onnx.js';
-export { binIndex, classMix, classMixShift } from './reference-stats.js';
+export { classMix, classMixShift } from './reference-stats.js';

@@ -1,9 +1,11 @@
 import type { FeatureReference } from '../../service/src/manifest.js';
+import { binIndex } from '../../service/src/metrics/drift.js';
 
 /**
  * Drift reference for one feature: inner decile edges of the training values (duplicates removed, so a
  * feature with ties may have fewer bins) and the fraction of training values per bin. A value `v` falls
- * in bin `i` = the number of edges `<= v` (so bin `i` holds `edges[i-1] <= v < edges[i]`), see `binIndex`.
+ * in bin `i` = the number of edges `<= v` (so bin `i` holds `edges[i-1] <= v < edges[i]`): the service's `binIndex`,
+ * so that the references and the live drift metric bin alike.
  */
 export function featureReference(values: readonly number[], binCount = 10): FeatureReference {
   const sorted = [...values].sort((a, b) => a - b);
@@ -14,20 +16,8 @@ export function featureReference(values: readonly number[], binCount = 10): Feat
   return { edges, fractions: counts.map((c) => c / values.length) };
 }
 
-/** Bin of `value` under `edges`: the number of edges that are `<= value`. */
-export function binIndex(edges: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (edges[mid] <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Linear-interpolation quantile of ascending `sorted` values (the common "type 7" definition). */
-export function quantile(sorted: readonly number[], q: number): number {
+function quantile(sorted: readonly number[], q: number): number {
   const position = (sorted.length - 1) * q;
   const below = Math.floor(position);
   const above = Math.min(below + 1, sorted.length - 1);

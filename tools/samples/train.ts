@@ -22,7 +22,7 @@ interface Params {
 }
 
 /** Mean and population standard deviation per column (a zero std becomes 1 so the graph never divides by 0). */
-export function columnStats(rows: readonly (readonly number[])[]): { mean: number[]; std: number[] } {
+function columnStats(rows: readonly (readonly number[])[]): { mean: number[]; std: number[] } {
   const width = rows[0]?.length ?? 0;
   const mean = Array.from({ length: width }, (_, j) => rows.reduce((s, r) => s + r[j], 0) / rows.length);
   const std = mean.map((m, j) => Math.sqrt(rows.reduce((s, r) => s + (r[j] - m) ** 2, 0) / rows.length) || 1);

@@ -3,7 +3,7 @@ import type { FeatureReference } from '../manifest.js';
 /** Smoothing for empty bins, so PSI stays finite when a bin is empty on either side. */
 const EPSILON = 1e-4;
 
-/** Bin of `value` under `edges`: the number of edges `<= value` (the sample trainer's definition). */
+/** Bin of `value` under `edges`: the number of edges `<= value` (the sample trainer bins its references with it too). */
 export function binIndex(edges: readonly number[], value: number): number {
   let lo = 0;
   let hi = edges.length;

@@ -45,7 +45,7 @@ export function decodeTensor(raw: RawTensor, spec: TensorSpec, field: string, ma
 }
 
 /** `[2,4]` style, as shapes appear in requests. */
-export function describeShape(shape: readonly unknown[]): string {
+function describeShape(shape: readonly unknown[]): string {
   return `[${shape.map((d) => describeValue(d, 20)).join(',')}]`;
 }
 

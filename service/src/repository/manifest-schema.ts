@@ -14,7 +14,7 @@ const featureReference = z.object({
 }).refine((r) => r.fractions.length === r.edges.length + 1, { message: 'fractions must have one more entry than edges' });
 
 /** Validates `model.json`; field names are those of `ModelManifest`. Unknown fields are kept. */
-export const manifestSchema = z.looseObject({
+const manifestSchema = z.looseObject({
   name: z.string().min(1),
   version: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex digits'),

@@ -45,6 +45,6 @@ export function selectVersions(available: ReadonlyMap<string, string[]>, specs: 
 }
 
 /** The highest version by `compareVersions`. */
-export function highestVersion(versions: readonly string[]): string {
+function highestVersion(versions: readonly string[]): string {
   return [...versions].sort(compareVersions).at(-1)!;
 }

@@ -9,7 +9,7 @@ export interface SchedulingOverrides {
 }
 
 /** Queue bound when neither the manifest nor a flag sets one. */
-export const DEFAULT_MAX_QUEUE_SIZE = 256;
+const DEFAULT_MAX_QUEUE_SIZE = 256;
 
 /**
  * Decides a model version's batching: the manifest's `batching` limits, overridden by flags; off when the

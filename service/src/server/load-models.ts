@@ -70,7 +70,7 @@ async function loadVersion(context: LoadContext, ref: ModelRef): Promise<void> {
 }
 
 /** One row of zeros per input (dynamic dimensions as 1): proves the session runs before we say ready. */
-export function warmUpFeeds(manifest: ModelManifest): TensorMap {
+function warmUpFeeds(manifest: ModelManifest): TensorMap {
   const feeds: TensorMap = {};
   for (const input of manifest.inputs) {
     const shape = input.shape.map((d) => (d < 0 ? 1 : d));

@@ -39,7 +39,7 @@ export function buildClassifierOnnx(model: DenseClassifier, options: ClassifierO
 }
 
 /** Adds `probabilities` (Softmax over the class axis) and `label` (ArgMax) outputs to a graph ending in logits. */
-export function addClassifierOutputs(builder: GraphBuilder, logits: string, classCount: number): void {
+function addClassifierOutputs(builder: GraphBuilder, logits: string, classCount: number): void {
   builder.node('Softmax', [logits], CLASSIFIER_IO.probabilities, { axis: int(1) });
   builder.node('ArgMax', [CLASSIFIER_IO.probabilities], CLASSIFIER_IO.label, { axis: int(1), keepdims: int(0) });
   builder.output(CLASSIFIER_IO.probabilities, ElementType.FLOAT, ['N', classCount]);

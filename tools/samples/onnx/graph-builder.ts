@@ -10,12 +10,12 @@ export type ElementType = (typeof ElementType)[keyof typeof ElementType];
 export type Dim = number | string;
 
 /** The attribute kinds the sample graphs need. */
-export type Attribute = { kind: 'int'; value: number } | { kind: 'ints'; value: number[] } | { kind: 'float'; value: number };
+export type Attribute = { kind: 'int'; value: number };
 
 /** Default opset: Softmax works along one axis (13+), and onnxruntime 1.x runs it everywhere. */
-export const DEFAULT_OPSET = 13;
+const DEFAULT_OPSET = 13;
 /** IR version 8 (ONNX 1.10+) is what onnx-proto encodes and what every current runtime reads. */
-export const IR_VERSION = 8;
+const IR_VERSION = 8;
 
 /**
  * Collects inputs, outputs, initializers and nodes, then encodes a `ModelProto`. Encoding is
@@ -108,12 +108,8 @@ function valueInfo(name: string, elemType: ElementType, dims: Dim[]): onnxProto.
 
 function toAttribute(name: string, attribute: Attribute): onnxProto.onnx.IAttributeProto {
   const { AttributeType } = onnx.AttributeProto;
-  if (attribute.kind === 'int') return { name, type: AttributeType.INT, i: attribute.value };
-  if (attribute.kind === 'ints') return { name, type: AttributeType.INTS, ints: attribute.value };
-  return { name, type: AttributeType.FLOAT, f: attribute.value };
+  return { name, type: AttributeType.INT, i: attribute.value };
 }
 
-/** Attribute helpers, as in `builder.node('ArgMax', [x], 'y', { axis: int(1), keepdims: int(0) })`. */
+/** An integer attribute, as in `builder.node('ArgMax', [x], 'y', { axis: int(1), keepdims: int(0) })`. */
 export const int = (value: number): Attribute => ({ kind: 'int', value });
-export const ints = (value: number[]): Attribute => ({ kind: 'ints', value });
-export const float = (value: number): Attribute => ({ kind: 'float', value });

@@ -9,7 +9,7 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
 /** The route label: the matched template, never the raw path (bounded label values). */
-export function routeLabel(template: string | undefined): string {
+function routeLabel(template: string | undefined): string {
   return !template || template === '*' || template === '/*' ? 'unmatched' : template;
 }
 

@@ -3,7 +3,7 @@ import { unavailable } from '../../errors.js';
 import type { AppDeps, AppEnv } from '../app-env.js';
 
 /** Triton's platform name for ONNX models. */
-export const PLATFORM = 'onnxruntime_onnx';
+const PLATFORM = 'onnxruntime_onnx';
 
 /** Server metadata, model metadata and model readiness (OIP), with and without `/versions/{v}`. */
 export function metadataRoutes(deps: AppDeps): Hono<AppEnv> {
