@@ -1,10 +1,10 @@
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Reporter } from '../steps/reporter.js';
 import { runStep } from '../steps/step.js';
 import type { ContainerRuntime, ImageBuilder } from './builders/types.js';
 import { ContainerError } from './errors.js';
 import { tail } from '../steps/output.js';
+import { freePort } from '../steps/ports.js';
 import { checkSmokeResponse, healthcheckArgv, smokeRequest } from './smoke-check.js';
 
 /** Label on every container the smoke test starts; its value is the owning keelson process id. */
@@ -145,16 +145,4 @@ function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/** A port the kernel says is free on 127.0.0.1 right now (the container binds it with host networking). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from './instances/ports.js';
+import { freePort } from '../steps/ports.js';
 import type { InstanceRuntime, RunningInstance } from './instances/runtime.js';
 import { instanceLogPath, type KeelsonPaths } from '../contract/keelson-paths.js';
 import type { Variant } from '../contract/variants.js';

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../platform/instances/ports.js';
+import { freePort } from '../../steps/ports.js';
 import { startServer, type ServerProcess } from './spawn.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../platform/instances/ports.js';
+import { freePort } from '../../steps/ports.js';
 import { startRouter } from '../../platform/router/router.js';
 import { inferBody, penguinRows, rowPicker } from '../../platform/traffic/requests.js';
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../container/smoke.js';
+import { freePort } from '../../steps/ports.js';
 
 /** A Debian `docker-registry` on a loopback port, storing into `dir`; `stop()` kills it. */
 export interface LocalRegistry {

@@ -8,7 +8,7 @@ import { PlatformClient } from '../../platform/client.js';
 import { createControlApi } from '../../platform/control-api.js';
 import { PlatformControl } from '../../platform/control.js';
 import { PlatformNotFound, PlatformUnavailable, PlatformUnreachable } from '../../platform/errors.js';
-import { freePort } from '../../platform/instances/ports.js';
+import { freePort } from '../../steps/ports.js';
 import { backoffMs, transientFailure } from '../../platform/retry.js';
 import { ALL_STABLE, type Variant } from '../../contract/variants.js';
 import type { InstanceRecord, PlatformState } from '../../platform/state.js';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../platform/instances/ports.js';
+import { freePort } from '../../steps/ports.js';
 import { isAlive } from '../../platform/state.js';
 import { parseRolloutPolicy } from '../../rollout/policy.js';
 import { runRollout } from '../../rollout/run-rollout.js';

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A child process the test started, with its combined output kept for failure messages. */
@@ -9,17 +8,7 @@ export interface Started {
   stop: () => Promise<void>;
 }
 
-/** A free loopback port (the OS picks it; the listener closes before the caller binds). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort } from '../../../steps/ports.js';
 
 /** Starts `command args`, keeping the last 20 kB of its output; `stop()` sends SIGTERM, then SIGKILL after 10 s. */
 export function startProcess(command: string, args: string[], cwd: string): Started {
