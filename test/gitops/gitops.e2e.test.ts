@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { $ } from 'zx';
@@ -9,26 +7,12 @@ import { keelsonPaths } from '../../contract/keelson-paths.js';
 import { runTraffic } from '../../platform/traffic/generator.js';
 import { runGitopsAgent } from '../../gitops/run-agent.js';
 import { readGitopsStatus, type GitopsStatus } from '../../gitops/status.js';
+import { createDeployRepo, localSpec } from './deploy-repo.js';
 
 // A real git repository, a real platform (router + service processes), real canary rollouts under real
 // traffic, and the agent watching the repository as it would watch the project's own.
 const modelsDir = inject('modelsDir');
-const sha = (version: string) => createHash('sha256').update(readFileSync(join(modelsDir, 'penguins', version, 'model.onnx'))).digest('hex');
-
-const spec = (version: string, extra = '') => `environment: local
-model:
-  name: penguins
-  version: "${version}"
-  uri: models/penguins/${version}
-  sha256: ${sha(version)}
-service:
-  replicas: 1
-rollout:
-  steps: [25, 50]
-  interval: 1s
-  minStepRequests: 20
-  analysisTimeout: 15s
-${extra}`;
+const spec = (version: string, extra = '') => localSpec(modelsDir, version, extra);
 
 let repo: string;
 let platform: Platform;
@@ -69,14 +53,7 @@ async function answeringVersion(): Promise<string | null> {
 }
 
 beforeAll(async () => {
-  repo = mkdtempSync(join(tmpdir(), 'keelson-gitops-'));
-  mkdirSync(join(repo, 'deploy'));
-  await git(['init', '-q', '-b', 'main']);
-  await git(['config', 'user.email', 'test@keelson.invalid']);
-  await git(['config', 'user.name', 'keelson test']);
-  writeFileSync(join(repo, 'deploy', 'local.yaml'), spec('1'));
-  await git(['add', '.']);
-  await git(['commit', '-qm', 'penguins 1']);
+  repo = await createDeployRepo('keelson-gitops-', spec('1'));
 
   platform = await startPlatform({ modelsDir, model: 'penguins', version: '1', port: 0, paths: paths() });
   traffic = new AbortController();

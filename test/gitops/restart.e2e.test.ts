@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { $ } from 'zx';
@@ -9,6 +8,7 @@ import { keelsonPaths } from '../../contract/keelson-paths.js';
 import { readState, type PlatformState } from '../../platform/state.js';
 import { readGitopsStatus, writeGitopsStatus, type GitopsStatus } from '../../gitops/status.js';
 import { backgroundTraffic, eventually, keelson, KEELSON_BIN, killAll, routerPid, whoAnswers } from '../platform/harness.js';
+import { createDeployRepo, localSpec } from './deploy-repo.js';
 
 // `keelson start` (what `npm start` runs) as a real process over a real git repository, killed with SIGKILL at the
 // worst moment: right after the judge rolled a canary back, before the agent wrote it down. Git still names the
@@ -16,20 +16,7 @@ import { backgroundTraffic, eventually, keelson, KEELSON_BIN, killAll, routerPid
 // forces the bad version live, and `git revert` must bring the good one back without being judged against it.
 const modelsDir = inject('modelsDir');
 const sha = (version: string) => createHash('sha256').update(readFileSync(join(modelsDir, 'penguins', version, 'model.onnx'))).digest('hex');
-const spec = (version: string) => `environment: local
-model:
-  name: penguins
-  version: "${version}"
-  uri: models/penguins/${version}
-  sha256: ${sha(version)}
-service:
-  replicas: 1
-rollout:
-  steps: [25, 50]
-  interval: 1s
-  minStepRequests: 20
-  analysisTimeout: 15s
-`;
+const spec = (version: string) => localSpec(modelsDir, version);
 
 let repo: string;
 let start: ChildProcess | undefined;
@@ -70,14 +57,7 @@ async function settled(commitSha: string, timeoutMs = 120_000): Promise<GitopsSt
 }
 
 beforeAll(async () => {
-  repo = mkdtempSync(join(tmpdir(), 'keelson-restart-'));
-  mkdirSync(join(repo, 'deploy'));
-  await git(['init', '-q', '-b', 'main']);
-  await git(['config', 'user.email', 'test@keelson.invalid']);
-  await git(['config', 'user.name', 'keelson test']);
-  writeFileSync(join(repo, 'deploy', 'local.yaml'), spec('1'));
-  await git(['add', '.']);
-  await git(['commit', '-qm', 'penguins 1']);
+  repo = await createDeployRepo('keelson-restart-', spec('1'));
   await startKeelson();
 }, 180_000);
 
