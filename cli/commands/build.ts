@@ -29,7 +29,7 @@ export function register(program: Command): void {
       const { withContainerEnv } = await import('../../container/command-support.js');
       await withContainerEnv(async (ctx) => {
         const { openBuilder } = await import('../../container/select.js');
-        const { buildImage } = await import('../../container/build.js');
+        const { buildImage } = await import('../../pipelines/build.js');
         const builder = await openBuilder(ctx, options.builder ?? (process.env.KEELSON_BUILDER || undefined));
         const record = await buildImage(ctx, builder, {
           contextDir: fileURLToPath(new URL('../../', import.meta.url)),

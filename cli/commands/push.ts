@@ -23,7 +23,7 @@ export function register(program: Command): void {
       const { withContainerEnv } = await import('../../container/command-support.js');
       await withContainerEnv(async (ctx) => {
         const { openBuilder } = await import('../../container/select.js');
-        const { pushImage } = await import('../../container/push.js');
+        const { pushImage } = await import('../../pipelines/push.js');
         const builder = await openBuilder(ctx, options.builder ?? (process.env.KEELSON_BUILDER || undefined));
         const record = await pushImage(ctx, builder, {
           registry: options.registry,

@@ -29,7 +29,7 @@ export function register(program: Command): void {
         const { keelsonPaths } = await import('../../contract/keelson-paths.js');
         const { latestRecord, readImageRecords } = await import('../../container/records.js');
         const { openBuilder, runtimeFor } = await import('../../container/select.js');
-        const { smokeTest } = await import('../../container/smoke.js');
+        const { smokeTest } = await import('../../pipelines/smoke.js');
         const seconds = Number(options.readyTimeout);
         if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidOptionError('--ready-timeout', options.readyTimeout, 'a positive number of seconds');
         const image = options.image ?? latestRecord(readImageRecords(keelsonPaths().images), 'built')?.ref;

@@ -1,13 +1,13 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runStep } from '../steps/step.js';
-import { ensureBaseImages } from './base-image.js';
-import type { ImageBuilder } from './builders/types.js';
-import { ContainerError, InvalidOptionError } from './errors.js';
+import { ensureBaseImages } from '../container/base-image.js';
+import type { ImageBuilder } from '../container/builders/types.js';
+import { ContainerError, InvalidOptionError } from '../container/errors.js';
 import { keelsonPaths, STAGED_MODELS_DIR } from '../contract/keelson-paths.js';
-import { appendImageRecord, pinnedRef, type ImageRecord } from './records.js';
-import type { ContainerEnv } from './select.js';
-import { imageTag, readGitState, validateRepository, validateTag } from './tag.js';
+import { appendImageRecord, pinnedRef, type ImageRecord } from '../container/records.js';
+import type { ContainerEnv } from '../container/select.js';
+import { imageTag, readGitState, validateRepository, validateTag } from '../container/tag.js';
 
 /** Above this the CPU image is too big: the issue's target (decimal MB, as `podman images` shows), checked after every build. */
 const imageSizeTargetBytes = 300_000_000;

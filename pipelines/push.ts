@@ -1,11 +1,11 @@
 import { runStep } from '../steps/step.js';
-import type { ImageBuilder } from './builders/types.js';
-import { onPath } from './detect.js';
-import { ContainerError, ToolMissingError } from './errors.js';
+import type { ImageBuilder } from '../container/builders/types.js';
+import { onPath } from '../container/detect.js';
+import { ContainerError, ToolMissingError } from '../container/errors.js';
 import { keelsonPaths } from '../contract/keelson-paths.js';
-import { appendImageRecord, latestRecord, pinnedRef, readImageRecords, repositoryOf, type ImageRecord } from './records.js';
-import { isLoopback, parseRegistry, registryDigest, registryRef } from './registry.js';
-import type { ContainerEnv } from './select.js';
+import { appendImageRecord, latestRecord, pinnedRef, readImageRecords, repositoryOf, type ImageRecord } from '../container/records.js';
+import { isLoopback, parseRegistry, registryDigest, registryRef } from '../container/registry.js';
+import type { ContainerEnv } from '../container/select.js';
 
 export interface PushOptions {
   /** `HOST:PORT[/PATH]` */

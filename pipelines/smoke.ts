@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Reporter } from '../steps/reporter.js';
 import { runStep } from '../steps/step.js';
-import type { ContainerRuntime, ImageBuilder } from './builders/types.js';
-import { ContainerError } from './errors.js';
+import type { ContainerRuntime, ImageBuilder } from '../container/builders/types.js';
+import { ContainerError } from '../container/errors.js';
 import { tail } from '../steps/output.js';
 import { freePort } from '../steps/ports.js';
-import { checkSmokeResponse, healthcheckArgv, smokeRequest } from './smoke-check.js';
+import { checkSmokeResponse, healthcheckArgv, smokeRequest } from '../container/smoke-check.js';
 
 /** Label on every container the smoke test starts; its value is the owning keelson process id. */
 const smokeLabel = 'io.keelson.smoke-owner';
