@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: issue 3's serving benchmark. Starts real processes on 127.0.0.1 (a bare node:http server, keelson
  * serve, the FastAPI + scikit-learn peer), drives them with wrk, prints Markdown tables and the targets' verdicts, and
- * writes bench/results/<YYYY-MM-DD>.json (`-quick` suffix for --quick runs). See README "Performance" and `--help`.
+ * writes bench/results/<YYYY-MM-DD>.json (`-quick` suffix for --quick runs). See docs/performance.md and `--help`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';

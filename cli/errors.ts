@@ -11,7 +11,7 @@ import { DASHBOARD_FLAGS } from './commands/dashboards.js';
 
 // Only error classes are imported here, from modules that hold little else: `keelson --help` loads this file too.
 
-/** Exit statuses of `keelson` (README, "Commands"): `rollout` ends 0 promoted, 2 rolled back, 3 conflict, 1 else. */
+/** Exit statuses of `keelson` (docs/local-platform.md, "Commands"): `rollout` ends 0 promoted, 2 rolled back, 3 conflict, 1 else. */
 export const EXIT = { ok: 0, failed: 1, badFlag: 2, rolledBack: 2, conflict: 3 } as const;
 
 /** How a command that threw ends: what goes to stderr and the exit status. */

@@ -158,7 +158,7 @@ function toProblems(issue: z.core.$ZodIssue, raw: unknown): SpecProblem[] {
       const renamed = Object.hasOwn(RENAMED_FIELDS, path) ? RENAMED_FIELDS[path] : undefined;
       const value = valueAt(raw, [...base, key]);
       if (renamed) return { path, value, expected: `'${renamed.now}'`, message: `'${path}' was renamed to '${renamed.now}' (${renamed.what})` };
-      return { path, value, expected: `no field "${key}" here (misspelt? see README "deploy/<env>.yaml")` };
+      return { path, value, expected: `no field "${key}" here (misspelt? see docs/configuration.md)` };
     });
   }
   const expected = issue.message.replace(/^Invalid input: expected /, '').replace(/^Invalid input/, 'a valid value');

@@ -1,6 +1,6 @@
 /**
  * Metric and label names that the service and the router export and that canary analysis, dashboards and
- * alerts read (README, "Dashboards and alerts" → "Rollout metric contract"). Import these constants rather
+ * alerts read (docs/dashboards.md, "Rollout metric contract"). Import these constants rather
  * than retyping the strings.
  */
 /** Metrics the inference service exports on `/metrics`. */

@@ -65,7 +65,7 @@ export const DEFAULT_DASHBOARD_OPTIONS: DashboardOptions = {
   inferRouteRegex,
 };
 
-/** Defaults: 99.9% availability, 99% of requests under 250 ms, thresholds from the README. */
+/** Defaults: 99.9% availability, 99% of requests under 250 ms, thresholds from docs/dashboards.md. */
 export const DEFAULT_RULE_OPTIONS: RuleOptions = {
   availabilityTarget: 0.999,
   latencyTarget: 0.99,
@@ -81,7 +81,7 @@ export const DEFAULT_RULE_OPTIONS: RuleOptions = {
   gpuMemoryThreshold: 0.9,
   gpuMemoryFor: '10m',
   rolloutStuckAfter: '1h',
-  runbookBaseUrl: 'README.md',
+  runbookBaseUrl: 'docs/runbooks.md',
 };
 
 /** Fills defaults and validates dashboard settings; throws {@link DashboardConfigError}. */

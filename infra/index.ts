@@ -1,6 +1,6 @@
 /**
  * keelson on Kubernetes: `pulumi up` builds (or adopts) a cluster and installs GPU support, monitoring,
- * logging, a gateway and the inference service. This file only wires the components; see README "Infrastructure".
+ * logging, a gateway and the inference service. This file only wires the components; see docs/infrastructure.md.
  */
 import { buildDashboards, buildRuleGroups } from '../dashboards/index.js';
 import { loadDeploySpec } from '../contract/deploy-spec.js';

@@ -1,6 +1,6 @@
 /**
  * Every Helm chart the program installs, pinned. Upgrading one is a reviewed change to this file (and
- * its README row), never a side effect of `pulumi up`.
+ * its row in docs/infrastructure.md), never a side effect of `pulumi up`.
  */
 
 /** A chart at an exact version from a repository (https or oci). */

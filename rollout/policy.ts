@@ -42,7 +42,7 @@ export const POLICY_FIELDS = {
   analysisTimeout: 'a duration such as 10m, at least steps × interval',
   drainTimeout: 'a duration such as 15s',
   rollbackWindow: 'a whole number ≥ 0 (earlier known-good versions a rollout may return to without analysis; 0: always analyse)',
-  judge: 'a mapping of judge settings (see "Canary analysis" in README)',
+  judge: 'a mapping of judge settings (see docs/canary-analysis.md)',
 } as const;
 
 /** Fields that changed name; a file still using the old name is told the new one. */

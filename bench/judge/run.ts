@@ -1,6 +1,6 @@
 /**
  * `npm run bench:judge`: simulated canary analyses judged by every mode, in parallel child processes. Prints the
- * Markdown table that README shows and writes bench/results/judge.json.
+ * Markdown table that docs/canary-analysis.md shows and writes bench/results/judge.json.
  * Options: --aa-runs N (default 1000), --runs N per other scenario (300), --seed N (1), --snapshots N (30),
  * --requests N per arm per snapshot (60), --jobs N (CPU count).
  */

@@ -8,7 +8,7 @@ export interface ModeRow {
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
-/** The README table: one row per judge mode, A/A, then detection per regression, then false rollbacks on benign. */
+/** The table in docs/canary-analysis.md: one row per judge mode, A/A, then detection per regression, then false rollbacks on benign. */
 export function formatTable(scenarios: ScenarioKind[], rows: ModeRow[]): string {
   const header = ['judge', 'A/A false rollback', 'A/A promoted (early)'];
   for (const s of scenarios) {

@@ -1,4 +1,4 @@
-/** Markdown tables of one run (printed, and pasted into README's Performance section). */
+/** Markdown tables of one run (printed, and pasted into docs/performance.md). */
 import type { HealthUnderLoadResult } from '../scenarios/health-under-load.js';
 import type { SoakResult } from '../scenarios/soak.js';
 import type { ScenarioResult } from '../scenarios/types.js';

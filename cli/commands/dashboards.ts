@@ -64,7 +64,7 @@ export function register(program: Command): void {
     .option('--availability-target <fraction>', 'availability SLO: share of inference requests without 5xx (default 0.999)', parseNumber)
     .option('--latency-target <fraction>', 'latency SLO: share of inference requests under the threshold (default 0.99)', parseNumber)
     .option('--latency-threshold <seconds>', 'latency SLO threshold, a bucket boundary of http_request_duration_seconds (default 0.25)', parseNumber)
-    .option('--runbook-base-url <url>', 'where the README runbooks live; alerts link <url>#runbook-<alert> (env KEELSON_RUNBOOK_BASE_URL, default README.md)', process.env.KEELSON_RUNBOOK_BASE_URL)
+    .option('--runbook-base-url <url>', 'where the alert runbooks live; alerts link <url>#runbook-<alert> (env KEELSON_RUNBOOK_BASE_URL, default docs/runbooks.md)', process.env.KEELSON_RUNBOOK_BASE_URL)
     .option('--rollout-stuck-after <duration>', 'how long traffic may stay split before KeelsonRolloutStuck fires (default 1h)')
     .action(async (flags: RulesFlags) => {
       const [{ buildRuleGroups, renderRuleFile }, { mkdir, writeFile }, { dirname, resolve }] = await Promise.all([

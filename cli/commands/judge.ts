@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .command('replay')
     .description('walk each scenario\'s snapshots through the judge as if live and report its decision (JSON or JSONL files, one scenario per line)')
     .argument('<file...>', 'scenario files: a JSON scenario, a JSON array of scenarios, or JSONL with one scenario per line')
-    .option('--policy <file>', 'judge policy (YAML or JSON); default: the built-in policy (see README, "Canary analysis")')
+    .option('--policy <file>', 'judge policy (YAML or JSON); default: the built-in policy (see docs/canary-analysis.md)')
     .option('--json', 'print one JSON line per scenario: {"name", "decision", "decidedAt", "reasons"}')
     .option('--final', "treat each scenario's last snapshot as the end of the analysis window (promote, or the policy's noDataDecision)")
     .action(async (files: string[], options: ReplayOptions) => {

@@ -4,7 +4,7 @@ import { toolCommand } from './command.js';
 import { buildTargetFlags, sandboxBuildFlags } from './flags.js';
 import type { ImageBuilder, ImageInfo } from './types.js';
 
-const hint = 'buildah runs as root here with --storage-driver vfs and --isolation chroot; see README "Containers"';
+const hint = 'buildah runs as root here with --storage-driver vfs and --isolation chroot; see docs/delivery.md';
 
 /** buildah as image builder (it shares `containers-storage` with podman, which runs what it builds). */
 export function buildahBuilder(exec: Exec, settings: EngineSettings): ImageBuilder {

@@ -4,7 +4,7 @@ import { containerQueries, toolCommand } from './command.js';
 import { buildTargetFlags, importChangeFlags, runFlags, sandboxBuildFlags } from './flags.js';
 import type { ContainerRuntime, ImageBuilder, ImageInfo } from './types.js';
 
-const hint = 'podman runs as root here with --storage-driver vfs; see README "Containers" for the flags keelson passes';
+const hint = 'podman runs as root here with --storage-driver vfs; see docs/delivery.md for the flags keelson passes';
 
 /** podman as image builder and container runtime (rootful, `containers-storage`, chroot isolation). */
 export function podmanBuilder(exec: Exec, settings: EngineSettings): ImageBuilder & ContainerRuntime {

@@ -34,7 +34,7 @@ export interface RuleFile {
   groups: RuleGroup[];
 }
 
-/** The README anchor of an alert's runbook: `<base>#runbook-<alertname in lower case>`. */
+/** The anchor of an alert's runbook (docs/runbooks.md by default): `<base>#runbook-<alertname in lower case>`. */
 export function runbookUrl(base: string, alert: string): string {
   return `${base}#runbook-${alert.toLowerCase()}`;
 }

@@ -63,7 +63,7 @@ export interface InfraSettings {
   kibanaUrl: string;
   /** Namespace of the gateway's proxies when `gatewayClassName` names your own controller. */
   gatewayNamespace: string;
-  /** Base URL of the alert runbooks (README section); alerts link `<base>#runbook-<alert>`. */
+  /** Base URL of the alert runbooks (docs/runbooks.md); alerts link `<base>#runbook-<alert>`. */
   runbookBaseUrl?: string;
   /** Kubeconfig context for `existing` (the file's current context when unset). */
   kubeContext?: string;

@@ -33,7 +33,7 @@ function promtool(dir: string, args: string[]): { status: number | null; output:
 
 describe('alert definitions', () => {
   const alerts = alertsOf(buildRuleGroups());
-  const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+  const runbooks = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'runbooks.md'), 'utf8');
 
   it('includes every alert the platform promises', () => {
     expect(alerts.map((a) => a.alert).sort()).toEqual([
@@ -49,11 +49,11 @@ describe('alert definitions', () => {
     ]);
   });
 
-  it.each(alerts.map((a) => [a.alert, a] as const))('%s has a severity, a summary and a runbook section in README', (name, alert) => {
+  it.each(alerts.map((a) => [a.alert, a] as const))('%s has a severity, a summary and a runbook section in docs/runbooks.md', (name, alert) => {
     expect(['critical', 'warning']).toContain(alert.labels.severity);
     expect(alert.annotations.summary.length).toBeGreaterThan(10);
-    expect(alert.annotations.runbook_url).toBe(`README.md#runbook-${name.toLowerCase()}`);
-    expect(readme).toContain(`#### Runbook: ${name}\n`);
+    expect(alert.annotations.runbook_url).toBe(`docs/runbooks.md#runbook-${name.toLowerCase()}`);
+    expect(runbooks).toContain(`### Runbook: ${name}\n`);
   });
 
   it('has unit tests for every alert, firing and not firing', () => {

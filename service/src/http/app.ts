@@ -28,7 +28,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', inferRoutes(deps));
   app.route('/', v1Routes(deps));
   app.route('/', metricsRoutes(deps.metrics));
-  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path.slice(0, 200)}; see the API in README.md` }, 404));
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path.slice(0, 200)}; see the API in docs/service.md` }, 404));
   app.onError(errorHandler(deps.logger));
   return app;
 }
