@@ -1,6 +1,7 @@
 import { createReporter } from '../steps/reporter.js';
 import { zxExec } from '../steps/exec.js';
-import { containerEnv, type ContainerEnv } from './select.js';
+import type { ImageBuilder } from './builders/types.js';
+import { containerEnv, openBuilder, type ContainerEnv } from './select.js';
 
 /**
  * Runs a container command with the real environment (zx, a reporter on stderr) and closes the reporter however
@@ -13,4 +14,9 @@ export async function withContainerEnv<T>(action: (ctx: ContainerEnv) => Promise
   } finally {
     reporter.close();
   }
+}
+
+/** `withContainerEnv` plus the image builder a command asked for (`--builder`, else `KEELSON_BUILDER`, else detected). */
+export function withBuilder<T>(kind: string | undefined, action: (ctx: ContainerEnv, builder: ImageBuilder) => Promise<T>): Promise<T> {
+  return withContainerEnv(async (ctx) => action(ctx, await openBuilder(ctx, kind)));
 }

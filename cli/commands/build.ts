@@ -26,11 +26,9 @@ export function register(program: Command): void {
     .option('--builder <kind>', 'docker | podman | buildah (default: detected; env KEELSON_BUILDER)')
     .option('--gpu', 'install onnxruntime-node with the CUDA 12 provider (build arg GPU=true)', false)
     .action(async (options: BuildCliOptions) => {
-      const { withContainerEnv } = await import('../../container/command-support.js');
-      await withContainerEnv(async (ctx) => {
-        const { openBuilder } = await import('../../container/select.js');
+      const { withBuilder } = await import('../../container/command-support.js');
+      await withBuilder(options.builder, async (ctx, builder) => {
         const { buildImage } = await import('../../pipelines/build.js');
-        const builder = await openBuilder(ctx, options.builder ?? (process.env.KEELSON_BUILDER || undefined));
         const record = await buildImage(ctx, builder, {
           contextDir: fileURLToPath(new URL('../../', import.meta.url)),
           models: options.models,

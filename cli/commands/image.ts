@@ -19,7 +19,7 @@ export function register(program: Command): void {
       await withContainerEnv(async (ctx) => {
         const { openBuilder } = await import('../../container/select.js');
         const { ensureBaseImages } = await import('../../container/base-image.js');
-        const builder = await openBuilder(ctx, options.builder ?? (process.env.KEELSON_BUILDER || undefined));
+        const builder = await openBuilder(ctx, options.builder);
         const refs = await ensureBaseImages({
           builder,
           exec: ctx.exec,

@@ -20,11 +20,9 @@ export function register(program: Command): void {
     .option('--builder <kind>', 'docker | podman | buildah (default: detected; env KEELSON_BUILDER)')
     .option('--insecure', 'skip TLS verification for a non-loopback registry', false)
     .action(async (options: PushCliOptions) => {
-      const { withContainerEnv } = await import('../../container/command-support.js');
-      await withContainerEnv(async (ctx) => {
-        const { openBuilder } = await import('../../container/select.js');
+      const { withBuilder } = await import('../../container/command-support.js');
+      await withBuilder(options.builder, async (ctx, builder) => {
         const { pushImage } = await import('../../pipelines/push.js');
-        const builder = await openBuilder(ctx, options.builder ?? (process.env.KEELSON_BUILDER || undefined));
         const record = await pushImage(ctx, builder, {
           registry: options.registry,
           insecure: options.insecure,

@@ -34,7 +34,7 @@ export function register(program: Command): void {
         if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidOptionError('--ready-timeout', options.readyTimeout, 'a positive number of seconds');
         const image = options.image ?? latestRecord(readImageRecords(keelsonPaths().images), 'built')?.ref;
         if (!image) throw new ContainerError('there is no image to test: nothing was built yet', 'run `keelson build` first, or pass --image REF');
-        const builder = await openBuilder(ctx, options.builder ?? (process.env.KEELSON_BUILDER || undefined));
+        const builder = await openBuilder(ctx, options.builder);
         const runtime = runtimeFor(builder.kind, ctx);
         const result = await smokeTest({
           image,
