@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorReply } from '../../service/src/http/error-handler.js';
-import { recordRequest, requestIdFrom } from '../../service/src/http/middleware/request-context.js';
+import { recordRequest, requestIdFrom } from '../../service/src/http/request-handling.js';
 import { checkBodyHeaders, parseJsonText, readIncoming } from '../../service/src/http/read-json.js';
 import { INFER_ROUTES } from '../../contract/routes.js';
 import { createLogger } from '../../service/src/logging/logger.js';

@@ -3,11 +3,8 @@ import { INFER_ROUTES, inferPathMatcher, type InferPath } from '../../../contrac
 import type { ReadyModel } from '../models/model-registry.js';
 import type { AppDeps } from './app-env.js';
 import { errorReply } from './error-handler.js';
-import { AUTH_CHALLENGE, checkBearer, tokenDigest } from './middleware/bearer-auth.js';
-import { shuttingDown } from './middleware/draining.js';
-import { recordRequest, requestIdFrom } from './middleware/request-context.js';
 import { checkBodyHeaders, parseJsonText, readIncoming } from './read-json.js';
-import { inferResponse, maxElementsFor } from './routes/infer.js';
+import { AUTH_CHALLENGE, checkBearer, inferResponse, maxElementsFor, recordRequest, requestIdFrom, shuttingDown, tokenDigest } from './request-handling.js';
 
 /** Plain model and version segments only; anything else (percent-encoding, dot segments) takes the Hono path. */
 const matchInferPath = inferPathMatcher([INFER_ROUTES.v2Infer, INFER_ROUTES.v2InferVersion], '[A-Za-z0-9_-][A-Za-z0-9._-]*');

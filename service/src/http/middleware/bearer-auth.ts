@@ -1,21 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { ServiceError } from '../../errors.js';
 import type { AppEnv } from '../app-env.js';
-
-/** The `WWW-Authenticate` challenge sent with every 401. */
-export const AUTH_CHALLENGE = 'Bearer realm="keelson"';
-
-/** Digest of a token; tokens are compared as digests, in constant time. */
-export const tokenDigest = (value: string): Buffer => createHash('sha256').update(value).digest();
-
-/** Throws 401 unless `header` is `Bearer <token>` with the expected token's digest. */
-export function checkBearer(expected: Buffer, header: string | undefined): void {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!match || !timingSafeEqual(tokenDigest(match[1]!.trim()), expected)) {
-    throw new ServiceError('unauthorized', match ? 'Authorization: the bearer token is not valid' : 'Authorization: expected "Bearer <token>"; this server requires a token for model routes');
-  }
-}
+import { AUTH_CHALLENGE, checkBearer, tokenDigest } from '../request-handling.js';
 
 /** Requires `Authorization: Bearer <token>`; compares digests in constant time. No token, no check. */
 export function bearerAuth(token: string | undefined): MiddlewareHandler<AppEnv> {

@@ -6,7 +6,8 @@ import type { ReadyModel } from '../../models/model-registry.js';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { observeInputs, observeOutputs } from '../model-observations.js';
 import { readJsonBody } from '../read-json.js';
-import { maxElementsFor, resolveModel, signatureOf } from './infer.js';
+import { maxElementsFor, signatureOf } from '../request-handling.js';
+import { resolveModel } from './infer.js';
 
 const PREDICT = ':predict';
 
