@@ -8,6 +8,7 @@ import * as judge from './judge.js';
 import * as models from './models.js';
 import * as promote from './promote.js';
 import * as push from './push.js';
+import * as render from './render.js';
 import * as rollback from './rollback.js';
 import * as rollout from './rollout.js';
 import * as router from './router.js';
@@ -39,6 +40,7 @@ export const COMMANDS: readonly CommandModule[] = [
   models,
   promote,
   push,
+  render,
   rollback,
   rollout,
   router,

@@ -1,8 +1,10 @@
 /**
  * Validates Kubernetes objects against their OpenAPI schemas with kubernetes-models (core APIs,
- * prometheus-operator, Gateway API, GKE). ECK publishes no model package: those kinds are listed in
+ * prometheus-operator, Gateway API, GKE, Argo Rollouts). ECK publishes no model package: those kinds are listed in
  * `NO_SCHEMA` so a test notices any other kind slipping through unvalidated.
  */
+import { AnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
+import { Rollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
 import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { Gateway, GatewayClass, HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1';
 import { HealthCheckPolicy } from '@kubernetes-models/gke/networking.gke.io/v1/HealthCheckPolicy';
@@ -23,6 +25,7 @@ const MODELS: Record<string, ModelClass> = {};
 for (const model of [
   Namespace, ServiceAccount, Service, ConfigMap, Deployment, HorizontalPodAutoscaler, NetworkPolicy, PodDisruptionBudget,
   ClusterRole, ClusterRoleBinding, StorageClass, ServiceMonitor, PrometheusRule, Gateway, GatewayClass, HTTPRoute, HealthCheckPolicy,
+  Rollout, AnalysisTemplate,
 ] as unknown as (ModelClass & { apiVersion: string; kind: string })[]) {
   MODELS[`${model.apiVersion}/${model.kind}`] = model;
 }
