@@ -22,6 +22,9 @@ const policySchema = z.strictObject({
           ...metricBase,
           tolerance: z.number().min(0).max(10).default(0.1),
           quantiles: z.array(probability).min(1).max(8).default([0.5, 0.9]),
+          tail: z
+            .strictObject({ enabled: z.boolean().default(true), quantiles: z.array(z.number().min(0.9).lt(1)).min(1).max(4).default([0.99, 0.999]), tolerance: z.number().min(0).max(10).default(0.1) })
+            .prefault({}),
         })
         .prefault({}),
       errors: z
@@ -74,6 +77,9 @@ const EXPECTED: Record<string, string> = {
   critical: 'true or false (a critical metric rolls back on its own)',
   'metrics.latency.tolerance': 'a number between 0 and 10: how much slower the canary may be, relative (0.1 = +10%)',
   'metrics.latency.quantiles': 'a list of 1 to 8 probabilities between 0 and 1 (exclusive), e.g. [0.5, 0.9] or [0.5, 0.9, 0.99]',
+  'metrics.latency.tail': 'a mapping with fields enabled, quantiles, tolerance (the sequential tail-latency test)',
+  'metrics.latency.tail.quantiles': 'a list of 1 to 4 probabilities from 0.9 up to 1 (exclusive), e.g. [0.99, 0.999]: baseline quantiles whose exceedances are counted',
+  'metrics.latency.tail.tolerance': "a number between 0 and 10: how much slower the canary's tail may be, relative (0.1 = +10%)",
   'metrics.errors.tolerance': "a number between 0 and 100: how much higher the canary's error rate may be, relative (0.1 = +10%)",
   'metrics.errors.negligibleRate': 'a rate between 0 and 1 (exclusive), e.g. 0.001: a canary error rate at or below it is never a regression',
   'metrics.predictions.tolerance': 'a number between 0 and 1: the largest acceptable total-variation distance between the class mixes',

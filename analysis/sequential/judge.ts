@@ -5,6 +5,7 @@ import type { JudgePolicy } from '../policy.js';
 import { createErrorsTest } from './errors.js';
 import { createLatencyTest } from './latency.js';
 import { createPredictionsTest } from './predictions.js';
+import { createTailTest } from './tail.js';
 import type { ArmPair, SequentialMetric } from './shared.js';
 
 /** How far the observed split may drift from the planned one before the known-split tests are not trusted. */
@@ -19,7 +20,9 @@ const SPLIT_ALPHA = 0.001;
  */
 export function createSequentialEngine(policy: JudgePolicy): JudgeEngine {
   const enabled = (['latency', 'errors', 'predictions'] as const).filter((name) => policy.metrics[name].enabled);
-  const alpha = policy.alpha / enabled.length;
+  const { latency } = policy.metrics;
+  const tail = latency.enabled && latency.tail.enabled;
+  const alpha = policy.alpha / (enabled.length + (tail ? 1 : 0));
   const common = { alpha, promotionAlpha: policy.promotionAlpha, canaryShare: policy.canaryShare };
   const tests: SequentialMetric[] = enabled.map((name) => {
     const m = policy.metrics[name];
@@ -28,6 +31,8 @@ export function createSequentialEngine(policy: JudgePolicy): JudgeEngine {
     if (name === 'errors') return createErrorsTest({ ...settings, negligibleRate: policy.metrics.errors.negligibleRate });
     return createPredictionsTest(settings);
   });
+  // After the body test, so a latency rollback explains the body first; it shares the latency metric's criticality.
+  if (tail) tests.splice(1, 0, createTailTest({ ...common, tolerance: latency.tail.tolerance, critical: latency.critical, quantiles: latency.tail.quantiles }));
 
   return {
     observe: (previous, current) => tests.forEach((t) => t.observe(previous, current)),

@@ -19,6 +19,9 @@ export interface CanaryEffect {
   latencyFactor: number;
   baselineErrorRate: number;
   canaryErrorRate: number;
+  /** Share of canary requests made `tailFactor` times slower (0.02 with 10: the slowest 2% ten times slower). */
+  tailShare: number;
+  tailFactor: number;
   /** Share of predictions moved from Adelie to Gentoo in the canary (0.15 = 15 points). */
   classShift: number;
 }
@@ -37,7 +40,7 @@ export interface SimulationOptions {
 
 const DEFAULT_SIMULATION: SimulationOptions = { snapshots: 30, requestsPerArm: 60, interval: 10, medianLatency: 0.002, latencySigma: 0.35 };
 
-export const NO_EFFECT: CanaryEffect = { latencyFactor: 1, baselineErrorRate: 0.002, canaryErrorRate: 0.002, classShift: 0 };
+export const NO_EFFECT: CanaryEffect = { latencyFactor: 1, baselineErrorRate: 0.002, canaryErrorRate: 0.002, tailShare: 0, tailFactor: 1, classShift: 0 };
 
 interface Arm {
   requests: number;
@@ -91,7 +94,9 @@ export function simulate(effect: CanaryEffect, seed: number, options: Partial<Si
     const requests = random.poisson(2 * o.requestsPerArm * load);
     for (let r = 0; r < requests; r++) {
       const isCanary = random.uniform() < 0.5;
-      const factor = isCanary ? effect.latencyFactor : 1;
+      // Only tail scenarios draw for the tail, so every other scenario keeps its recorded draws.
+      const slowed = isCanary && effect.tailShare > 0 && random.uniform() < effect.tailShare;
+      const factor = (isCanary ? effect.latencyFactor : 1) * (slowed ? effect.tailFactor : 1);
       const errorRate = (isCanary ? effect.canaryErrorRate : effect.baselineErrorRate) * errorScale;
       const shift = isCanary ? effect.classShift : 0;
       const u = random.uniform();

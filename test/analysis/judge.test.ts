@@ -26,7 +26,7 @@ describe('judge policy', () => {
   it('fills every default from an empty policy', () => {
     const policy = parseJudgePolicy({});
     expect(policy).toMatchObject({ mode: 'sequential', alpha: 0.05, canaryShare: 0.5, noDataDecision: 'rollback' });
-    expect(policy.metrics.latency).toEqual({ enabled: true, critical: true, tolerance: 0.1, quantiles: [0.5, 0.9] });
+    expect(policy.metrics.latency).toEqual({ enabled: true, critical: true, tolerance: 0.1, quantiles: [0.5, 0.9], tail: { enabled: true, quantiles: [0.99, 0.999], tolerance: 0.1 } });
     expect(policy.metrics.errors).toEqual({ enabled: true, critical: true, tolerance: 0.1, negligibleRate: 0.001 });
     expect(policy.metrics.predictions.tolerance).toBe(0.05);
     expect(policy.kayenta).toMatchObject({ confidence: 0.98, tolerance: 0.25, passScore: 75, marginalScore: 50 });
@@ -95,6 +95,24 @@ describe('the sequential judge on simulated canaries (30 looks of ~60 requests p
     for (const r of rolledBack) expect(r!.reasons[0]).toMatch(/^canary p\d+ latency \+\d+(\.\d)?% vs baseline \(95% bounds [−+≤≥\d.%]+\.\.[−+≤≥\d.%]+\) after [\d,]+ requests: slower than the \+10% tolerance$/);
   });
 
+  it('rolls back a canary whose slowest 2% of requests became 10× slower (median unchanged), naming its tail latency', () => {
+    const results = seeds(10, 600).map((seed) => walk({}, simulate({ ...NO_EFFECT, tailShare: 0.02, tailFactor: 10 }, seed, { requestsPerArm: 200 })));
+    const onTail = results.filter((r) => r?.decision === 'rollback' && /^canary p99(\.9)? latency /.test(r.reasons[0]!));
+    expect(onTail.length).toBeGreaterThanOrEqual(8);
+    for (const r of onTail) {
+      expect(r!.reasons[0]).toMatch(/^canary p99(\.9)? latency \+\d+(\.\d)?% vs baseline \([\d.]+% of canary requests slower than \+10% over the baseline's p99(\.9)?, [\d.]+% of baseline requests slower than it\) after [\d,]+ requests: slower than baseline beyond the \+10% tolerance$/);
+      expect(r!.metrics.find((m) => m.name === 'latency')!.status).not.toBe('fail');
+    }
+  });
+
+  it('the tail test stays quiet on a uniform shift within tolerance (+5%) and on identical arms', () => {
+    const tailOf = (r: ReturnType<typeof walk>) => r?.metrics.find((m) => m.name.startsWith('tail latency'));
+    const shifted = runs({ ...NO_EFFECT, latencyFactor: 1.05 }, 20, 700);
+    expect(shifted.every((r) => tailOf(r)?.status !== 'fail')).toBe(true);
+    const aa = runs(NO_EFFECT, 20, 800);
+    expect(aa.every((r) => tailOf(r) !== undefined && tailOf(r)!.status !== 'fail')).toBe(true);
+  });
+
   it('rolls back a canary whose error rate rises from 0.2% to 2%', () => {
     const results = runs({ ...NO_EFFECT, canaryErrorRate: 0.02 }, 20, 200);
     expect(results.filter((r) => r?.decision === 'rollback' && /canary error rate/.test(r.reasons[0]!)).length).toBeGreaterThanOrEqual(18);
@@ -116,7 +134,7 @@ describe('the sequential judge on simulated canaries (30 looks of ~60 requests p
     expect(verdict.decision).toBe('promote');
     expect(verdict.look).toBeLessThan(30);
     expect(verdict.reasons[0]).toBe('every metric is within tolerance');
-    expect(verdict.metrics.map((m) => m.status)).toEqual(['pass', 'pass', 'pass']);
+    expect(verdict.metrics.map((m) => m.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
   });
 
   it('errors: a 10× relative increase that stays below the negligible rate (0.1%) is not a regression', () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { centeredPrior, logMixtureAbove, logMixtureBelow, logMixtureVsPoint, shareConfidenceSequence } from '../../analysis/stats/beta-mixture.js';
 import { createShiftTracker, mannWhitneyShift } from '../../analysis/stats/mann-whitney.js';
 import { logNormalMixtureAbove, normalMixtureInterval } from '../../analysis/stats/normal-mixture.js';
+import { createTailTest } from '../../analysis/sequential/tail.js';
+import type { ArmSnapshot } from '../../analysis/types.js';
 import { logBeta, logGamma, logRegularizedBeta, normalCdf, normalQuantile } from '../../analysis/stats/special.js';
 
 /** log C(n, k) by summing logs: independent of the Γ implementation under test. */
@@ -86,6 +88,46 @@ describe('Beta-mixture martingales (event shares)', () => {
     expect(upper).toBeGreaterThan(0.6);
     expect(logMixtureVsPoint(counts, lower, prior)).toBeCloseTo(Math.log(20), 6);
     expect(logMixtureVsPoint(counts, upper, prior)).toBeCloseTo(Math.log(20), 6);
+  });
+});
+
+describe('tail-latency exceedance test', () => {
+  const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
+  /** An arm after `n` requests with cumulative bucket shares `shape`. */
+  const arm = (n: number, shape: number[]): ArmSnapshot => ({
+    requests: n,
+    errors: 0,
+    latency: { buckets, counts: shape.map((s) => Math.round(s * n)), count: n },
+    predictions: {},
+  });
+  const body = [0.1, 0.5, 0.8, 0.95, 0.985, 0.995, 1];
+  /** The same body, with 3% of requests moved from the fast buckets to 50–100 ms (the median stays in 1–2.5 ms). */
+  const slowTail = [0.07, 0.47, 0.77, 0.92, 0.955, 0.965, 1];
+  const settings = { alpha: 0.0125, promotionAlpha: 0.05, canaryShare: 0.5, tolerance: 0.1, critical: true, quantiles: [0.99, 0.999] };
+  const judgeLooks = (canaryShape: number[], looks: number) => {
+    const test = createTailTest(settings);
+    let previous: { baseline: ArmSnapshot; canary: ArmSnapshot } | null = null;
+    let current = previous!;
+    for (let i = 1; i <= looks; i++) {
+      current = { baseline: arm(200 * i, body), canary: arm(200 * i, canaryShape) };
+      test.observe(previous, current);
+      previous = current;
+    }
+    return test.result(current);
+  };
+
+  it('fails when only the canary tail is slower, and names the tail quantile', () => {
+    const result = judgeLooks(slowTail, 20);
+    expect(result.status).toBe('fail');
+    expect(result.statistic.value).toBeGreaterThanOrEqual(result.statistic.threshold);
+    expect(result.sentence).toMatch(/^canary p99(\.9)? latency \+\d+% vs baseline \(.*\) after 4,000 requests: slower than baseline beyond the \+10% tolerance$/);
+  });
+
+  it('stays quiet on identical arms and on a faster tail, and needs 100 baseline requests before it tests', () => {
+    expect(judgeLooks(body, 20).status).not.toBe('fail');
+    expect(judgeLooks(body, 20).statistic.value).toBeLessThan(1.01);
+    expect(judgeLooks([0.1, 0.5, 0.8, 0.97, 0.995, 1, 1], 20).status).not.toBe('fail');
+    expect(judgeLooks(slowTail, 1).status).toBe('no-data');
   });
 });
 
