@@ -44,6 +44,7 @@ describe('judge policy', () => {
     expect(() => parseJudgePolicy({ alpha: 1.5 })).toThrow(/'alpha' is 1.5: expected a probability between 0 and 1/);
     expect(() => parseJudgePolicy({ noDataDecision: 'promote' })).toThrow(/'noDataDecision' is "promote": expected one of 'rollback' \(default\), 'continue'/);
     expect(() => parseJudgePolicy({ metrics: { latency: { quantiles: [0.5, 2] } } })).toThrow(/'metrics\.latency\.quantiles\.1' is 2: expected a list of 1 to 8 probabilities/);
+    expect(() => parseJudgePolicy({ metrics: { latency: { tail: { quantiles: [0.5] } } } })).toThrow(/'metrics\.latency\.tail\.quantiles\.0' is 0\.5: expected a list of 1 to 4 probabilities from 0\.9/);
     expect(() => parseJudgePolicy({ kayenta: { passScore: 40 } })).toThrow(/'kayenta\.marginalScore' is 50: expected less than 'kayenta\.passScore' \(40\)/);
     expect(() => parseJudgePolicy({ metrics: { latency: { enabled: false }, errors: { enabled: false }, predictions: { enabled: false } } })).toThrow(/enables no metric/);
     expect(() => parseJudgePolicy('fast')).toThrow(JudgePolicyError);

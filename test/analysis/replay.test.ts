@@ -9,6 +9,8 @@ import { parseScenarios, replayScenario, ScenarioError } from '../../analysis/re
 
 const BIN = fileURLToPath(new URL('../../bin/keelson.mjs', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/scenarios.jsonl', import.meta.url));
+/** Simulated (bench/judge/simulate.ts, seed 600, ~200 requests per arm per look): 2% of canary requests 10× slower. */
+const TAIL_FIXTURE = fileURLToPath(new URL('./fixtures/tail-regression.jsonl', import.meta.url));
 
 /** Runs `keelson judge replay ...` as a user would. */
 function replay(...args: string[]) {
@@ -32,6 +34,18 @@ describe('keelson judge replay', () => {
     expect(lines[2]!.reasons[0]).toMatch(/^canary error rate [\d.]+% vs baseline/);
     expect(lines[3]!.reasons[0]).toMatch(/^canary class mix differs from baseline by TV 0\.1\d\d/);
     for (const line of lines.slice(1)) expect(line.decidedAt).toBeGreaterThan(0);
+  });
+
+  it('rolls back a tail-only regression on its p99, which p50/p90 alone leave inconclusive', { timeout: 120_000 }, () => {
+    const { code, stdout } = replay('--json', TAIL_FIXTURE);
+    expect(code).toBe(0);
+    const verdict = JSON.parse(stdout) as { decision: string; decidedAt: number; reasons: string[] };
+    expect(verdict).toMatchObject({ decision: 'rollback', decidedAt: 70 });
+    expect(verdict.reasons[0]).toMatch(/^canary p99 latency \+\d+% vs baseline \([\d.]+% of canary requests slower than \+10% over the baseline's p99, [\d.]+% of baseline requests slower than it\) after [\d,]+ requests: slower than baseline beyond the \+10% tolerance$/);
+    const dir = mkdtempSync(join(tmpdir(), 'keelson-replay-'));
+    writeFileSync(join(dir, 'no-tail.yaml'), 'metrics:\n  latency:\n    tail: { enabled: false }\n');
+    const withoutTail = replay('--json', '--policy', join(dir, 'no-tail.yaml'), TAIL_FIXTURE);
+    expect(JSON.parse(withoutTail.stdout)).toMatchObject({ decision: 'inconclusive', decidedAt: null });
   });
 
   it('prints a readable report by default, and --final applies the end-of-window rule (the A/A canary is promoted)', { timeout: 120_000 }, () => {
