@@ -5,3 +5,11 @@ export class ReplayInputError extends Error {
     this.name = 'ReplayInputError';
   }
 }
+
+/** Prometheus could not answer a query (down, timed out, or refused it): no verdict can be given, never a promote. */
+export class PrometheusUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PrometheusUnavailable';
+  }
+}

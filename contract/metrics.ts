@@ -51,3 +51,13 @@ export const ROLLOUT_METRIC_HELP = {
   [ROLLOUT_WEIGHT_METRIC]: 'Percent (0..100) of inference traffic routed to each variant.',
   [ROLLOUT_VERDICT_METRIC]: '1 for the latest canary-analysis verdict of a rollout, 0 for its other decisions.',
 } as const;
+
+/** Counter `keelson_judge_decisions_total{rollout,decision}`: verdicts `keelson judge serve` has answered. */
+export const JUDGE_DECISIONS_METRIC = 'keelson_judge_decisions_total';
+/** Gauge `keelson_judge_verdict{rollout,decision}`: 1 for the latest verdict of a rollout, 0 for its other decisions. */
+export const JUDGE_VERDICT_METRIC = 'keelson_judge_verdict';
+/**
+ * Target label with the `rollouts-pod-template-hash` of an arm's pods (Argo Rollouts' pod label, as a ServiceMonitor's
+ * `podTargetLabels` writes it): `keelson judge serve` tells the arms apart by it.
+ */
+export const POD_TEMPLATE_HASH_LABEL = 'rollouts_pod_template_hash';

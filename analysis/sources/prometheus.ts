@@ -1,6 +1,7 @@
 import { describeFailure, snapshotOf, type ArmReading, type MetricSource } from './source.js';
 import { ERROR_OUTCOMES, SERVICE_METRICS as M, VARIANT_LABEL } from '../../contract/metrics.js';
 import { INFER_ROUTE_TEMPLATES } from '../../contract/routes.js';
+import { PrometheusUnavailable } from '../errors.js';
 import { add, createCounterOrigin, toArmSnapshot, type RawCounters } from './counters.js';
 
 export interface PrometheusSourceOptions {
@@ -15,6 +16,10 @@ export interface PrometheusSourceOptions {
   fetch?: typeof fetch;
   /** Per-query timeout in milliseconds (default 5000). */
   timeoutMs?: number;
+  /** Unix time (seconds) of `t = 0`: `snapshot(t)` then queries at `at + t` (`time=`); default: each query at now. */
+  at?: number;
+  /** What a failed query gives: both arms null (`no-data`, the default) or a thrown `PrometheusUnavailable`. */
+  onFailure?: 'no-data' | 'throw';
 }
 
 interface VectorSample {
@@ -45,26 +50,37 @@ export function prometheusQueries(options: Pick<PrometheusSourceOptions, 'model'
   };
 }
 
+/** One instant query (`/api/v1/query`, at Unix `time` seconds when given); throws on any failure. */
+export async function instantQuery(options: Pick<PrometheusSourceOptions, 'url' | 'fetch' | 'timeoutMs'>, promql: string, time?: number): Promise<VectorSample[]> {
+  const url = new URL('/api/v1/query', options.url);
+  url.searchParams.set('query', promql);
+  if (time !== undefined) url.searchParams.set('time', String(time));
+  const response = await (options.fetch ?? fetch)(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
+  const body = (await response.json()) as { status?: string; data?: { resultType?: string; result?: VectorSample[] } };
+  if (!response.ok || body.status !== 'success' || body.data?.resultType !== 'vector') throw new Error(`query failed: ${response.status}`);
+  return body.data.result ?? [];
+}
+
+/** When the arms' processes started (`min(process_start_time_seconds)` over both label values), or null without series. */
+export async function armsStartTime(options: PrometheusSourceOptions & { armLabel: string; values: { baseline: string; canary: string } }): Promise<number | null> {
+  const promql = `min(process_start_time_seconds{${options.armLabel}=~${anyOf([options.values.baseline, options.values.canary])}})`;
+  try {
+    const [sample] = await instantQuery(options, promql);
+    return sample ? Number(sample.value[1]) : null;
+  } catch (error) {
+    throw new PrometheusUnavailable(`Prometheus at ${options.url}: ${describeFailure(error)}`);
+  }
+}
+
 /**
  * Snapshots from the Prometheus HTTP API (`/api/v1/query`). A failed query makes both arms null ("no data"); an arm
  * with no series in any query is null too, since Prometheus has not seen it (not scraped yet, or mislabelled).
  */
 export function createPrometheusSource(options: PrometheusSourceOptions): MetricSource {
-  const doFetch = options.fetch ?? fetch;
-  const timeoutMs = options.timeoutMs ?? 5000;
   const label = options.armLabel ?? VARIANT_LABEL;
   const values = options.values ?? { baseline: 'baseline', canary: 'canary' };
   const queries = prometheusQueries(options);
   const origins = { baseline: createCounterOrigin(), canary: createCounterOrigin() };
-
-  async function query(promql: string): Promise<VectorSample[]> {
-    const url = new URL('/api/v1/query', options.url);
-    url.searchParams.set('query', promql);
-    const response = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    const body = (await response.json()) as { status?: string; data?: { resultType?: string; result?: VectorSample[] } };
-    if (!response.ok || body.status !== 'success' || body.data?.resultType !== 'vector') throw new Error(`query failed: ${response.status}`);
-    return body.data.result ?? [];
-  }
 
   function countersOf(arm: string, latency: VectorSample[], requests: VectorSample[], predictions: VectorSample[]): RawCounters | null {
     const mine = (s: VectorSample): boolean => s.metric[label] === arm;
@@ -83,9 +99,12 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Metric
     async snapshot(t) {
       let results: [VectorSample[], VectorSample[], VectorSample[]];
       try {
-        results = await Promise.all([query(queries.latency), query(queries.requests), query(queries.predictions)]);
+        const time = options.at === undefined ? undefined : options.at + t;
+        results = await Promise.all([queries.latency, queries.requests, queries.predictions].map((q) => instantQuery(options, q, time))) as typeof results;
       } catch (error) {
-        const failed = { snapshot: null, why: `Prometheus at ${options.url}: ${describeFailure(error)}` };
+        const why = `Prometheus at ${options.url}: ${describeFailure(error)}`;
+        if (options.onFailure === 'throw') throw new PrometheusUnavailable(why);
+        const failed = { snapshot: null, why };
         return snapshotOf(t, failed, failed);
       }
       const arm = (name: 'baseline' | 'canary'): ArmReading => {

@@ -1,6 +1,6 @@
 /**
  * The AnalysisTemplate `keelson-judge`: Argo Rollouts asks keelson's canary judge for a verdict through its
- * `web` metric provider. The judge service in the cluster is planned (issue 15); its endpoint is named once here.
+ * `web` metric provider. The judge service is `keelson judge serve` (analysis/judge-service/); its endpoint is named once here.
  */
 import type { DeploySpec } from '../../contract/deploy-spec.js';
 import type { KubeObject } from './kube-object.js';
@@ -14,7 +14,7 @@ export const JUDGE_ARGS = ['baseline-hash', 'canary-hash', 'canary-weight'] as c
 /** Analysis timeout when the spec names none (the rollout policy's default). */
 const DEFAULT_ANALYSIS_TIMEOUT_MS = 600_000;
 
-/** Where the planned judge service answers `POST /v1/judge` with `{decision: 'promote' | 'continue' | 'rollback', ...}`. */
+/** Where the judge service answers `POST /v1/judge` with `{decision: 'promote' | 'continue' | 'rollback', ...}`. */
 export function judgeEndpoint(namespace: string): string {
   return `http://keelson-judge.${namespace}.svc:8080/v1/judge`;
 }

@@ -1,0 +1,59 @@
+import { POD_TEMPLATE_HASH_LABEL } from '../../contract/metrics.js';
+import { createJudge } from '../judge.js';
+import { armsStartTime, createPrometheusSource } from '../sources/prometheus.js';
+import type { MetricResult, Verdict } from '../types.js';
+import { JudgeRequestError, type JudgeRequest } from './request.js';
+
+/** What `POST /v1/judge` answers. */
+export interface JudgeAnswer {
+  decision: Verdict['decision'];
+  reasons: string[];
+  metrics: MetricResult[];
+  looks: number;
+}
+
+export interface ReplayOptions {
+  prometheusUrl: string;
+  intervalMs: number;
+  /** Unix seconds now. */
+  now: number;
+  fetch?: typeof fetch;
+  /** Most looks one answer replays (a start far in the past is refused rather than queried for hours). */
+  maxLooks?: number;
+}
+
+/**
+ * Replays every look since the analysis started: both arms read from Prometheus at each look's time, fed in order to
+ * a fresh judge, stopping at the first promote or rollback. Nothing is kept between calls, so a restarted or
+ * scaled-out judge answers the same for the same data. Throws `PrometheusUnavailable` when Prometheus fails.
+ */
+export async function replayLooks(request: JudgeRequest, options: ReplayOptions): Promise<JudgeAnswer> {
+  const values = request.arms;
+  const source = { url: options.prometheusUrl, armLabel: POD_TEMPLATE_HASH_LABEL, values, ...(options.fetch ? { fetch: options.fetch } : {}) };
+  const start = request.start === 'arms-created' ? await armsStartTime(source) : request.start;
+  if (start === null) {
+    const why = `no decision: Prometheus has no process_start_time_seconds with ${POD_TEMPLATE_HASH_LABEL}=~"${values.baseline}|${values.canary}" yet (arms not scraped yet, or labelled otherwise)`;
+    return { decision: 'continue', reasons: [why], metrics: [], looks: 0 };
+  }
+  const step = options.intervalMs / 1000;
+  const looks = Math.floor(Math.max(0, options.now - start) / step) + 1;
+  if (looks > (options.maxLooks ?? 2000)) throw new JudgeRequestError('analysis.start', start, `less than ${options.maxLooks ?? 2000} looks of ${step} s ago`);
+  const prometheus = createPrometheusSource({ ...source, model: request.model.name, at: start, onFailure: 'throw' });
+  const judge = createJudge(request.policy);
+  let verdict: Verdict | null = null;
+  let canaryRequests = 0;
+  let look = 0;
+  while (look < looks) {
+    const snapshot = await prometheus.snapshot(look * step);
+    look += 1;
+    verdict = judge.evaluate(snapshot);
+    canaryRequests = snapshot.canary?.requests ?? canaryRequests;
+    if (verdict.decision !== 'continue') break;
+  }
+  const last = verdict!;
+  if (last.decision === 'promote' && canaryRequests < request.minStepRequests) {
+    const why = `waiting: the canary has seen ${canaryRequests} requests this step, minStepRequests is ${request.minStepRequests}`;
+    return { decision: 'continue', reasons: [why, ...last.reasons], metrics: last.metrics, looks: look };
+  }
+  return { decision: last.decision, reasons: last.reasons, metrics: last.metrics, looks: look };
+}
