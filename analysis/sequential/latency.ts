@@ -1,8 +1,8 @@
 import { centeredPrior, logMixtureAbove, logMixtureBelow, logMixtureVsPoint, type SplitCounts } from '../stats/beta-mixture.js';
-import { countAbove, countsAboveAscending, histogramIncrement, histogramQuantile, sameBuckets } from '../histogram.js';
+import { countAbove, countsAboveAscending, histogramQuantile, sameBuckets } from '../histogram.js';
 import { count, quantileName, signedPercent } from '../format.js';
 import type { LatencyHistogram, MetricResult } from '../types.js';
-import { DISPLAY_CONFIDENCE, eValue, logMeanExp, type ArmPair, type SequentialMetric, type TestSettings } from './shared.js';
+import { DISPLAY_CONFIDENCE, eValue, intervalLatency, logMeanExp, type ArmPair, type SequentialMetric, type TestSettings } from './shared.js';
 
 /**
  * Latency: is the canary stochastically slower than (1 + tolerance) × baseline?
@@ -57,15 +57,12 @@ export function createLatencyTest(settings: TestSettings & { quantiles: number[]
   }));
 
   function observeLatency(previous: ArmPair | null, current: ArmPair): void {
-    if (!previous || previous.baseline.latency.count < MIN_THRESHOLD_OBSERVATIONS) return;
-    const { latency: baselineNow } = current.baseline;
-    const { latency: canaryNow } = current.canary;
-    if (!sameBuckets(baselineNow, canaryNow)) return;
-    const baseline = histogramIncrement(baselineNow, previous.baseline.latency);
-    const canary = histogramIncrement(canaryNow, previous.canary.latency);
+    const interval = intervalLatency(previous, current, MIN_THRESHOLD_OBSERVATIONS);
+    if (!interval) return;
+    const { baseline, canary, before } = interval;
     if (baseline.count === 0 && canary.count === 0) return;
     for (const counts of levels) {
-      const x = histogramQuantile(previous.baseline.latency, counts.level);
+      const x = histogramQuantile(before, counts.level);
       if (x === null || x <= 0) continue;
       counts.baselineAbove += countAbove(baseline, x);
       counts.baselineTested += baseline.count;

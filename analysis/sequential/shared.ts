@@ -1,4 +1,5 @@
-import type { ArmSnapshot, MetricResult } from '../types.js';
+import { histogramIncrement, sameBuckets } from '../histogram.js';
+import type { ArmSnapshot, LatencyHistogram, MetricResult } from '../types.js';
 
 /** Confidence of the bounds shown in sentences (the decisions use their own, stricter levels). */
 export const DISPLAY_CONFIDENCE = 0.95;
@@ -25,6 +26,21 @@ export interface ArmPair {
 export interface SequentialMetric {
   observe(previous: ArmPair | null, current: ArmPair): void;
   result(current: ArmPair): MetricResult;
+}
+
+/**
+ * The latency observed by each arm in the interval since the previous look, once the baseline's earlier data
+ * (`previous.baseline.latency`, what thresholds are taken from) holds `minBaseline` requests; null before, or when
+ * the arms' buckets differ.
+ */
+export function intervalLatency(previous: ArmPair | null, current: ArmPair, minBaseline: number): { baseline: LatencyHistogram; canary: LatencyHistogram; before: LatencyHistogram } | null {
+  if (!previous || previous.baseline.latency.count < minBaseline) return null;
+  if (!sameBuckets(current.baseline.latency, current.canary.latency)) return null;
+  return {
+    baseline: histogramIncrement(current.baseline.latency, previous.baseline.latency),
+    canary: histogramIncrement(current.canary.latency, previous.canary.latency),
+    before: previous.baseline.latency,
+  };
 }
 
 /** log(mean(exp(values))), without overflow. */

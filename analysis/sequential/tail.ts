@@ -1,8 +1,8 @@
 import { centeredPrior, logMixtureAbove, logMixtureBelow } from '../stats/beta-mixture.js';
-import { countAbove, histogramIncrement, histogramQuantile, sameBuckets } from '../histogram.js';
+import { countAbove, histogramQuantile, sameBuckets } from '../histogram.js';
 import { count, percent, quantileName, signedPercent } from '../format.js';
 import type { MetricResult } from '../types.js';
-import { DISPLAY_CONFIDENCE, eValue, logMeanExp, type ArmPair, type SequentialMetric, type TestSettings } from './shared.js';
+import { DISPLAY_CONFIDENCE, eValue, intervalLatency, logMeanExp, type ArmPair, type SequentialMetric, type TestSettings } from './shared.js';
 
 /**
  * Tail latency: an exceedance test at a high quantile (default p99), so that a canary whose slowest few percent of
@@ -36,12 +36,11 @@ export function createTailTest(settings: TestSettings & { quantiles: number[] })
   const levels = settings.quantiles.map((level) => ({ level, canaryAbove: 0, canary: 0, baselineAbove: 0, baseline: 0 }));
 
   function observe(previous: ArmPair | null, current: ArmPair): void {
-    if (!previous || previous.baseline.latency.count < MIN_THRESHOLD_OBSERVATIONS) return;
-    if (!sameBuckets(current.baseline.latency, current.canary.latency)) return;
-    const baseline = histogramIncrement(current.baseline.latency, previous.baseline.latency);
-    const canary = histogramIncrement(current.canary.latency, previous.canary.latency);
+    const interval = intervalLatency(previous, current, MIN_THRESHOLD_OBSERVATIONS);
+    if (!interval) return;
+    const { baseline, canary, before } = interval;
     for (const tested of levels) {
-      const x = histogramQuantile(previous.baseline.latency, tested.level);
+      const x = histogramQuantile(before, tested.level);
       if (x === null || x <= 0) continue;
       tested.baselineAbove += countAbove(baseline, x);
       tested.baseline += baseline.count;
