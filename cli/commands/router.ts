@@ -11,7 +11,8 @@ export function register(program: Command): void {
     .addHelpText('after', '\nSIGTERM drains open connections and exits. The platform sets the pool through the admin API on loopback.')
     .action(async (options: { infoFile: string; host: string; port: string }) => {
       const { runRouterProcess, EXIT_ADDRESS_UNUSABLE } = await import('../../platform/router/data-plane.js');
-      const log = (line: string) => console.log(JSON.stringify({ '@timestamp': new Date().toISOString(), 'log.level': 'info', message: line, 'ecs.version': '8.10.0', 'service.node.name': 'keelson-router' }));
+      const { ecsLine } = await import('../../platform/instances/log-sink.js');
+      const log = (line: string) => console.log(ecsLine('info', line, 'keelson-router'));
       const running = await runRouterProcess({ host: options.host, port: Number(options.port), infoFile: options.infoFile, log }).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
           console.error(`keelson router: ${options.host}:${options.port} cannot be used (${error.code})`);
