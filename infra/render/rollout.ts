@@ -6,14 +6,12 @@ import { podTemplate } from '../service/pod.js';
 import { ROUTE_NAME } from '../service/traffic.js';
 import { BASELINE_ARM, CANARY_ARM, JUDGE_TEMPLATE_NAME } from './judge-analysis.js';
 import type { KubeObject } from './kube-object.js';
+// The cluster canary takes the local platform's defaults for what the spec leaves out.
+import { DEFAULT_ROLLOUT_POLICY } from '../../rollout/policy.js';
 
 export const ROLLOUT_NAME = APP_NAME;
 /** Registered name of the Gateway API traffic router plugin (`argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi`). */
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
-/** Earlier versions a rollback may return to without analysis, when the spec names none (the rollout policy's default). */
-const DEFAULT_ROLLBACK_WINDOW = 3;
-/** How long new pods may take to become available, when the spec names no `readyTimeout`. */
-const DEFAULT_READY_TIMEOUT_MS = 120_000;
 
 export interface RolloutInput {
   spec: DeploySpec;
@@ -96,9 +94,9 @@ export function rolloutObject(input: RolloutInput, labels: Record<string, string
       selector: { matchLabels: appLabels() },
       template: rolloutPodTemplate(input),
       // An experiment whose pods are not available by then fails the step (and the Rollout aborts).
-      progressDeadlineSeconds: Math.ceil((input.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS) / 1000),
+      progressDeadlineSeconds: Math.ceil((input.readyTimeoutMs ?? DEFAULT_ROLLOUT_POLICY.readyTimeoutMs) / 1000),
       progressDeadlineAbort: true,
-      rollbackWindow: { revisions: spec.rollout.rollbackWindow ?? DEFAULT_ROLLBACK_WINDOW },
+      rollbackWindow: { revisions: spec.rollout.rollbackWindow ?? DEFAULT_ROLLOUT_POLICY.rollbackWindow },
       strategy: {
         canary: {
           stableService: variantName('stable'),
