@@ -38,9 +38,9 @@ export interface DetachedPlatform {
   stop(): Promise<void>;
 }
 
-export async function startDetachedPlatform(version: string): Promise<DetachedPlatform> {
+export async function startDetachedPlatform(version: string, extraEnv: Record<string, string> = {}): Promise<DetachedPlatform> {
   const paths = tempHome();
-  const env = { KEELSON_HOME: paths.root };
+  const env = { KEELSON_HOME: paths.root, ...extraEnv };
   const up = await keelson(['up', '--models', inject('modelsDir'), '--model', `penguins:${version}`, '--port', '0', '--detach'], env);
   const state = (): PlatformState => readState(paths.state)!;
   if (up.code !== 0) throw new Error(`keelson up failed (${up.code}): ${up.stderr}`);

@@ -96,7 +96,7 @@ describe('the control plane dies, the data plane serves on (real processes under
   });
 
   it('a restart after a crash adopts the stable instance and keeps its version', async () => {
-    const platform = await startDetachedPlatform('2');
+    const platform = await startDetachedPlatform('2', { LOG_LEVEL: 'info' });
     running.push(platform);
     const stable = stablePids(platform);
     process.kill(platform.state().platform!.pid, 'SIGKILL');
@@ -106,8 +106,14 @@ describe('the control plane dies, the data plane serves on (real processes under
     expect(stablePids(platform)).toEqual(stable);
     expect(state.history.map((h) => h.message)).toContain('penguins:2 stays stable, as when the previous run ended');
     // The adopted instance still logs to its own file: its output never went through the dead platform.
-    const log = readFileSync(instanceLogPath(platform.paths, state.instances[0]!.name), 'utf8').trim().split('\n');
-    for (const line of log) expect(JSON.parse(line)).toHaveProperty('@timestamp');
+    // Each request is logged (at info, with its request id) by the instance itself.
+    const instance = state.instances[0]!;
+    const answer = await fetch(`${instance.url}/v2/models/no-such-model`);
+    expect(answer.status).toBe(404);
+    const requestId = answer.headers.get('x-request-id')!;
+    const logged = () => readFileSync(instanceLogPath(platform.paths, instance.name), 'utf8').split('\n').filter((line) => line.includes(requestId));
+    await eventually('the adopted instance logs the request', () => logged().length > 0, 10_000);
+    expect(JSON.parse(logged()[0]!)).toMatchObject({ 'log.level': 'info', http: { response: { status_code: 404 } } });
   });
 
   it('a person naming another version on restart is obeyed and recorded as forced, without analysis', async () => {
