@@ -8,6 +8,8 @@ import { JudgeRequestError, type JudgeRequest } from './request.js';
 export interface JudgeAnswer {
   decision: Verdict['decision'];
   reasons: string[];
+  /** What the AnalysisTemplate's `jsonPath` reads: small enough for Argo to keep as each measurement's value. */
+  verdict: { decision: Verdict['decision']; reasons: string[] };
   metrics: MetricResult[];
   looks: number;
 }
@@ -33,7 +35,7 @@ export async function replayLooks(request: JudgeRequest, options: ReplayOptions)
   const start = request.start === 'arms-created' ? await armsStartTime(source) : request.start;
   if (start === null) {
     const why = `no decision: Prometheus has no process_start_time_seconds with ${POD_TEMPLATE_HASH_LABEL}=~"${values.baseline}|${values.canary}" yet (arms not scraped yet, or labelled otherwise)`;
-    return { decision: 'continue', reasons: [why], metrics: [], looks: 0 };
+    return answer('continue', [why], [], 0);
   }
   const step = options.intervalMs / 1000;
   const looks = Math.floor(Math.max(0, options.now - start) / step) + 1;
@@ -53,7 +55,11 @@ export async function replayLooks(request: JudgeRequest, options: ReplayOptions)
   const last = verdict!;
   if (last.decision === 'promote' && canaryRequests < request.minStepRequests) {
     const why = `waiting: the canary has seen ${canaryRequests} requests this step, minStepRequests is ${request.minStepRequests}`;
-    return { decision: 'continue', reasons: [why, ...last.reasons], metrics: last.metrics, looks: look };
+    return answer('continue', [why, ...last.reasons], last.metrics, look);
   }
-  return { decision: last.decision, reasons: last.reasons, metrics: last.metrics, looks: look };
+  return answer(last.decision, last.reasons, last.metrics, look);
+}
+
+function answer(decision: Verdict['decision'], reasons: string[], metrics: MetricResult[], looks: number): JudgeAnswer {
+  return { decision, reasons, verdict: { decision, reasons }, metrics, looks };
 }

@@ -14,7 +14,7 @@ export const JUDGE_ARGS = ['baseline-hash', 'canary-hash', 'canary-weight'] as c
 /** Analysis timeout when the spec names none (the rollout policy's default). */
 const DEFAULT_ANALYSIS_TIMEOUT_MS = 600_000;
 
-/** Where the judge service answers `POST /v1/judge` with `{decision: 'promote' | 'continue' | 'rollback', ...}`. */
+/** Where the judge service answers `POST /v1/judge` with `{decision, verdict: {decision, reasons}, ...}` (decision: promote | continue | rollback). */
 export function judgeEndpoint(namespace: string): string {
   return `http://keelson-judge.${namespace}.svc:8080/v1/judge`;
 }
@@ -46,14 +46,16 @@ export function judgeAnalysisTemplate(spec: DeploySpec, namespace: string, inter
           consecutiveSuccessLimit: 1,
           failureLimit: 0,
           inconclusiveLimit: count,
-          successCondition: "result == 'promote'",
-          failureCondition: "result == 'rollback'",
+          // `result` is the answer's `verdict` object ({decision, reasons}): Argo stores it as each measurement's
+          // value, so `kubectl argo rollouts get`, the AnalysisRun and `keelson deploy` show the judge's reasons.
+          successCondition: "result.decision == 'promote'",
+          failureCondition: "result.decision == 'rollback'",
           provider: {
             web: {
               url: judgeEndpoint(namespace),
               method: 'POST',
               timeoutSeconds: 10,
-              jsonPath: '{$.decision}',
+              jsonPath: '{$.verdict}',
               jsonBody: {
                 model: { name: spec.model.name, version: spec.model.version, sha256: spec.model.sha256 },
                 // The arms by pod-template hash: Argo gives experiment pods hashes of their own, so every series

@@ -58,7 +58,7 @@ const body = (over: Record<string, unknown> = {}) => ({
 
 async function judge(app: ReturnType<typeof createJudgeApp>, payload: unknown) {
   const response = await app.request('/v1/judge', { method: 'POST', body: JSON.stringify(payload), headers: { 'Content-Type': 'application/json' } });
-  return { status: response.status, body: (await response.json()) as { decision?: string; reasons?: string[]; looks?: number; error?: string; metrics?: unknown[] } };
+  return { status: response.status, body: (await response.json()) as { decision?: string; reasons?: string[]; verdict?: { decision: string; reasons: string[] }; looks?: number; error?: string; metrics?: unknown[] } };
 }
 
 const appAt = (now: number, url = prometheusUrl) => createJudgeApp({ prometheusUrl: url, intervalMs: 10_000, now: () => now });
@@ -70,6 +70,8 @@ describe('keelson judge serve: POST /v1/judge', () => {
     const { status, body: answer } = await judge(appAt(START + 300), body());
     expect(status).toBe(200);
     expect(answer.decision).toBe('rollback');
+    // What the AnalysisTemplate's jsonPath reads, and Argo keeps as the measurement's value.
+    expect(answer.verdict).toEqual({ decision: 'rollback', reasons: answer.reasons });
     expect(answer.looks).toBeGreaterThan(1);
     // Look n is three instant queries at START + 10 s × n, in order, stopping at the verdict.
     expect(queried).toEqual(Array.from({ length: answer.looks! }, (_, n) => [START + 10 * n, START + 10 * n, START + 10 * n]).flat());

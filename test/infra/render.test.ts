@@ -65,10 +65,10 @@ describe('renderService on deploy/production.yaml', () => {
   test('the AnalysisTemplate posts to the judge and reads its decision', () => {
     const metric = find(objects, 'AnalysisTemplate').spec.metrics[0];
     expect(metric).toMatchObject({ interval: '60s', count: 10, consecutiveSuccessLimit: 1, failureLimit: 0, inconclusiveLimit: 10 });
-    expect(metric.successCondition).toBe("result == 'promote'");
-    expect(metric.failureCondition).toBe("result == 'rollback'");
+    expect(metric.successCondition).toBe("result.decision == 'promote'");
+    expect(metric.failureCondition).toBe("result.decision == 'rollback'");
     const web = metric.provider.web;
-    expect(web).toMatchObject({ url: judgeEndpoint('keelson'), method: 'POST', jsonPath: '{$.decision}' });
+    expect(web).toMatchObject({ url: judgeEndpoint('keelson'), method: 'POST', jsonPath: '{$.verdict}' });
     expect(web.url).toBe('http://keelson-judge.keelson.svc:8080/v1/judge');
     expect(web.jsonBody.arms).toEqual({ baseline: '{{args.baseline-hash}}', canary: '{{args.canary-hash}}' });
     expect(web.jsonBody.analysis.minStepRequests).toBe(500);
