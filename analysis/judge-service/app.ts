@@ -5,6 +5,7 @@ import { JUDGE_DECISIONS_METRIC, JUDGE_VERDICT_METRIC } from '../../contract/met
 import { PrometheusUnavailable } from '../errors.js';
 import { replayLooks } from './replay-looks.js';
 import { JudgeRequestError, parseJudgeRequest } from './request.js';
+import { createWeightExport } from './weights.js';
 
 export interface JudgeAppOptions {
   prometheusUrl: string;
@@ -12,7 +13,13 @@ export interface JudgeAppOptions {
   /** Unix seconds; tests pass a fixed clock. */
   now?: () => number;
   fetch?: typeof fetch;
+  /** Looks per range query (tests lower it to exercise the split; default Prometheus' 11,000). */
+  rangePoints?: number;
 }
+
+/** Calls missed before a model's analysis is taken to have ended; Argo calls every interval, retrying errors after 10 s. */
+const MISSED_CALLS = 3;
+const MIN_STALE_S = 60;
 
 /** The stateless judge service: `POST /v1/judge` (Argo Rollouts' `web` provider), `/metrics`, `/healthz`. */
 export function createJudgeApp(options: JudgeAppOptions): Hono {
@@ -20,6 +27,8 @@ export function createJudgeApp(options: JudgeAppOptions): Hono {
   const registry = new Registry();
   const decisions = new Counter({ name: JUDGE_DECISIONS_METRIC, help: 'Verdicts the judge has answered.', labelNames: ['rollout', 'decision'], registers: [registry] });
   const verdict = new Gauge({ name: JUDGE_VERDICT_METRIC, help: '1 for the latest verdict of a rollout, 0 for its other decisions.', labelNames: ['rollout', 'decision'], registers: [registry] });
+
+  const weights = createWeightExport({ registry, now, staleAfterS: Math.max(MIN_STALE_S, (MISSED_CALLS * options.intervalMs) / 1000) });
 
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -29,7 +38,16 @@ export function createJudgeApp(options: JudgeAppOptions): Hono {
       throw new JudgeRequestError('body', 'unreadable', 'JSON');
     });
     const request = parseJudgeRequest(body);
-    const answer = await replayLooks(request, { prometheusUrl: options.prometheusUrl, intervalMs: options.intervalMs, now: now(), ...(options.fetch ? { fetch: options.fetch } : {}) });
+    // Argo is running the step whatever Prometheus answers: the split is known before the verdict is.
+    weights.called(request.model.name, request.canaryWeight);
+    const answer = await replayLooks(request, {
+      prometheusUrl: options.prometheusUrl,
+      intervalMs: options.intervalMs,
+      now: now(),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.rangePoints ? { rangePoints: options.rangePoints } : {}),
+    });
+    weights.decided(request.model.name, answer.decision);
     const rollout = `${request.model.name}/${request.arms.canary}`;
     decisions.inc({ rollout, decision: answer.decision });
     for (const decision of DECISIONS) verdict.set({ rollout, decision }, decision === answer.decision ? 1 : 0);

@@ -1,6 +1,7 @@
 import { POD_TEMPLATE_HASH_LABEL } from '../../contract/metrics.js';
 import { createJudge } from '../judge.js';
-import { armsStartTime, createPrometheusSource } from '../sources/prometheus.js';
+import { armsStartTime } from '../sources/prometheus.js';
+import { prometheusLooks } from '../sources/prometheus-range.js';
 import type { MetricResult, Verdict } from '../types.js';
 import { JudgeRequestError, type JudgeRequest } from './request.js';
 
@@ -22,12 +23,14 @@ export interface ReplayOptions {
   fetch?: typeof fetch;
   /** Most looks one answer replays (a start far in the past is refused rather than queried for hours). */
   maxLooks?: number;
+  /** Looks per range query (default: Prometheus' limit of 11,000 points). */
+  rangePoints?: number;
 }
 
 /**
- * Replays every look since the analysis started: both arms read from Prometheus at each look's time, fed in order to
- * a fresh judge, stopping at the first promote or rollback. Nothing is kept between calls, so a restarted or
- * scaled-out judge answers the same for the same data. Throws `PrometheusUnavailable` when Prometheus fails.
+ * Replays every look since the analysis started: both arms read from Prometheus at each look's time (three range
+ * queries, one point per look), fed in order to a fresh judge, stopping at the first promote or rollback. Nothing is
+ * kept between calls, so a restarted or scaled-out judge answers the same for the same data. Throws `PrometheusUnavailable` when Prometheus fails.
  */
 export async function replayLooks(request: JudgeRequest, options: ReplayOptions): Promise<JudgeAnswer> {
   const values = request.arms;
@@ -40,13 +43,15 @@ export async function replayLooks(request: JudgeRequest, options: ReplayOptions)
   const step = options.intervalMs / 1000;
   const looks = Math.floor(Math.max(0, options.now - start) / step) + 1;
   if (looks > (options.maxLooks ?? 2000)) throw new JudgeRequestError('analysis.start', start, `less than ${options.maxLooks ?? 2000} looks of ${step} s ago`);
-  const prometheus = createPrometheusSource({ ...source, model: request.model.name, at: start, onFailure: 'throw' });
+  const snapshots = await prometheusLooks(
+    { ...source, model: request.model.name },
+    { start, step, looks, ...(options.rangePoints ? { maxPoints: options.rangePoints } : {}) },
+  );
   const judge = createJudge(request.policy);
   let verdict: Verdict | null = null;
   let canaryRequests = 0;
   let look = 0;
-  while (look < looks) {
-    const snapshot = await prometheus.snapshot(look * step);
+  for (const snapshot of snapshots) {
     look += 1;
     verdict = judge.evaluate(snapshot);
     canaryRequests = snapshot.canary?.requests ?? canaryRequests;

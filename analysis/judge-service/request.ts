@@ -59,7 +59,7 @@ export function parseJudgeRequest(body: unknown): JudgeRequest {
     },
     arms: { baseline: text(arms.baseline, 'arms.baseline', HASH, hash), canary: text(arms.canary, 'arms.canary', HASH, hash) },
     start: startOf(analysis.start ?? 'arms-created'),
-    canaryWeight: number(analysis.canaryWeight ?? 0, 'analysis.canaryWeight', (n) => n >= 0 && n <= 100, 'a percentage 0..100'),
+    canaryWeight: number(analysis.canaryWeight ?? 0, 'analysis.canaryWeight', (n) => n >= 0 && n <= 50, 'a percentage 0..50 (the baseline gets the same share, stable keeps 100 − 2 × weight)'),
     minStepRequests: number(analysis.minStepRequests ?? 0, 'analysis.minStepRequests', (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0'),
     policy: parseJudgePolicy({}),
   };

@@ -1,3 +1,4 @@
+import type { Snapshot } from '../types.js';
 import { describeFailure, snapshotOf, type ArmReading, type MetricSource } from './source.js';
 import { ERROR_OUTCOMES, SERVICE_METRICS as M, VARIANT_LABEL } from '../../contract/metrics.js';
 import { INFER_ROUTE_TEMPLATES } from '../../contract/routes.js';
@@ -22,10 +23,14 @@ export interface PrometheusSourceOptions {
   onFailure?: 'no-data' | 'throw';
 }
 
-interface VectorSample {
+/** One series of an instant query's answer (or one point of a range query's series). */
+export interface VectorSample {
   metric: Record<string, string>;
   value: [number, string];
 }
+
+/** The three queries' answers at one time, in the order of `prometheusQueries`: latency, requests, predictions. */
+export type LookResults = [latency: VectorSample[], requests: VectorSample[], predictions: VectorSample[]];
 
 /** A PromQL string literal. */
 function quote(value: string): string {
@@ -33,7 +38,7 @@ function quote(value: string): string {
 }
 
 /** A PromQL regex matching exactly these values. */
-function anyOf(values: readonly string[]): string {
+export function anyOf(values: readonly string[]): string {
   return quote(values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
 }
 
@@ -73,16 +78,16 @@ export async function armsStartTime(options: PrometheusSourceOptions & { armLabe
 }
 
 /**
- * Snapshots from the Prometheus HTTP API (`/api/v1/query`). A failed query makes both arms null ("no data"); an arm
- * with no series in any query is null too, since Prometheus has not seen it (not scraped yet, or mislabelled).
+ * Turns each look's query results into a snapshot, in order: counters relative to each arm's first look with data
+ * (carried across counter resets). An arm with no series in any of the three results is null, since Prometheus has
+ * not seen it (not scraped yet, stale, or mislabelled) — the same for an instant query and a range query's point.
  */
-export function createPrometheusSource(options: PrometheusSourceOptions): MetricSource {
+export function createSnapshotReader(options: Pick<PrometheusSourceOptions, 'armLabel' | 'values'>): (t: number, results: LookResults) => Snapshot {
   const label = options.armLabel ?? VARIANT_LABEL;
   const values = options.values ?? { baseline: 'baseline', canary: 'canary' };
-  const queries = prometheusQueries(options);
   const origins = { baseline: createCounterOrigin(), canary: createCounterOrigin() };
 
-  function countersOf(arm: string, latency: VectorSample[], requests: VectorSample[], predictions: VectorSample[]): RawCounters | null {
+  function countersOf(arm: string, [latency, requests, predictions]: LookResults): RawCounters | null {
     const mine = (s: VectorSample): boolean => s.metric[label] === arm;
     if (![latency, requests, predictions].some((result) => result.some(mine))) return null;
     const counters: RawCounters = new Map([['requests', 0], ['errors', 0], ['le:+Inf', 0]]);
@@ -95,24 +100,36 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Metric
     return counters;
   }
 
+  return (t, results) => {
+    const arm = (name: 'baseline' | 'canary'): ArmReading => {
+      const counters = countersOf(values[name], results);
+      if (!counters) return { snapshot: null, why: `Prometheus has no series with ${label}="${values[name]}" (not scraped yet, or labelled otherwise)` };
+      return { snapshot: toArmSnapshot(origins[name](counters)) };
+    };
+    return snapshotOf(t, arm('baseline'), arm('canary'));
+  };
+}
+
+/**
+ * Snapshots from the Prometheus HTTP API (`/api/v1/query`). A failed query makes both arms null ("no data"); an arm
+ * with no series in any query is null too, since Prometheus has not seen it (not scraped yet, or mislabelled).
+ */
+export function createPrometheusSource(options: PrometheusSourceOptions): MetricSource {
+  const queries = prometheusQueries(options);
+  const read = createSnapshotReader(options);
   return {
     async snapshot(t) {
-      let results: [VectorSample[], VectorSample[], VectorSample[]];
+      let results: LookResults;
       try {
         const time = options.at === undefined ? undefined : options.at + t;
-        results = await Promise.all([queries.latency, queries.requests, queries.predictions].map((q) => instantQuery(options, q, time))) as typeof results;
+        results = (await Promise.all([queries.latency, queries.requests, queries.predictions].map((q) => instantQuery(options, q, time)))) as LookResults;
       } catch (error) {
         const why = `Prometheus at ${options.url}: ${describeFailure(error)}`;
         if (options.onFailure === 'throw') throw new PrometheusUnavailable(why);
         const failed = { snapshot: null, why };
         return snapshotOf(t, failed, failed);
       }
-      const arm = (name: 'baseline' | 'canary'): ArmReading => {
-        const counters = countersOf(values[name], ...results);
-        if (!counters) return { snapshot: null, why: `Prometheus has no series with ${label}="${values[name]}" (not scraped yet, or labelled otherwise)` };
-        return { snapshot: toArmSnapshot(origins[name](counters)) };
-      };
-      return snapshotOf(t, arm('baseline'), arm('canary'));
+      return read(t, results);
     },
   };
 }
