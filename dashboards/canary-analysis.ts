@@ -1,7 +1,9 @@
 /** Canary analysis: baseline and canary side by side while a rollout runs, with weights and verdicts. */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { prometheusAnnotation } from './annotations.js';
-import { ROLLOUT_VERDICT_METRIC, ROLLOUT_WEIGHT_METRIC, SERVICE_METRICS as M, VARIANT_LABEL } from '../contract/metrics.js';
+import { clusterCanaryPanels, verdictAnnotationExpr, verdictCodeQuery, VERDICT_COLORS, VERDICT_TEXT } from './canary-cluster.js';
+import { DECISIONS } from '../contract/decisions.js';
+import { JUDGE_VERDICT_METRIC, ROLLOUT_VERDICT_METRIC, ROLLOUT_WEIGHT_METRIC, SERVICE_METRICS as M, VARIANT_LABEL } from '../contract/metrics.js';
 import { addRows, keelsonDashboard } from './layout.js';
 import type { DashboardOptions } from './options.js';
 import { barGaugePanel, query, stateTimelinePanel, timeseriesPanel, type PanelSlot } from './panels.js';
@@ -13,18 +15,14 @@ const CANARY = 'canary';
 const bothArms = re(VARIANT_LABEL, `${BASELINE}|${CANARY}`);
 const byVariant = [VARIANT_LABEL];
 
-const VERDICT_CODES = { continue: 1, promote: 2, rollback: 3 } as const;
-
 /** Builds the "keelson / Canary analysis" dashboard. */
 export function canaryAnalysisDashboard(options: DashboardOptions): Dashboard {
   const infer = [NAMESPACE_MATCHER, re('route', options.inferRouteRegex), bothArms];
   const model = [...MODEL_MATCHERS, bothArms];
-  const verdict = (decision: keyof typeof VERDICT_CODES) =>
-    `(${series(ROLLOUT_VERDICT_METRIC, [NAMESPACE_MATCHER, eq('decision', decision)])} == 1) * ${VERDICT_CODES[decision]}`;
   const builder = keelsonDashboard(
     'keelson-canary-analysis',
     'keelson / Canary analysis',
-    'Baseline vs canary during a rollout: latency, errors and predicted-class mix per arm (label variant), traffic weights and verdicts.',
+    'Baseline vs canary during a rollout: latency, errors and predicted-class mix per arm (label variant), traffic weights and verdicts; in the cluster also the Argo Rollout and its judge analysis.',
   )
     .variables([
       datasourceVariable(),
@@ -34,14 +32,14 @@ export function canaryAnalysisDashboard(options: DashboardOptions): Dashboard {
       ),
     ])
     .annotations(
-      (['continue', 'promote', 'rollback'] as const).map((decision) =>
+      DECISIONS.map((decision) =>
         prometheusAnnotation({
           name: `Rollout verdict: ${decision}`,
-          expr: `${series(ROLLOUT_VERDICT_METRIC, [NAMESPACE_MATCHER, eq('decision', decision)])} == 1`,
-          iconColor: { continue: 'blue', promote: 'green', rollback: 'red' }[decision],
-          titleFormat: `${decision}: rollout {{rollout_id}}`,
-          textFormat: 'canary analysis verdict {{decision}} for rollout {{rollout_id}}',
-          tagKeys: 'rollout_id,decision',
+          expr: verdictAnnotationExpr(decision),
+          iconColor: VERDICT_COLORS[decision],
+          titleFormat: `${decision}: rollout {{rollout_id}}{{rollout}}`,
+          textFormat: 'canary analysis verdict {{decision}} for rollout {{rollout_id}}{{rollout}}',
+          tagKeys: 'rollout_id,rollout,decision',
         }),
       ),
     );
@@ -51,7 +49,7 @@ export function canaryAnalysisDashboard(options: DashboardOptions): Dashboard {
       panels: [
         timeseriesPanel({
           title: 'Traffic weight by variant',
-          description: `Percent of inference traffic the router sends to each variant (${ROLLOUT_WEIGHT_METRIC}).`,
+          description: `Percent of inference traffic sent to each variant (${ROLLOUT_WEIGHT_METRIC}): from the router locally, from the judge (the weight Argo passes to each analysis) in the cluster.`,
           queries: [query(maxBy(byVariant, series(ROLLOUT_WEIGHT_METRIC, [NAMESPACE_MATCHER])), '{{variant}}')],
           unit: 'percent',
           min: 0,
@@ -69,13 +67,9 @@ export function canaryAnalysisDashboard(options: DashboardOptions): Dashboard {
         }),
         stateTimelinePanel({
           title: 'Verdicts',
-          description: `Latest canary-analysis verdict of each rollout over time (${ROLLOUT_VERDICT_METRIC}).`,
-          queries: [query(maxBy(['rollout_id'], Object.keys(VERDICT_CODES).map((d) => verdict(d as keyof typeof VERDICT_CODES)).join(' or ')), '{{rollout_id}}')],
-          valueText: {
-            '1': { text: 'continue', color: 'blue' },
-            '2': { text: 'promote', color: 'green' },
-            '3': { text: 'rollback', color: 'red' },
-          },
+          description: `Latest canary-analysis verdict of each rollout over time: ${ROLLOUT_VERDICT_METRIC} (rollout id) locally, ${JUDGE_VERDICT_METRIC} (model/canary pod hash) in the cluster.`,
+          queries: [query(verdictCodeQuery(), '{{rollout_id}}{{rollout}}')],
+          valueText: VERDICT_TEXT,
           width: 6,
         }),
         timeseriesPanel({
@@ -87,6 +81,7 @@ export function canaryAnalysisDashboard(options: DashboardOptions): Dashboard {
         }),
       ],
     },
+    { title: 'Argo Rollouts and the judge (cluster)', panels: clusterCanaryPanels() },
     {
       title: 'Latency: baseline vs canary',
       panels: [

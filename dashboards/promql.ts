@@ -14,7 +14,8 @@ export interface Matcher {
 export const eq = (label: string, value: string): Matcher => ({ label, op: '=', value });
 /** `label=~"regex"` (Prometheus regexes are fully anchored). */
 export const re = (label: string, value: string): Matcher => ({ label, op: '=~', value });
-/** `label!~"regex"`. */
+/** `label!="value"`. */
+export const ne = (label: string, value: string): Matcher => ({ label, op: '!=', value });
 
 /** `metric{matchers}`. */
 export function series(metric: string, matchers: Matcher[] = []): string {

@@ -1,7 +1,8 @@
 import { stringify } from 'yaml';
 import { resolveRuleOptions, type RuleOptions } from '../options.js';
 import { modelRuleGroup } from './model.js';
-import { gpuRuleGroup, rolloutRuleGroup } from './platform.js';
+import { gpuRuleGroup } from './platform.js';
+import { rolloutRuleGroup } from './rollout.js';
 import { sloRuleGroups } from './slo.js';
 import type { RuleFile } from './types.js';
 
