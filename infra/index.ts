@@ -1,6 +1,7 @@
 /**
  * keelson on Kubernetes: `pulumi up` builds (or adopts) a cluster and installs GPU support, monitoring,
- * logging, a gateway and the inference service. This file only wires the components; see docs/infrastructure.md.
+ * logging, a gateway, Argo Rollouts and the inference service with its judge. This file only wires the components;
+ * see docs/infrastructure.md.
  */
 import { buildDashboards, buildRuleGroups } from '../dashboards/index.js';
 import { loadDeploySpec } from '../contract/deploy-spec.js';
@@ -12,6 +13,8 @@ import { gatewayPlan } from './gateway/plan.js';
 import { GpuSupport } from './gpu/gpu-support.js';
 import { Logging } from './logging/logging.js';
 import { MONITORING_RELEASE, Monitoring } from './monitoring/monitoring.js';
+import { judgeEndpoint } from './render/index.js';
+import { ArgoRollouts } from './rollouts/argo-rollouts.js';
 import { InferenceService } from './service/inference-service.js';
 
 const MONITORING_NAMESPACE = 'monitoring';
@@ -75,6 +78,8 @@ const logging = s.logging.enabled
     )
   : undefined;
 
+const rollouts = new ArgoRollouts('rollouts', { plugin: s.rolloutsPlugin, systemNodes: cloud, monitoringCrds: [monitoring.release] }, inCluster);
+
 const plan = gatewayPlan(s.provider, s.gatewayClassName, s.gatewayNamespace);
 const gateway = new GatewayController('gateway', plan, inCluster);
 
@@ -83,6 +88,7 @@ const service = new InferenceService(
   {
     namespace: s.namespace,
     spec,
+    specSource: s.deploySpecPath,
     drainTimeoutMs: s.drainTimeoutMs,
     preStopSleepMs: s.preStopSleepMs,
     logLevel: s.logLevel,
@@ -92,8 +98,11 @@ const service = new InferenceService(
     gkeHealthChecks: plan.gkeHealthChecks,
     hostname: s.hostname,
     monitoringNamespace: MONITORING_NAMESPACE,
+    prometheusUrl: monitoring.prometheusUrl,
+    rolloutsNamespace: rollouts.namespace,
     monitoringCrds: [monitoring.release],
     gatewayCrds: gateway.ready,
+    rolloutsCrds: [rollouts.release],
   },
   { ...inCluster, dependsOn: gpu ? [gpu] : [] },
 );
@@ -108,6 +117,8 @@ export const grafanaUrl = 'http://localhost:3000';
 export const grafanaPortForward = `kubectl -n ${MONITORING_NAMESPACE} port-forward svc/${MONITORING_RELEASE}-grafana 3000:80`;
 export const grafanaInClusterUrl = monitoring.grafanaUrl;
 export const prometheusInClusterUrl = monitoring.prometheusUrl;
+/** The judge the AnalysisTemplate calls (`keelson judge serve`, shipped with each release). */
+export const judgeInClusterUrl = judgeEndpoint(s.namespace);
 export const kibanaUrl = logging ? 'https://localhost:5601' : undefined;
 export const kibanaPortForward = logging ? `kubectl -n ${LOGGING_NAMESPACE} port-forward svc/keelson-kb-http 5601` : undefined;
 export const kibanaInClusterUrl = logging?.kibanaUrl;

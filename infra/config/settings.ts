@@ -4,6 +4,7 @@
  * feeds it from `pulumi.Config` (secrets stay Outputs and are read there).
  */
 import { parseDuration } from '../../contract/duration.js';
+import { GATEWAY_API_PLUGIN_RELEASE } from '../versions.js';
 
 const PROVIDERS = ['eks', 'gke', 'existing'] as const;
 export type ClusterProvider = (typeof PROVIDERS)[number];
@@ -48,6 +49,21 @@ export interface GpuSettings {
   driverPreinstalled: boolean;
 }
 
+/** Where the Argo Rollouts controller gets the Gateway API traffic-router plugin. */
+export interface RolloutsPluginSettings {
+  /** `https://…` (downloaded at controller start) or `file://…` (a binary already in the controller pod). */
+  location: string;
+  /** Checked by the controller for http(s) downloads only. */
+  sha256?: string;
+  /** Image an init container copies the binary from, for a `file://` location (air-gapped clusters). */
+  image?: string;
+}
+
+/** The controller pod's volume for plugins an init container supplies, and the default file in it. */
+export const PLUGIN_DIR = '/plugins';
+const PLUGIN_DIR_URL = `file://${PLUGIN_DIR}/`;
+export const PLUGIN_FILE_LOCATION = `${PLUGIN_DIR_URL}rollouts-plugin-trafficrouter-gatewayapi`;
+
 export interface InfraSettings {
   provider: ClusterProvider;
   stack: string;
@@ -70,6 +86,7 @@ export interface InfraSettings {
   eks: EksSettings;
   gke: GkeSettings;
   gpu: GpuSettings;
+  rolloutsPlugin: RolloutsPluginSettings;
   monitoring: { prometheusRetention: string; prometheusStorageSize: string; grafanaStorageSize: string };
   logging: {
     enabled: boolean;
@@ -137,6 +154,7 @@ export function resolveSettings(get: ConfigReader, stack: string): InfraSettings
       operator: read.bool('gpuOperator', cloud),
       driverPreinstalled: provider === 'existing' ? read.bool('gpuDriverPreinstalled', true) : true,
     },
+    rolloutsPlugin: rolloutsPluginSettings(read),
     monitoring: {
       prometheusRetention: read.string('prometheusRetention', '15d', /^\d+[hdwy]$/, 'a Prometheus retention such as 15d'),
       prometheusStorageSize: read.string('prometheusStorageSize', '50Gi', QUANTITY, 'a size such as 50Gi'),
@@ -152,6 +170,25 @@ export function resolveSettings(get: ConfigReader, stack: string): InfraSettings
       kibanaCount: read.int('kibanaCount', 1, 1),
     },
   };
+}
+
+/**
+ * The plugin's location: the pinned release URL by default; with `rolloutsPluginImage`, the file an init container
+ * copies out of that image. A checksum only means something for a download, an image only for a file.
+ */
+function rolloutsPluginSettings(read: ReturnType<typeof reader>): RolloutsPluginSettings {
+  const image = read.optional('rolloutsPluginImage', /^[a-z0-9][\w./:@-]*$/, 'an image reference such as registry.internal/rollouts-plugin-trafficrouter-gatewayapi@sha256:<digest>');
+  const fallback = image === undefined ? GATEWAY_API_PLUGIN_RELEASE.url : PLUGIN_FILE_LOCATION;
+  const location = read.string('rolloutsPluginLocation', fallback, /^(https?|file):\/\/\S+$/, 'an https://, http:// or file:// URL of the gatewayapi-plugin binary');
+  const sha256 = read.optional('rolloutsPluginSha256', /^[0-9a-f]{64}$/, 'the sha256 of the plugin binary: 64 lower-case hex digits');
+  const download = !location.startsWith('file://');
+  if (sha256 !== undefined && !download) {
+    throw new InfraConfigError('rolloutsPluginSha256', sha256, `no checksum with a file:// location (${location}): Argo Rollouts checks it for downloads only`);
+  }
+  if (image !== undefined && !location.startsWith(PLUGIN_DIR_URL)) {
+    throw new InfraConfigError('rolloutsPluginLocation', location, `a ${PLUGIN_DIR_URL}… URL (the volume the init container copies into from keelson:rolloutsPluginImage), such as ${PLUGIN_FILE_LOCATION}, or unset`);
+  }
+  return { location, ...(sha256 === undefined ? {} : { sha256 }), ...(image === undefined ? {} : { image }) };
 }
 
 function reader(get: ConfigReader) {

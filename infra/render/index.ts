@@ -1,19 +1,22 @@
 /**
  * `renderService(spec, options)`: the deploy spec as the Kubernetes objects of the cluster canary with Argo
- * Rollouts (Rollout, judge AnalysisTemplate, Services, HTTPRoute, PDB, HPA, NetworkPolicy). Pure and free of
- * Pulumi at run time, so `keelson render`, the Pulumi program and the deploy pipeline share it.
+ * Rollouts (Rollout, judge AnalysisTemplate, Services, HTTPRoute, PDB, HPA, NetworkPolicy) and of the judge service
+ * the AnalysisTemplate calls. Pure and free of Pulumi at run time, so `keelson render`, the Pulumi program and the
+ * deploy pipeline share it.
  */
 import type { DeploySpec } from '../../contract/deploy-spec.js';
 import { parseDuration } from '../../contract/duration.js';
 import { APP_NAME, appLabels, variantName } from '../service/labels.js';
 import { httpRouteSpec, networkPolicySpec, ROUTE_NAME, variantServiceSpec, type GatewaySource } from '../service/traffic.js';
 import { judgeAnalysisTemplate, JUDGE_TEMPLATE_NAME } from './judge-analysis.js';
+import { renderJudge } from './judge-service.js';
 import type { KubeObject } from './kube-object.js';
 import { rolloutObject, ROLLOUT_NAME } from './rollout.js';
 import { assertRenderable } from './validate.js';
 
 export { objectFileName, type KubeObject } from './kube-object.js';
 export { judgeEndpoint, JUDGE_TEMPLATE_NAME } from './judge-analysis.js';
+export { JUDGE_NAME, JUDGE_PORT } from './judge-service.js';
 export { clusterSpecProblems, MAX_CLUSTER_STEP } from './validate.js';
 
 export interface RenderOptions {
@@ -23,6 +26,10 @@ export interface RenderOptions {
   /** Where the gateway's proxies run (NetworkPolicy); default: Envoy Gateway's namespace. */
   gatewaySource?: GatewaySource;
   monitoringNamespace?: string;
+  /** In-cluster Prometheus the judge reads (the monitoring component's `prometheusUrl`). */
+  prometheusUrl?: string;
+  /** Where the Argo Rollouts controller runs: the only caller the judge's NetworkPolicy admits besides Prometheus. */
+  rolloutsNamespace?: string;
   hostname?: string;
   maxReplicas?: number;
   drainTimeoutMs?: number;
@@ -35,13 +42,18 @@ const DEFAULTS = {
   namespace: 'keelson',
   gatewaySource: { kind: 'namespace', namespace: 'envoy-gateway-system' } as GatewaySource,
   monitoringNamespace: 'monitoring',
+  prometheusUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
+  rolloutsNamespace: 'argo-rollouts',
   maxReplicas: 10,
   drainTimeoutMs: 10_000,
   preStopSleepMs: 5_000,
   logLevel: 'info',
 };
 
-/** Every object of the service, in apply order (the AnalysisTemplate and Services before the Rollout that names them). */
+/**
+ * Every object of the service, in apply order: the judge first (the AnalysisTemplate calls it), then the
+ * AnalysisTemplate and Services before the Rollout that names them.
+ */
 export function renderService(spec: DeploySpec, options: RenderOptions = {}): KubeObject[] {
   assertRenderable(spec, options.source ?? `deploy spec of ${spec.environment}`);
   const o = { ...DEFAULTS, ...definedOnly(options) };
@@ -60,7 +72,20 @@ export function renderService(spec: DeploySpec, options: RenderOptions = {}): Ku
     spec: { ...variantServiceSpec(variant), selector: appLabels() },
   });
 
+  // The judge ships with each release: its `--interval` must equal the template's interval (both from the spec),
+  // and the image that carries the request format the template sends also carries the judge that reads it.
+  const judge = renderJudge({
+    image: spec.service.image!,
+    namespace: ns,
+    prometheusUrl: o.prometheusUrl,
+    intervalMs,
+    rolloutsNamespace: o.rolloutsNamespace,
+    monitoringNamespace: o.monitoringNamespace,
+    labels,
+  });
+
   return [
+    ...judge,
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(APP_NAME), automountServiceAccountToken: false },
     { ...judgeAnalysisTemplate(spec, ns, intervalMs, optionalMs(spec.rollout.analysisTimeout)), metadata: meta(JUDGE_TEMPLATE_NAME) },
     service('stable'),

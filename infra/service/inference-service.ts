@@ -1,27 +1,22 @@
-/** InferenceService: the keelson service in the cluster, its traffic split, its scrape target and its guard rails. */
+/**
+ * InferenceService: the keelson service in the cluster. The release's objects (Rollout, judge, AnalysisTemplate,
+ * Services, HTTPRoute, PDB, HPA, NetworkPolicies) are `renderService`'s, the same the deploy pipeline applies; the
+ * component adds what stays with the stack: namespace, Gateway, metrics Service, ServiceMonitor, GKE health checks.
+ */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { DeploySpec } from '../../contract/deploy-spec.js';
-import { APP_NAME, appLabels, CONTAINER_PORT, METRICS_SERVICE, metricsServiceLabels, variantName, variantSelector } from './labels.js';
-import { podTemplate } from './pod.js';
-import {
-  gatewaySpec,
-  GATEWAY_NAME,
-  gkeHealthCheckSpec,
-  httpRouteSpec,
-  metricsServiceSpec,
-  networkPolicySpec,
-  ROLLOUT_OWNED_ROUTE_FIELDS,
-  ROUTE_NAME,
-  serviceMonitorSpec,
-  variantServiceSpec,
-  type GatewaySource,
-} from './traffic.js';
+import { renderService, type KubeObject } from '../render/index.js';
+import { APP_NAME, appLabels, CONTAINER_PORT, METRICS_SERVICE, metricsServiceLabels, variantName } from './labels.js';
+import { releaseResource } from './release-objects.js';
+import { gatewaySpec, GATEWAY_NAME, gkeHealthCheckSpec, metricsServiceSpec, serviceMonitorSpec, type GatewaySource } from './traffic.js';
 
 export interface InferenceServiceArgs {
   namespace: string;
-  /** The desired state from `deploy/<env>.yaml`; `service.image` must be set. */
+  /** The desired state from `deploy/<env>.yaml`; `service.image` must be pinned by digest. */
   spec: DeploySpec;
+  /** Names the spec in error messages, e.g. `deploy/production.yaml`. */
+  specSource: string;
   drainTimeoutMs: number;
   preStopSleepMs: number;
   logLevel: string;
@@ -32,13 +27,27 @@ export interface InferenceServiceArgs {
   gkeHealthChecks: boolean;
   hostname?: string;
   monitoringNamespace: string;
-  /** Resources whose CRDs the ServiceMonitor needs (the monitoring release). */
+  /** In-cluster Prometheus the judge reads. */
+  prometheusUrl: string;
+  /** Where the Argo Rollouts controller runs (the judge admits it). */
+  rolloutsNamespace: string;
+  /** Resources whose CRDs the ServiceMonitors need (the monitoring release). */
   monitoringCrds: pulumi.Input<pulumi.Resource>[];
   /** Resources whose CRDs the Gateway and HTTPRoute need (the gateway controller). */
   gatewayCrds: pulumi.Input<pulumi.Resource>[];
+  /** Resources whose CRDs the Rollout and AnalysisTemplate need (the Argo Rollouts release). */
+  rolloutsCrds: pulumi.Input<pulumi.Resource>[];
 }
 
-/** The namespace, stable Deployment, Services, PDB, HPA, NetworkPolicy, ServiceMonitor, Gateway and HTTPRoute. */
+/** Kinds whose CRDs come from a release, and which release. */
+function crdsOf(object: KubeObject, args: InferenceServiceArgs): pulumi.Input<pulumi.Resource>[] {
+  if (object.apiVersion.startsWith('argoproj.io/')) return args.rolloutsCrds;
+  if (object.apiVersion.startsWith('monitoring.coreos.com/')) return args.monitoringCrds;
+  if (object.apiVersion.startsWith('gateway.networking.k8s.io/')) return args.gatewayCrds;
+  return [];
+}
+
+/** The namespace, the rendered release objects, the metrics Service and ServiceMonitor, and the Gateway. */
 export class InferenceService extends pulumi.ComponentResource {
   /** URL clients use (the gateway's address or host name). */
   readonly endpoint: pulumi.Output<string>;
@@ -47,83 +56,29 @@ export class InferenceService extends pulumi.ComponentResource {
   constructor(name: string, args: InferenceServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super('keelson:service:InferenceService', name, {}, opts);
     const { spec } = args;
-    if (!spec.service.image) {
-      throw new Error(`service.image = (missing): expected an image pinned by digest in the deploy spec for ${spec.environment}`);
-    }
-    const child = { parent: this };
     const ns = args.namespace;
+    // Refuses an unpinned image, steps Argo cannot run and the like, naming the field, before anything is created.
+    const objects = renderService(spec, {
+      source: args.specSource,
+      namespace: ns,
+      gatewaySource: args.gatewaySource,
+      monitoringNamespace: args.monitoringNamespace,
+      prometheusUrl: args.prometheusUrl,
+      rolloutsNamespace: args.rolloutsNamespace,
+      hostname: args.hostname,
+      maxReplicas: args.maxReplicas,
+      drainTimeoutMs: args.drainTimeoutMs,
+      preStopSleepMs: args.preStopSleepMs,
+      logLevel: args.logLevel,
+    });
     const meta = (objectName: string, labels: Record<string, string> = appLabels()) => ({
       name: objectName,
       namespace: ns,
       labels: { ...labels, 'keelson.dev/environment': spec.environment },
     });
 
-    const namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: ns, labels: { 'keelson.dev/environment': spec.environment } } }, child);
+    const namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: ns, labels: { 'keelson.dev/environment': spec.environment } } }, { parent: this });
     const inNs = { parent: this, dependsOn: [namespace] };
-    const account = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: meta(APP_NAME), automountServiceAccountToken: false }, inNs);
-
-    const stable = variantName('stable');
-    const deployment = new k8s.apps.v1.Deployment(
-      `${name}-stable`,
-      {
-        metadata: meta(stable, variantSelector('stable')),
-        spec: {
-          replicas: spec.service.replicas,
-          selector: { matchLabels: variantSelector('stable') },
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-          template: podTemplate({
-            variant: 'stable',
-            image: spec.service.image,
-            model: spec.model,
-            gpu: spec.service.gpu,
-            resources: spec.service.resources,
-            drainTimeoutMs: args.drainTimeoutMs,
-            preStopSleepMs: args.preStopSleepMs,
-            logLevel: args.logLevel,
-            serviceAccountName: APP_NAME,
-          }),
-        },
-      },
-      // The HPA owns the replica count after creation.
-      { parent: this, dependsOn: [namespace, account], ignoreChanges: ['spec.replicas'] },
-    );
-
-    for (const variant of ['stable', 'canary'] as const) {
-      new k8s.core.v1.Service(`${name}-${variant}`, { metadata: meta(variantName(variant)), spec: variantServiceSpec(variant) }, inNs);
-      if (args.gkeHealthChecks) {
-        new k8s.apiextensions.CustomResource(
-          `${name}-${variant}-healthcheck`,
-          { apiVersion: 'networking.gke.io/v1', kind: 'HealthCheckPolicy', metadata: meta(variantName(variant)), spec: gkeHealthCheckSpec(variantName(variant)) },
-          inNs,
-        );
-      }
-    }
-    new k8s.core.v1.Service(`${name}-metrics`, { metadata: meta(METRICS_SERVICE, metricsServiceLabels()), spec: metricsServiceSpec() }, inNs);
-
-    new k8s.policy.v1.PodDisruptionBudget(
-      `${name}-stable`,
-      { metadata: meta(stable), spec: { maxUnavailable: 1, selector: { matchLabels: variantSelector('stable') } } },
-      inNs,
-    );
-    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-      `${name}-stable`,
-      {
-        metadata: meta(stable),
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name },
-          minReplicas: spec.service.replicas,
-          maxReplicas: Math.max(args.maxReplicas, spec.service.replicas),
-          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
-        },
-      },
-      inNs,
-    );
-    new k8s.networking.v1.NetworkPolicy(`${name}-ingress`, { metadata: meta(APP_NAME), spec: networkPolicySpec(args.gatewaySource, args.monitoringNamespace) }, inNs);
-    new k8s.apiextensions.CustomResource(
-      `${name}-monitor`,
-      { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: meta(APP_NAME), spec: serviceMonitorSpec(ns) },
-      { parent: this, dependsOn: [namespace, ...args.monitoringCrds] },
-    );
 
     const routing = { parent: this, dependsOn: [namespace, ...args.gatewayCrds] };
     const gateway = new k8s.apiextensions.CustomResource(
@@ -138,11 +93,29 @@ export class InferenceService extends pulumi.ComponentResource {
       },
       routing,
     );
+
+    // In render order; the Rollout waits for everything it names (judge, template, Services, route, account).
+    const created: pulumi.Resource[] = [];
+    for (const object of objects) {
+      const after = object.kind === 'Rollout' ? created : object.kind === 'HTTPRoute' ? [gateway] : [];
+      const resource = releaseResource(name, object, { parent: this, dependsOn: [namespace, ...crdsOf(object, args), ...after] });
+      created.push(resource);
+    }
+
+    if (args.gkeHealthChecks) {
+      for (const variant of ['stable', 'canary'] as const) {
+        new k8s.apiextensions.CustomResource(
+          `${name}-${variant}-healthcheck`,
+          { apiVersion: 'networking.gke.io/v1', kind: 'HealthCheckPolicy', metadata: meta(variantName(variant)), spec: gkeHealthCheckSpec(variantName(variant)) },
+          inNs,
+        );
+      }
+    }
+    new k8s.core.v1.Service(`${name}-metrics`, { metadata: meta(METRICS_SERVICE, metricsServiceLabels()), spec: metricsServiceSpec() }, inNs);
     new k8s.apiextensions.CustomResource(
-      `${name}-route`,
-      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: meta(ROUTE_NAME), spec: httpRouteSpec(args.hostname) },
-      // The rollout moves the weights at run time; `pulumi up` must not move them back.
-      { ...routing, dependsOn: [gateway, ...routing.dependsOn], ignoreChanges: ROLLOUT_OWNED_ROUTE_FIELDS },
+      `${name}-monitor`,
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: meta(APP_NAME), spec: serviceMonitorSpec(ns) },
+      { parent: this, dependsOn: [namespace, ...args.monitoringCrds] },
     );
 
     this.namespace = ns;

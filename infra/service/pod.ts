@@ -81,17 +81,27 @@ function serviceContainer(input: PodInput): Container {
     // The sleep keeps the pod serving while endpoints and the gateway stop sending it traffic.
     lifecycle: { preStop: { sleep: { seconds: Math.ceil(input.preStopSleepMs / 1000) } } },
     resources: resourceRequirements(input.resources, input.gpu),
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: SERVICE_UID,
-      runAsGroup: SERVICE_UID,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
+    securityContext: hardenedContainerSecurity(),
     volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
   };
+}
+
+/** The keelson image's user, read-only root filesystem, no privilege escalation, no capabilities, RuntimeDefault seccomp. */
+export function hardenedContainerSecurity(): NonNullable<Container['securityContext']> {
+  return {
+    runAsNonRoot: true,
+    runAsUser: SERVICE_UID,
+    runAsGroup: SERVICE_UID,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Pod-level security of every pod running the keelson image. */
+export function hardenedPodSecurity() {
+  return { runAsNonRoot: true, runAsUser: SERVICE_UID, runAsGroup: SERVICE_UID, fsGroup: SERVICE_UID };
 }
 
 /** The pod template of one variant's Deployment. */
@@ -102,7 +112,7 @@ export function podTemplate(input: PodInput): PodTemplate {
       serviceAccountName: input.serviceAccountName,
       automountServiceAccountToken: false,
       terminationGracePeriodSeconds: gracePeriodSeconds(input.drainTimeoutMs, input.preStopSleepMs),
-      securityContext: { runAsNonRoot: true, runAsUser: SERVICE_UID, runAsGroup: SERVICE_UID, fsGroup: SERVICE_UID },
+      securityContext: hardenedPodSecurity(),
       containers: [serviceContainer(input)],
       // Read-only root filesystem: tsx's transform cache and temporary files go here.
       volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],

@@ -33,12 +33,15 @@ export function metricsServiceSpec() {
   return { clusterIP: 'None', selector: appLabels(), ports: [{ name: PORT_NAME, port: CONTAINER_PORT, targetPort: PORT_NAME }] };
 }
 
-/** ServiceMonitor spec: selects the metrics Service and copies the pods' `variant` label onto every series. */
+/**
+ * ServiceMonitor spec: selects the metrics Service and copies the pods' `variant` label onto every series, and
+ * Argo's `rollouts-pod-template-hash` (as `rollouts_pod_template_hash`), by which the judge tells the arms apart.
+ */
 export function serviceMonitorSpec(namespace: string) {
   return {
     selector: { matchLabels: metricsServiceLabels() },
     namespaceSelector: { matchNames: [namespace] },
-    podTargetLabels: [VARIANT_LABEL, 'keelson.dev/model', 'keelson.dev/model-version'],
+    podTargetLabels: [VARIANT_LABEL, 'keelson.dev/model', 'keelson.dev/model-version', 'rollouts-pod-template-hash'],
     endpoints: [{ port: PORT_NAME, path: METRICS_PATH, interval: '15s', scrapeTimeout: '10s' }],
   };
 }
@@ -70,8 +73,11 @@ export function httpRouteSpec(hostname?: string, weights: { stable: number; cana
   };
 }
 
-/** Field paths of the weights, which Pulumi ignores after creation (the rollout owns them). */
-export const ROLLOUT_OWNED_ROUTE_FIELDS = ['spec.rules[0].backendRefs[0].weight', 'spec.rules[0].backendRefs[1].weight'];
+/**
+ * What Argo's Gateway API plugin changes at run time: the weights, and the experiment arms' backends it adds to
+ * and removes from the same rule. Whoever applies the route after its creation must leave these alone.
+ */
+export const ROLLOUT_OWNED_ROUTE_FIELDS = ['spec.rules[0].backendRefs'];
 
 /** NetworkPolicy spec: only the gateway and Prometheus reach the pods, and only on the service port. */
 export function networkPolicySpec(gateway: GatewaySource, monitoringNamespace: string) {
