@@ -1,10 +1,12 @@
 import { check, InvalidOptionError } from './errors.js';
 import type { Exec } from '../steps/exec.js';
+import { redactUrl } from '../contract/redact.js';
 
 /** Parses `--registry HOST:PORT` (or `HOST`, `[::1]:PORT`, optionally with a path prefix). */
 export function parseRegistry(value: string): { host: string; port: number | undefined; prefix: string } {
   const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?(\/[a-z0-9._/-]+)?$/.exec(value);
-  if (!match) throw new InvalidOptionError('--registry', value, 'HOST[:PORT][/PATH] without a scheme, e.g. 127.0.0.1:5000');
+  // Credentials are refused (skopeo and the builders read them from their auth files) and never echoed.
+  if (!match) throw new InvalidOptionError('--registry', redactUrl(value), 'HOST[:PORT][/PATH] without a scheme or credentials, e.g. 127.0.0.1:5000');
   const port = match[2] === undefined ? undefined : Number(match[2]);
   if (port !== undefined && (port < 1 || port > 65535)) throw new InvalidOptionError('--registry', value, 'a port between 1 and 65535');
   return { host: match[1]!, port, prefix: match[3] ?? '' };

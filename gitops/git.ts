@@ -1,6 +1,7 @@
 import { mkdirSync, existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { $ } from 'zx';
+import { redactSecrets, redactUrl, secretsOf } from '../contract/redact.js';
 
 /** What the GitOps agent needs from a git repository; the only module that runs `git`. */
 export interface GitSource {
@@ -30,13 +31,20 @@ const isUrl = (source: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^[
 /**
  * Opens a repository by path or URL. A URL is mirrored (bare) into `mirrorDir`; a path is read in place,
  * without touching its working tree, so the agent can watch the repository a person is editing.
+ *
+ * A URL's credentials never reach a file or a message: the mirror's config holds the URL without them (each
+ * fetch is given the full URL instead), and git's stderr is redacted before it becomes an error.
  */
 export function openGitSource(source: string, mirrorDir: string): GitRepository {
   const remote = isUrl(source);
   const dir = remote ? mirrorDir : isAbsolute(source) ? source : resolve(source);
-  const git = $({ quiet: true, nothrow: true });
+  // Never ask on a terminal for a password the URL lacks: the agent runs unattended.
+  const git = $({ quiet: true, nothrow: true, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
   const repoArgs = remote ? [`--git-dir=${dir}`] : ['-C', dir];
   const inRepo = (args: string[]) => git`git ${repoArgs} ${args}`;
+  const shown = redactUrl(source);
+  const secrets = secretsOf(source);
+  const failure = (what: string, stderr: string) => new Error(`${what} ${shown} failed: ${redactSecrets(stderr.trim(), secrets)}`);
 
   return {
     dir,
@@ -44,12 +52,13 @@ export function openGitSource(source: string, mirrorDir: string): GitRepository 
       if (!remote) return;
       if (!existsSync(dir)) {
         mkdirSync(dirname(mirrorDir), { recursive: true });
-        const cloned = await git`git clone --mirror ${source} ${dir}`;
-        if (!cloned.ok) throw new Error(`git clone ${source} failed: ${cloned.stderr.trim()}`);
-        return;
+        const created = await git`git init --quiet --bare ${dir}`;
+        if (!created.ok) throw failure('git init of the mirror of', created.stderr);
       }
-      const fetched = await inRepo(['fetch', '--prune', 'origin']);
-      if (!fetched.ok) throw new Error(`git fetch from ${source} failed: ${fetched.stderr.trim()}`);
+      // Also rewrites the URL an older mirror (`git clone --mirror`) stored with its credentials.
+      await inRepo(['config', 'remote.origin.url', withoutCredentials(source)]);
+      const fetched = await inRepo(['fetch', '--quiet', '--prune', '--no-write-fetch-head', source, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*']);
+      if (!fetched.ok) throw failure('git fetch from', fetched.stderr);
     },
     async head(branch) {
       const out = await inRepo(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`]);
@@ -68,4 +77,9 @@ export function openGitSource(source: string, mirrorDir: string): GitRepository 
       return out.ok ? { ok: true } : { ok: false, exitCode: out.exitCode, message: out.stderr.trim() };
     },
   };
+}
+
+/** The URL git keeps in the mirror's config (never used to fetch): no credentials (an ssh user, `git@host:…`, is kept). */
+function withoutCredentials(source: string): string {
+  return redactUrl(source).replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1');
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { redactUrl } from '../contract/redact.js';
 import { openGitSource } from './git.js';
 import { headReader } from './head.js';
 import { runGitopsAgent } from './run-agent.js';
@@ -70,7 +71,7 @@ async function desiredModel(opts: StartLocalOptions, mirrorDir: string): Promise
   let text = commit ? await git.readFile(commit, path) : null;
   const from = text !== null && commit ? `${path} at ${opts.branch} ${commit.slice(0, 7)}` : 'working tree';
   if (text === null) {
-    opts.log(`no ${path} on branch ${opts.branch} of ${opts.repo}: serving the working tree's ${path} without the GitOps agent`);
+    opts.log(`no ${path} on branch ${opts.branch} of ${redactUrl(opts.repo)}: serving the working tree's ${path} without the GitOps agent`);
     text = readFileSync(path, 'utf8');
   }
   const parsed = headReader(opts.environment)(commit ?? 'working-tree', text);

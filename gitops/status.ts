@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { writeJsonAtomic } from '../platform/atomic-json.js';
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { redactSecrets, redactUrl } from '../contract/redact.js';
 import type { DesiredModel } from './desired.js';
 
 export type GitopsPhase = 'starting' | 'idle' | 'deploying' | 'failed';
@@ -34,7 +35,7 @@ const HISTORY_LIMIT = 50;
 
 export function initialStatus(repo: string, branch: string, environment: string): GitopsStatus {
   return {
-    repo,
+    repo: redactUrl(repo),
     branch,
     environment,
     phase: 'starting',
@@ -53,17 +54,25 @@ export function withEvent(status: GitopsStatus, event: GitopsEvent): GitopsStatu
   return { ...status, history: [...status.history, event].slice(-HISTORY_LIMIT) };
 }
 
+/** Reads the status; credentials a file written before redaction existed may still hold are masked on the way out. */
 export function readGitopsStatus(path: string): GitopsStatus | null {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as GitopsStatus;
+    return JSON.parse(redactSecrets(readFileSync(path, 'utf8'))) as GitopsStatus;
   } catch {
     return null;
   }
 }
 
-/** Writes atomically (temp file + rename), so a reader never sees half a file. */
+/**
+ * Writes atomically (temp file + rename), so a reader never sees half a file; mode 600 and redacted, because
+ * failure messages quote git and the test step, and either may name a secret.
+ */
 export function writeGitopsStatus(path: string, status: GitopsStatus): void {
-  writeJsonAtomic(path, status);
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, redactSecrets(`${JSON.stringify({ ...status, repo: redactUrl(status.repo) }, null, 2)}\n`), { mode: 0o600 });
+  chmodSync(tmp, 0o600); // `mode` applies only when the file is created
+  renameSync(tmp, path);
 }
 
 /** Human-readable lines for `keelson status`. */

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { reconcileOnce, settleInterrupted, type AgentOptions } from './agent.js';
+import { redactSecrets, redactUrl } from '../contract/redact.js';
 import { initialStatus, readGitopsStatus, writeGitopsStatus, type GitopsStatus } from './status.js';
 
 export interface WatchOptions extends AgentOptions {
@@ -17,7 +18,7 @@ export interface WatchOptions extends AgentOptions {
  */
 export async function watch(opts: WatchOptions): Promise<GitopsStatus> {
   let status = readGitopsStatus(opts.statusPath) ?? initialStatus(opts.repo, opts.branch, opts.environment);
-  status = { ...status, repo: opts.repo, branch: opts.branch, environment: opts.environment };
+  status = { ...status, repo: redactUrl(opts.repo), branch: opts.branch, environment: opts.environment };
   writeGitopsStatus(opts.statusPath, status);
   status = await settleInterrupted(opts, status);
 
@@ -27,7 +28,7 @@ export async function watch(opts: WatchOptions): Promise<GitopsStatus> {
     try {
       status = await reconcileOnce(opts, status);
     } catch (error) {
-      opts.log(`gitops: reconcile failed, retrying in ${opts.intervalMs} ms: ${(error as Error).message}`);
+      opts.log(`gitops: reconcile failed, retrying in ${opts.intervalMs} ms: ${redactSecrets((error as Error).message)}`);
     }
     if (opts.signal.aborted) break;
     const woken = new AbortController();

@@ -19,12 +19,13 @@ export function register(program: Command): void {
       const { keelsonPaths } = await import('../../contract/keelson-paths.js');
       const { runGitopsAgent } = await import('../../gitops/run-agent.js');
       const { CliError } = await import('../cli-error.js');
+      const { redactUrl } = await import('../../contract/redact.js');
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const intervalMs = durationMs(opts.interval, '--interval', (m) => new CliError(m));
-      console.log(`gitops: watching ${opts.repo} ${opts.branch} for deploy/${opts.env}.yaml every ${opts.interval} (Ctrl-C stops)`);
+      console.log(`gitops: watching ${redactUrl(opts.repo)} ${opts.branch} for deploy/${opts.env}.yaml every ${opts.interval} (Ctrl-C stops)`);
       await runGitopsAgent({
         repo: opts.repo,
         branch: opts.branch,
