@@ -9,16 +9,16 @@ import { ofType, runProgram, single, type ProgramRun } from './harness.js';
 
 const spec = readFileSync('deploy/production.yaml', 'utf8').replace('gpu: false', 'gpu: true');
 const image = /image: (\S+)/.exec(spec)![1]!;
+const specPath = join(mkdtempSync(join(tmpdir(), 'keelson-infra-eks-')), 'production.yaml');
+writeFileSync(specPath, spec);
 let run: ProgramRun;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'keelson-infra-eks-'));
-  writeFileSync(join(dir, 'production.yaml'), spec);
   run = await runProgram(
     'production',
     {
       provider: 'eks',
-      deploySpec: join(dir, 'production.yaml'),
+      deploySpec: specPath,
       gpuInstanceType: 'g6.xlarge',
       drainTimeout: '20s',
       grafanaAdminPassword: 'correct-horse',
@@ -29,7 +29,7 @@ beforeAll(async () => {
 }, 180_000);
 
 describe('EKS mode', () => {
-  registerGraphChecks(() => run, { stack: 'production', namespace: 'keelson', drainTimeout: '20s', preStopSleep: '5s', image });
+  registerGraphChecks(() => run, { stack: 'production', namespace: 'keelson', drainTimeout: '20s', preStopSleep: '5s', image, specPath });
 
   const nodeGroups = () => ofType(run, 'eks:index:ManagedNodeGroup');
   const gpuGroup = () => nodeGroups().find((g) => g.name === 'keelson-gpu')!.inputs;
@@ -54,7 +54,7 @@ describe('EKS mode', () => {
   });
 
   test('GPU taint, pod toleration and node selector agree, and the pod asks for one GPU', () => {
-    const pod = single(run, 'Deployment', 'keelson-stable').inputs.spec.template.spec;
+    const pod = single(run, 'Rollout', 'keelson').inputs.spec.template.spec;
     for (const taint of gpuGroup().taints) expect(pod.tolerations.some((t: object) => tolerates(t, taint))).toBe(true);
     expect(selectsNodes(pod.nodeSelector, gpuGroup().labels)).toBe(true);
     const systemLabels = nodeGroups().find((g) => g.name === 'keelson-system')!.inputs.labels;

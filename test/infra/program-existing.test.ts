@@ -27,7 +27,7 @@ beforeAll(async () => {
 }, 180_000);
 
 describe('existing-cluster mode', () => {
-  registerGraphChecks(() => run, { stack: 'dev', namespace: 'ml', drainTimeout: '10s', preStopSleep: '3s', image });
+  registerGraphChecks(() => run, { stack: 'dev', namespace: 'ml', drainTimeout: '10s', preStopSleep: '3s', image, specPath: 'deploy/production.yaml' });
 
   test('no cloud resources: only the Kubernetes provider built from the configured kubeconfig and context', () => {
     expect(run.resources.filter((r) => /^(aws|eks|gcp):/.test(r.type))).toEqual([]);
@@ -42,7 +42,7 @@ describe('existing-cluster mode', () => {
     expect(charts).toContain('oci://docker.io/envoyproxy/gateway-helm');
     expect(charts).not.toContain('gpu-operator');
     expect(single(run, 'Gateway').inputs.spec.gatewayClassName).toBe(single(run, 'GatewayClass').inputs.metadata.name);
-    const ingress = single(run, 'NetworkPolicy').inputs.spec.ingress;
+    const ingress = single(run, 'NetworkPolicy', 'keelson').inputs.spec.ingress;
     const namespaces = ingress.map((rule: { from: { namespaceSelector: { matchLabels: Record<string, string> } }[] }) =>
       rule.from[0]!.namespaceSelector.matchLabels['kubernetes.io/metadata.name'],
     );
@@ -66,9 +66,9 @@ describe('existing-cluster mode', () => {
     const policy = JSON.parse(single(run, 'ConfigMap', 'keelson-ilm-policy').inputs.data['ilm-policy.json']);
     expect(policy.policy.phases.delete).toEqual({ min_age: '3d', actions: { delete: {} } });
     const beatPod = single(run, 'Beat').inputs.spec.daemonSet.podTemplate.spec;
-    const binding = single(run, 'ClusterRoleBinding').inputs;
+    const binding = single(run, 'ClusterRoleBinding', 'keelson-filebeat').inputs;
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: beatPod.serviceAccountName, namespace: 'logging' }]);
-    const rules = single(run, 'ClusterRole').inputs.rules;
+    const rules = single(run, 'ClusterRole', binding.roleRef.name).inputs.rules;
     expect(rules[0]).toEqual({ apiGroups: [''], resources: ['namespaces', 'pods', 'nodes'], verbs: ['get', 'list', 'watch'] });
     expect(beatPod.volumes.map((v: { name: string }) => v.name)).toEqual(['varlogcontainers', 'varlogpods', 'ilm-policy']);
   });

@@ -13,7 +13,7 @@ beforeAll(async () => {
 }, 180_000);
 
 describe('GKE mode', () => {
-  registerGraphChecks(() => run, { stack: 'production', namespace: 'keelson', drainTimeout: '10s', preStopSleep: '5s', image });
+  registerGraphChecks(() => run, { stack: 'production', namespace: 'keelson', drainTimeout: '10s', preStopSleep: '5s', image, specPath: 'deploy/production.yaml' });
 
   const pools = () => ofType(run, 'gcp:container/nodePool:NodePool');
   const gpuPool = () => pools().find((p) => p.name === 'keelson-gpu')!.inputs;
@@ -45,7 +45,7 @@ describe('GKE mode', () => {
   });
 
   test('a CPU service neither tolerates the GPU taint nor selects GPU nodes', () => {
-    const pod = single(run, 'Deployment', 'keelson-stable').inputs.spec.template.spec;
+    const pod = single(run, 'Rollout', 'keelson').inputs.spec.template.spec;
     expect(pod.tolerations).toBeUndefined();
     expect(pod.nodeSelector).toBeUndefined();
     expect(pod.containers[0].resources.limits['nvidia.com/gpu']).toBeUndefined();
@@ -57,7 +57,7 @@ describe('GKE mode', () => {
     const checks = ofKind(run, 'HealthCheckPolicy').map((h) => h.inputs.spec);
     expect(checks.map((c) => c.targetRef.name).sort()).toEqual(['keelson-canary', 'keelson-stable']);
     for (const check of checks) expect(check.default.config.httpHealthCheck).toEqual({ port: 8080, requestPath: '/v2/health/ready' });
-    const ingress = single(run, 'NetworkPolicy').inputs.spec.ingress;
+    const ingress = single(run, 'NetworkPolicy', 'keelson').inputs.spec.ingress;
     expect(ingress[0].from.map((p: { ipBlock: { cidr: string } }) => p.ipBlock.cidr)).toEqual(['35.191.0.0/16', '130.211.0.0/22']);
   });
 

@@ -19,6 +19,8 @@ describe('renderService on deploy/production.yaml', () => {
 
   test('every object passes its published schema', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ServiceAccount/keelson-judge', 'Deployment/keelson-judge', 'Service/keelson-judge', 'ServiceMonitor/keelson-judge',
+      'PodDisruptionBudget/keelson-judge', 'NetworkPolicy/keelson-judge',
       'ServiceAccount/keelson', 'AnalysisTemplate/keelson-judge', 'Service/keelson-stable', 'Service/keelson-canary',
       'HTTPRoute/keelson', 'Rollout/keelson', 'PodDisruptionBudget/keelson', 'HorizontalPodAutoscaler/keelson', 'NetworkPolicy/keelson',
     ]);
@@ -107,6 +109,33 @@ describe('renderService follows the spec and refuses what Argo cannot run', () =
 
   test('an interval Argo cannot count in seconds is refused', () => {
     expect(() => renderService(specWith({ interval: '1500ms' }))).toThrow(/rollout\.interval = "1500ms": expected whole seconds/);
+  });
+});
+
+describe('the judge ships with the release', () => {
+  const labelsMatch = (labels: Record<string, string>, selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+  test('it runs the release image as keelson judge serve at the spec interval, against the given Prometheus', () => {
+    const objects = renderService(specWith({ interval: '30s' }), { namespace: 'ml', prometheusUrl: 'http://prom.obs.svc:9090', rolloutsNamespace: 'rollouts' });
+    const container = find(objects, 'Deployment', 'keelson-judge').spec.template.spec.containers[0];
+    expect(container.image).toBe(DIGEST);
+    expect([...container.command, ...container.args]).toEqual([
+      'node', 'bin/keelson.mjs', 'judge', 'serve', '--prometheus', 'http://prom.obs.svc:9090', '--host', '0.0.0.0', '--port', '8080', '--interval', '30s',
+    ]);
+    expect(find(objects, 'AnalysisTemplate').spec.metrics[0].interval).toBe('30s');
+    const ingress = find(objects, 'NetworkPolicy', 'keelson-judge').spec.ingress[0].from;
+    expect(ingress[0].namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'rollouts' });
+    expect(new Set(objects.map((o) => o.metadata.namespace))).toEqual(new Set(['ml']));
+  });
+
+  test("judge pods are hardened and stay out of the inference Services' and policies' selectors", () => {
+    const objects = renderService(production);
+    const pod = find(objects, 'Deployment', 'keelson-judge').spec.template;
+    expect(pod.spec.automountServiceAccountToken).toBe(false);
+    expect(pod.spec.containers[0].securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    for (const name of ['keelson-stable', 'keelson-canary']) expect(labelsMatch(pod.metadata.labels, find(objects, 'Service', name).spec.selector)).toBe(false);
+    expect(labelsMatch(pod.metadata.labels, find(objects, 'NetworkPolicy', 'keelson').spec.podSelector.matchLabels)).toBe(false);
+    expect(labelsMatch(pod.metadata.labels, find(objects, 'Service', 'keelson-judge').spec.selector)).toBe(true);
   });
 });
 

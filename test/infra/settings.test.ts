@@ -2,6 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import { gpuDesiredNodes, resolveSettings } from '../../infra/config/settings.js';
 import { alertmanagerConfig, parseReceivers } from '../../infra/monitoring/values.js';
+import { argoRolloutsValues } from '../../infra/rollouts/values.js';
+import { GATEWAY_API_PLUGIN_RELEASE } from '../../infra/versions.js';
 
 const settings = (values: Record<string, string>, stack = 'production') => resolveSettings((key) => values[key], stack);
 
@@ -48,6 +50,53 @@ describe('resolveSettings', () => {
     expect(gpuDesiredNodes(gpu, false)).toBe(0);
     expect(gpuDesiredNodes({ ...gpu, minNodes: 2, maxNodes: 3 }, false)).toBe(2);
     expect(gpuDesiredNodes({ ...gpu, nodePool: false }, true)).toBe(0);
+  });
+});
+
+describe('the Gateway API plugin of Argo Rollouts', () => {
+  const SHA = 'c'.repeat(64);
+  const plugin = (values: Record<string, string>) => settings({ provider: 'eks', ...values }).rolloutsPlugin;
+
+  test('by default the controller downloads the pinned release for linux-amd64', () => {
+    expect(plugin({})).toEqual({ location: GATEWAY_API_PLUGIN_RELEASE.url });
+    const controller = argoRolloutsValues(plugin({}), false).controller as Record<string, unknown>;
+    expect(controller.trafficRouterPlugins).toEqual([{ name: 'argoproj-labs/gatewayAPI', location: GATEWAY_API_PLUGIN_RELEASE.url }]);
+    expect(controller.initContainers).toBeUndefined();
+  });
+
+  test('a mirrored download carries its sha256 into the plugin entry', () => {
+    const mirrored = plugin({ rolloutsPluginLocation: 'https://artifacts.internal/gatewayapi-plugin-linux-amd64', rolloutsPluginSha256: SHA });
+    expect(argoRolloutsValues(mirrored, false).controller.trafficRouterPlugins).toEqual([
+      { name: 'argoproj-labs/gatewayAPI', location: 'https://artifacts.internal/gatewayapi-plugin-linux-amd64', sha256: SHA },
+    ]);
+  });
+
+  test('air-gapped: an image puts the binary where the file:// location points, through an init container and an emptyDir', () => {
+    const image = 'registry.internal/rollouts-plugin-trafficrouter-gatewayapi:v0.15.0';
+    const fromImage = plugin({ rolloutsPluginImage: image });
+    expect(fromImage).toEqual({ location: 'file:///plugins/rollouts-plugin-trafficrouter-gatewayapi', image });
+    const controller = argoRolloutsValues(fromImage, true).controller;
+    const [init] = controller.initContainers!;
+    expect(init!.image).toBe(image);
+    expect(init!.args).toEqual(['cp /bin/rollouts-plugin-trafficrouter-gatewayapi /plugins/rollouts-plugin-trafficrouter-gatewayapi']);
+    expect(init!.volumeMounts).toEqual(controller.volumeMounts);
+    expect(controller.volumes).toEqual([{ name: controller.volumeMounts![0]!.name, emptyDir: { sizeLimit: '256Mi' } }]);
+    expect(controller.trafficRouterPlugins[0]!.location).toBe('file:///plugins/rollouts-plugin-trafficrouter-gatewayapi');
+    expect(controller.nodeSelector).toEqual({ 'node-role': 'system' });
+  });
+
+  test.each([
+    [{ rolloutsPluginLocation: 'ftp://mirror/plugin' }, 'keelson:rolloutsPluginLocation = "ftp://mirror/plugin": expected an https://, http:// or file:// URL'],
+    [{ rolloutsPluginSha256: 'ABC' }, 'keelson:rolloutsPluginSha256 = "ABC": expected the sha256 of the plugin binary: 64 lower-case hex digits'],
+    [{ rolloutsPluginLocation: 'file:///opt/plugin', rolloutsPluginSha256: SHA }, `keelson:rolloutsPluginSha256 = "${SHA}": expected no checksum with a file:// location`],
+    [{ rolloutsPluginImage: 'registry.internal/plugin:v1', rolloutsPluginLocation: 'https://x/plugin' }, 'keelson:rolloutsPluginLocation = "https://x/plugin": expected a file:///plugins/… URL'],
+    [{ rolloutsPluginImage: 'not an image' }, 'keelson:rolloutsPluginImage = "not an image": expected an image reference'],
+  ])('%j is refused: %s', (values, message) => {
+    expect(() => plugin(values as Record<string, string>)).toThrow(message);
+  });
+
+  test('a file:// location without an image is a binary baked into a custom controller image', () => {
+    expect(plugin({ rolloutsPluginLocation: 'file:///opt/plugins/gatewayapi' })).toEqual({ location: 'file:///opt/plugins/gatewayapi' });
   });
 });
 
