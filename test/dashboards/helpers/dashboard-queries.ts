@@ -72,3 +72,12 @@ export function variableSelector(variable: VariableModel): string | undefined {
 export function variableReferences(text: string): string[] {
   return [...text.matchAll(/\$\{?([A-Za-z_]\w*)/g)].map((m) => m[1]).filter((name) => !name.startsWith('__'));
 }
+
+/** Substitutes what Grafana would for `$var` / `${var}`; an expression naming a variable without a test value throws. */
+export function interpolate(expr: string, variables: Record<string, string>): string {
+  return expr.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => {
+    const value = variables[braced ?? bare ?? ''];
+    if (value === undefined) throw new Error(`no test value for ${whole} in ${expr}`);
+    return value;
+  });
+}

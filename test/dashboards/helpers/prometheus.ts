@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { freePort, startProcess, waitForOk, type Started } from './processes.js';
 
@@ -8,6 +9,8 @@ export interface ScrapeJob {
   job: string;
   metricsPath?: string;
   honorLabels?: boolean;
+  /** Prometheus `metric_relabel_configs` (a ServiceMonitor's `metricRelabelings`), in Prometheus' snake_case. */
+  metricRelabelConfigs?: Record<string, unknown>[];
   targets: { target: string; labels?: Record<string, string> }[];
 }
 
@@ -39,6 +42,7 @@ export async function startPrometheus(dir: string, jobs: ScrapeJob[], ruleFile: 
       job_name: j.job,
       metrics_path: j.metricsPath ?? '/metrics',
       honor_labels: j.honorLabels ?? false,
+      ...(j.metricRelabelConfigs ? { metric_relabel_configs: j.metricRelabelConfigs } : {}),
       static_configs: j.targets.map((t) => ({ targets: [t.target], labels: t.labels ?? {} })),
     })),
   };
@@ -69,6 +73,22 @@ export async function startPrometheus(dir: string, jobs: ScrapeJob[], ruleFile: 
       return { status: body.status, error: body.error, resultType: body.data?.resultType, result: body.data?.result ?? [] };
     },
   };
+}
+
+/**
+ * Polls until every expression returns a finite value or `timeoutMs` passes; returns those still without data
+ * (rates need a few scrapes of traffic).
+ */
+export async function waitForData(prometheus: RunningPrometheus, exprs: string[], timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let missing = exprs;
+  while (Date.now() < deadline) {
+    const results = await Promise.all(missing.map(async (expr) => ({ expr, ok: hasFiniteValue(await prometheus.query(expr)) })));
+    missing = results.filter((r) => !r.ok).map((r) => r.expr);
+    if (missing.length === 0) return [];
+    await sleep(1_000);
+  }
+  return missing;
 }
 
 /** Whether an instant-query answer holds at least one finite value. */
