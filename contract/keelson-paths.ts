@@ -9,6 +9,8 @@ export interface KeelsonPaths {
   root: string;
   /** The local platform's state (written only by the platform process). */
   state: string;
+  /** The control API's bearer token (mode 600, made by the platform at its first start, kept across restarts). */
+  controlToken: string;
   /** One ndjson log file per instance, plus the platform's and the router's. */
   logs: string;
   /** The Prometheus configuration that scrapes the local platform. */
@@ -33,6 +35,7 @@ export function keelsonPaths(root = process.env.KEELSON_HOME ?? '.keelson'): Kee
   return {
     root: abs,
     state: join(abs, 'state.json'),
+    controlToken: join(abs, 'control-token'),
     logs: join(abs, 'logs'),
     prometheus: join(abs, 'prometheus'),
     router: join(abs, 'router.json'),

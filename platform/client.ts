@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RolloutClaim, RolloutProgress } from './control.js';
-import { PlatformBadRequest, PlatformConflict, PlatformNotFound, PlatformUnavailable, PlatformUnreachable, type LastSeenPlatform } from './errors.js';
+import { readControlToken } from './control-token.js';
+import { PlatformBadRequest, PlatformConflict, PlatformNotFound, PlatformUnauthorized, PlatformUnavailable, PlatformUnreachable, type LastSeenPlatform } from './errors.js';
 import { IDEMPOTENCY_HEADER } from './idempotency.js';
 import { keelsonPaths, type KeelsonPaths } from '../contract/keelson-paths.js';
 import { backoffMs, DEFAULT_BACKOFF, transientFailure, type Backoff } from './retry.js';
@@ -20,6 +21,11 @@ export interface PlatformClientOptions {
   unreachableAfterMs?: number;
   /** Waits between attempts (capped exponential with jitter). */
   backoff?: Backoff;
+  /**
+   * The platform's control token file, read at each call (default: that of `.keelson/`, or `KEELSON_HOME`); `locate`
+   * passes the one beside the state.json it read.
+   */
+  tokenFile?: string;
 }
 
 const DEFAULT_UNREACHABLE_AFTER_MS = 30_000;
@@ -43,6 +49,7 @@ interface CallOptions {
  */
 export class PlatformClient {
   readonly unreachableAfterMs: number;
+  readonly tokenFile: string;
   private readonly backoff: Backoff;
   private seen: LastSeenPlatform | null = null;
 
@@ -52,6 +59,7 @@ export class PlatformClient {
   ) {
     this.unreachableAfterMs = options.unreachableAfterMs ?? DEFAULT_UNREACHABLE_AFTER_MS;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.tokenFile = options.tokenFile ?? keelsonPaths().controlToken;
   }
 
   /** Finds the platform running from `paths` (`.keelson/` by default) through its state.json. */
@@ -60,7 +68,7 @@ export class PlatformClient {
     if (!state?.platform || !isAlive(state.platform.pid)) {
       throw new PlatformUnavailable(`no platform is running from ${paths.root}: start one with \`keelson up\``);
     }
-    return new PlatformClient(state.platform.controlUrl, options);
+    return new PlatformClient(state.platform.controlUrl, { tokenFile: paths.controlToken, ...options });
   }
 
   /** The weights and rollout this client last saw, and when (null before its first answer). */
@@ -119,10 +127,12 @@ export class PlatformClient {
 
   private async call<T>(method: string, path: string, payload?: unknown, options: CallOptions = { attemptTimeoutMs: QUICK_ATTEMPT_MS }): Promise<T> {
     const started = Date.now();
+    // Read at each call: a platform restarted with a new token is followed without restarting its controllers.
+    const token = readControlToken(this.tokenFile);
     for (let attempt = 1; ; attempt++) {
       let answer: { status: number; text: string };
       try {
-        answer = await this.attempt(method, path, payload, options);
+        answer = await this.attempt(method, path, payload, token, options);
       } catch (error) {
         const failure = transientFailure(error, options.attemptTimeoutMs);
         if (failure === null) {
@@ -134,13 +144,14 @@ export class PlatformClient {
         await sleep(Math.min(backoffMs(attempt, this.backoff), this.unreachableAfterMs - elapsed));
         continue;
       }
-      return this.answer<T>(method, path, answer);
+      return this.answer<T>(method, path, answer, token !== null);
     }
   }
 
   /** One request; the body is read inside, so a connection lost mid-answer is retried like any other. */
-  private async attempt(method: string, path: string, payload: unknown, options: CallOptions): Promise<{ status: number; text: string }> {
+  private async attempt(method: string, path: string, payload: unknown, token: string | null, options: CallOptions): Promise<{ status: number; text: string }> {
     const headers: Record<string, string> = {};
+    if (token !== null) headers.authorization = `Bearer ${token}`;
     if (payload !== undefined) headers['content-type'] = 'application/json';
     if (options.idempotencyKey) headers[IDEMPOTENCY_HEADER] = options.idempotencyKey;
     const res = await fetch(`${this.controlUrl}${path}`, {
@@ -152,7 +163,7 @@ export class PlatformClient {
     return { status: res.status, text: await res.text() };
   }
 
-  private answer<T>(method: string, path: string, { status, text }: { status: number; text: string }): T {
+  private answer<T>(method: string, path: string, { status, text }: { status: number; text: string }, sentToken: boolean): T {
     let body: Record<string, unknown> = {};
     try {
       body = JSON.parse(text) as Record<string, unknown>;
@@ -164,6 +175,13 @@ export class PlatformClient {
     if (status === 409) throw new PlatformConflict(message, body);
     if (status === 404) throw new PlatformNotFound(message);
     if (status === 400) throw new PlatformBadRequest(message);
+    if (status === 401) {
+      throw new PlatformUnauthorized(
+        sentToken
+          ? `the control API at ${this.controlUrl} refused the token in ${this.tokenFile}: is that the token file of the platform you mean (KEELSON_HOME)?`
+          : `the control API at ${this.controlUrl} asks for a token and there is no token file at ${this.tokenFile}: set KEELSON_HOME to the platform's directory`,
+      );
+    }
     throw new Error(`platform error: ${message}`);
   }
 }

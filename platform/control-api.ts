@@ -3,15 +3,26 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { instanceBody, readBody, rolloutClaimBody, rolloutEndBody, rolloutProgressBody, weightsBody } from './control-bodies.js';
 import type { PlatformControl } from './control.js';
+import { controlGuard, type ControlGuardOptions } from './control-guard.js';
 import { PlatformBadRequest, PlatformConflict, PlatformNotFound } from './errors.js';
 import { IDEMPOTENCY_HEADER } from './idempotency.js';
 
+export interface ControlApiOptions extends ControlGuardOptions {
+  /** Called (on the next tick) by `POST /v1/shutdown`. */
+  onShutdown(): void;
+}
+
 /**
  * The platform's control API (loopback only): what `keelson rollout`, `promote`, `rollback`, `down`
- * and the GitOps agent call. Versioned under `/v1`; bodies are validated by `control-bodies.ts` (400 naming the field).
+ * and the GitOps agent call. Versioned under `/v1`, every route behind `controlGuard` (token, Host, Origin, JSON,
+ * size); bodies are validated by `control-bodies.ts` (400 naming the field). `GET /healthz` answers anyone and
+ * says nothing but that the API is up.
  */
-export function createControlApi(control: PlatformControl, onShutdown: () => void): Hono {
+export function createControlApi(control: PlatformControl, options: ControlApiOptions): Hono {
   const app = new Hono();
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.use('/v1/*', controlGuard(options));
 
   app.get('/v1/state', async (c) => c.json({ state: control.state(), answered: await control.answered() }));
 
@@ -40,7 +51,7 @@ export function createControlApi(control: PlatformControl, onShutdown: () => voi
   });
 
   app.post('/v1/shutdown', (c) => {
-    setImmediate(onShutdown);
+    setImmediate(() => options.onShutdown());
     return c.json({ stopping: true }, 202);
   });
 

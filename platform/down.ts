@@ -12,7 +12,7 @@ export async function stopPlatform(options: { paths?: KeelsonPaths; timeoutMs?: 
   if (!state?.platform || !isAlive(pid)) return `no platform is running from ${paths.root}`;
   try {
     // A platform that does not answer within seconds gets SIGTERM instead of the client's usual 30 s of retries.
-    await new PlatformClient(state.platform.controlUrl, { unreachableAfterMs: 2_000 }).shutdown();
+    await new PlatformClient(state.platform.controlUrl, { unreachableAfterMs: 2_000, tokenFile: paths.controlToken }).shutdown();
   } catch {
     process.kill(pid!, 'SIGTERM');
   }

@@ -33,6 +33,17 @@ export class PlatformUnavailable extends Error {
   }
 }
 
+/**
+ * The control API refused the caller's credentials, or the token file cannot be used. The message names the token
+ * file, never the token.
+ */
+export class PlatformUnauthorized extends PlatformUnavailable {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlatformUnauthorized';
+  }
+}
+
 /** `startPlatform` was interrupted (Ctrl-C) before the platform was ready; everything it started is stopped. */
 export class PlatformStartAborted extends Error {
   constructor() {

@@ -3,6 +3,7 @@ import type { ServerType } from '@hono/node-server';
 import { ALL_STABLE } from '../contract/variants.js';
 import { createControlApi } from './control-api.js';
 import { PlatformControl } from './control.js';
+import { ensureControlToken } from './control-token.js';
 import { PlatformConflict, PlatformStartAborted } from './errors.js';
 import type { InstanceRuntime } from './instances/runtime.js';
 import { createLogSink } from './instances/log-sink.js';
@@ -78,7 +79,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const stable = chooseStable(previous, options.model, options.version, options.bootstrapVersion);
   const adoption = planAdoption(previous, options.model, stable, isAlive);
   const runtime = await resolveRuntime(options.runtime, options.image);
-  const router = await connectRouter({ paths, host, port: options.port ?? 8080, log });
+  // Kept across restarts: controllers, the GitOps agent and an adopted router keep the token they have.
+  const token = ensureControlToken(paths.controlToken);
+  const router = await connectRouter({ paths, host, port: options.port ?? 8080, log, token });
 
   const facts = { now: new Date().toISOString(), sha256: (version: string) => modelSha(options.modelsDir, options.model, version) };
   const store = new StateStore(paths.state, initialState(previous, options.model, stable, adoption, facts));
@@ -109,7 +112,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       resolveStopped();
     })());
 
-  running.controlServer = await listenControl(createControlApi(control, () => void stop()).fetch, previous);
+  const api = createControlApi(control, { token, tokenFile: paths.controlToken, onShutdown: () => void stop() });
+  running.controlServer = await listenControl(api.fetch, previous);
   const controlUrl = `http://127.0.0.1:${(running.controlServer.address() as AddressInfo).port}`;
   store.update((s) => ({
     ...s,

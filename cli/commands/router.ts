@@ -6,14 +6,15 @@ export function register(program: Command): void {
     .command('router')
     .description('run the local platform\'s weighted router as a process of its own (started by `keelson up`; you do not run it by hand)')
     .requiredOption('--info-file <path>', 'where to write the router\'s pid, URL and admin URL once it listens')
+    .requiredOption('--token-file <path>', 'the platform\'s control token file: the admin API asks for its token')
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to bind (0 picks a free one)', '8080')
     .addHelpText('after', '\nSIGTERM drains open connections and exits. The platform sets the pool through the admin API on loopback.')
-    .action(async (options: { infoFile: string; host: string; port: string }) => {
+    .action(async (options: { infoFile: string; tokenFile: string; host: string; port: string }) => {
       const { runRouterProcess, EXIT_ADDRESS_UNUSABLE } = await import('../../platform/router/data-plane.js');
       const { ecsLine } = await import('../../platform/instances/log-sink.js');
       const log = (line: string) => console.log(ecsLine('info', line, 'keelson-router'));
-      const running = await runRouterProcess({ host: options.host, port: Number(options.port), infoFile: options.infoFile, log }).catch((error: NodeJS.ErrnoException) => {
+      const running = await runRouterProcess({ host: options.host, port: Number(options.port), infoFile: options.infoFile, tokenFile: options.tokenFile, log }).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
           console.error(`keelson router: ${options.host}:${options.port} cannot be used (${error.code})`);
           process.exit(EXIT_ADDRESS_UNUSABLE);

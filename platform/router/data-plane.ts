@@ -2,6 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { writeJsonAtomic } from '../atomic-json.js';
+import { controlGuard } from '../control-guard.js';
+import { readControlToken } from '../control-token.js';
+import { PlatformUnauthorized } from '../errors.js';
 import { describeIssue, poolUpdateSchema, type RouterInfo, type RouterView } from './pool.js';
 import { startRouter, type Router } from './router.js';
 
@@ -10,23 +13,31 @@ export interface RouterProcessOptions {
   port: number;
   /** Where to write `RouterInfo` once listening (`.keelson/router.json`). */
   infoFile: string;
+  /** The platform's control token file (`.keelson/control-token`): the admin API asks for its token. */
+  tokenFile: string;
   log(line: string): void;
 }
+
+/** Largest pool update: a few hundred bytes per instance. */
+const POOL_BODY_LIMIT_BYTES = 256 * 1024;
 
 /** Exit code of the router process when its port cannot be used (the platform turns it into a clear message). */
 export const EXIT_ADDRESS_UNUSABLE = 3;
 
 /**
  * The data plane of the local platform, a process of its own: the weighted router plus a loopback admin API
- * through which the platform sets the pool. It keeps the last pool it was given when the platform dies, so
+ * through which the platform sets the pool, behind the platform's control token. It keeps the last pool it was given when the platform dies, so
  * traffic keeps flowing; a restarted platform adopts it.
  */
 export async function runRouterProcess(options: RouterProcessOptions): Promise<{ router: Router; stop(): Promise<void> }> {
+  const token = readControlToken(options.tokenFile);
+  if (token === null) throw new PlatformUnauthorized(`no control token at ${options.tokenFile}: the router is started by \`keelson up\`, which makes it`);
   const router = await startRouter({ host: options.host, port: options.port });
   let generation = -1;
   let upstreams: RouterView['upstreams'] = [];
   let stopping: Promise<void> | undefined;
   const admin = new Hono();
+  admin.use('/v1/*', controlGuard({ token, tokenFile: options.tokenFile, maxBodyBytes: POOL_BODY_LIMIT_BYTES }));
   admin.get('/v1/state', (c) => c.json(view()));
   // Asked for instances already out of the pool, while they drain.
   admin.get('/v1/in-flight/:name', (c) => c.json({ inFlight: router.inFlight(c.req.param('name')) }));

@@ -36,6 +36,8 @@ export interface RouterConnectOptions {
   host: string;
   port: number;
   log(line: string): void;
+  /** The control token: the router's admin API asks for it (the router reads it from `paths.controlToken`). */
+  token: string;
   bin?: string;
   startTimeoutMs?: number;
 }
@@ -43,13 +45,21 @@ export interface RouterConnectOptions {
 /** Adopts the router an earlier platform run left serving on the same address, or starts one. */
 export async function connectRouter(options: RouterConnectOptions): Promise<RouterHandle> {
   const infoFile = options.paths.router;
+  const auth = { authorization: `Bearer ${options.token}` };
   let info = readInfo(infoFile);
-  let view = info ? await fetchView(info).catch(() => null) : null;
+  let view: RouterView | null = null;
+  let refused = false;
+  try {
+    if (info) view = await fetchView(info, auth);
+  } catch (error) {
+    refused = error instanceof TokenRefused;
+  }
   const adopted = Boolean(info && view && info.host === options.host && (options.port === 0 || info.port === options.port));
-  if (info && view && !adopted) await stopProcess(info, 10_000);
+  // A router holding another token (its file was replaced while the router lived on) is replaced, not adopted.
+  if (info && (refused || (view && !adopted))) await stopProcess(info, 10_000);
   if (!adopted) {
     info = await spawnRouter(options, options.port);
-    view = await fetchView(info);
+    view = await fetchView(info, auth);
   }
   let current = info!;
   let generation = view!.generation + 1;
@@ -66,7 +76,7 @@ export async function connectRouter(options: RouterConnectOptions): Promise<Rout
     while (!stopped && latest && latest.generation > acked) {
       const update = latest;
       try {
-        const res = await fetch(`${current.adminUrl}/v1/pool`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(update), signal: AbortSignal.timeout(5_000) });
+        const res = await fetch(`${current.adminUrl}/v1/pool`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(update), signal: AbortSignal.timeout(5_000) });
         if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
         acked = Math.max(acked, update.generation);
         failures = 0;
@@ -100,9 +110,9 @@ export async function connectRouter(options: RouterConnectOptions): Promise<Rout
       if (acked >= target || stopped) return Promise.resolve();
       return new Promise((resolve) => waiters.push({ generation: target, resolve }));
     },
-    view: () => fetchView(current),
+    view: () => fetchView(current, auth),
     async inFlight(instance) {
-      const res = await fetch(`${current.adminUrl}/v1/in-flight/${encodeURIComponent(instance)}`, { signal: AbortSignal.timeout(5_000) });
+      const res = await fetch(`${current.adminUrl}/v1/in-flight/${encodeURIComponent(instance)}`, { headers: auth, signal: AbortSignal.timeout(5_000) });
       return ((await res.json()) as { inFlight: number }).inFlight;
     },
     async revive() {
@@ -128,7 +138,7 @@ async function spawnRouter(options: RouterConnectOptions, port: number): Promise
   rmSync(infoFile, { force: true });
   mkdirSync(options.paths.logs, { recursive: true });
   const out = openSync(join(options.paths.logs, 'router.ndjson'), 'a');
-  const child = spawn(process.execPath, [options.bin ?? KEELSON_BIN, 'router', '--info-file', infoFile, '--host', options.host, '--port', String(port)], {
+  const child = spawn(process.execPath, [options.bin ?? KEELSON_BIN, 'router', '--info-file', infoFile, '--token-file', options.paths.controlToken, '--host', options.host, '--port', String(port)], {
     detached: true,
     stdio: ['ignore', out, out],
     env: process.env,
@@ -151,9 +161,10 @@ async function spawnRouter(options: RouterConnectOptions, port: number): Promise
   throw new Error(`the router process did not listen within ${options.startTimeoutMs ?? 60_000} ms; see ${join(options.paths.logs, 'router.ndjson')}`);
 }
 
-async function fetchView(info: RouterInfo): Promise<RouterView> {
+async function fetchView(info: RouterInfo, auth: Record<string, string>): Promise<RouterView> {
   if (!isAlive(info.pid)) throw new Error(`router pid ${info.pid} is not running`);
-  const res = await fetch(`${info.adminUrl}/v1/state`, { signal: AbortSignal.timeout(5_000) });
+  const res = await fetch(`${info.adminUrl}/v1/state`, { headers: auth, signal: AbortSignal.timeout(5_000) });
+  if (res.status === 401) throw new TokenRefused(`router admin at ${info.adminUrl} refused the control token`);
   if (!res.ok) throw new Error(`router admin answered ${res.status}`);
   const view = (await res.json()) as RouterView;
   if (view.pid !== info.pid) throw new Error(`router admin at ${info.adminUrl} belongs to pid ${view.pid}, not ${info.pid}`);
@@ -171,6 +182,8 @@ async function stopProcess(info: RouterInfo, timeoutMs: number): Promise<void> {
   while (isAlive(info.pid) && Date.now() < deadline) await sleep(50);
   if (isAlive(info.pid)) process.kill(info.pid, 'SIGKILL');
 }
+
+class TokenRefused extends Error {}
 
 function readInfo(file: string): RouterInfo | null {
   try {

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PlatformClient } from '../../platform/client.js';
 import { createControlApi } from '../../platform/control-api.js';
 import { PlatformControl } from '../../platform/control.js';
+import { ensureControlToken } from '../../platform/control-token.js';
 import { PlatformNotFound, PlatformUnavailable, PlatformUnreachable } from '../../platform/errors.js';
 import { freePort } from '../../steps/ports.js';
 import { backoffMs, transientFailure } from '../../platform/retry.js';
@@ -51,11 +52,12 @@ async function startControlApi() {
   const zero = { stable: 0, baseline: 0, canary: 0 };
   // Cast: the traffic counter's signature is another change's business; this test needs none.
   const traffic = (() => zero) as unknown as ConstructorParameters<typeof PlatformControl>[2];
-  const app = createControlApi(new PlatformControl(store, supervisor, traffic, join(root, 'models')), () => {});
+  const tokenFile = join(root, 'control-token');
+  const app = createControlApi(new PlatformControl(store, supervisor, traffic, join(root, 'models')), { token: ensureControlToken(tokenFile), tokenFile, onShutdown: () => {} });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
   });
-  return { store, calls, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { store, calls, tokenFile, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -74,8 +76,8 @@ const history = (store: StateStore, kind: string) => store.get().history.filter(
 
 describe('PlatformClient over a flaky connection', { timeout: 20_000 }, () => {
   it('retries requests whose connection is reset before they reach the platform', async () => {
-    const { proxy } = await flakyPlatform();
-    const client = new PlatformClient(proxy.url, { unreachableAfterMs: 10_000 });
+    const { api, proxy } = await flakyPlatform();
+    const client = new PlatformClient(proxy.url, { unreachableAfterMs: 10_000, tokenFile: api.tokenFile });
     proxy.resetNext(3, 'request');
     const view = await client.view();
     expect(view.state.model).toBe('penguins');
@@ -84,7 +86,7 @@ describe('PlatformClient over a flaky connection', { timeout: 20_000 }, () => {
 
   it('has each control call take effect once when its answer is lost after the platform acted', async () => {
     const { api, proxy } = await flakyPlatform();
-    const client = new PlatformClient(proxy.url, { unreachableAfterMs: 10_000 });
+    const client = new PlatformClient(proxy.url, { unreachableAfterMs: 10_000, tokenFile: api.tokenFile });
     const lose = () => proxy.resetNext(1, 'response');
 
     lose();
@@ -120,7 +122,7 @@ describe('PlatformClient over a flaky connection', { timeout: 20_000 }, () => {
 
   it('ends a rollout started with `current` once, even when the answer is lost', async () => {
     const { api, proxy } = await flakyPlatform();
-    const client = new PlatformClient(proxy.url, { unreachableAfterMs: 10_000 });
+    const client = new PlatformClient(proxy.url, { unreachableAfterMs: 10_000, tokenFile: api.tokenFile });
     await client.startInstance('canary', '2');
     await client.beginRollout({ id: 'r2', model: 'penguins', toVersion: '2', ownerPid: process.pid, stepCount: 2 });
     proxy.resetNext(1, 'response');
@@ -129,8 +131,8 @@ describe('PlatformClient over a flaky connection', { timeout: 20_000 }, () => {
   });
 
   it('gives up after unreachableAfterMs with a typed error saying how long and what it last saw', async () => {
-    const { proxy } = await flakyPlatform();
-    const client = new PlatformClient(proxy.url, { unreachableAfterMs: 800 });
+    const { api, proxy } = await flakyPlatform();
+    const client = new PlatformClient(proxy.url, { unreachableAfterMs: 800, tokenFile: api.tokenFile });
     await client.startInstance('canary', '2');
     await client.beginRollout({ id: 'r3', model: 'penguins', toVersion: '2', ownerPid: process.pid, stepCount: 2 });
     await client.setWeights({ stable: 90, baseline: 5, canary: 5 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_STABLE, type Variant } from '../../contract/variants.js';
 import { createControlApi } from '../../platform/control-api.js';
 import { PlatformControl } from '../../platform/control.js';
+import { ensureControlToken } from '../../platform/control-token.js';
 import type { InstanceRecord, PlatformState } from '../../platform/state.js';
 import { StateStore } from '../../platform/store.js';
 import type { Supervisor } from '../../platform/supervisor.js';
@@ -34,9 +35,12 @@ function controlApi() {
   } as unknown as Supervisor;
   const zero = { stable: 0, baseline: 0, canary: 0 };
   const traffic = (async () => zero) as ConstructorParameters<typeof PlatformControl>[2];
-  const app = createControlApi(new PlatformControl(store, supervisor, traffic, join(root, 'models')), () => {});
+  const tokenFile = join(root, 'control-token');
+  const token = ensureControlToken(tokenFile);
+  const app = createControlApi(new PlatformControl(store, supervisor, traffic, join(root, 'models')), { token, tokenFile, onShutdown: () => {} });
   const send = async (method: string, path: string, body?: unknown) => {
-    const response = await app.request(path, { method, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const response = await app.request(path, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
   return { store, started, send };

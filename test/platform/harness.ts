@@ -44,7 +44,7 @@ export async function startDetachedPlatform(version: string, extraEnv: Record<st
   const up = await keelson(['up', '--models', inject('modelsDir'), '--model', `penguins:${version}`, '--port', '0', '--detach'], env);
   const state = (): PlatformState => readState(paths.state)!;
   if (up.code !== 0) throw new Error(`keelson up failed (${up.code}): ${up.stderr}`);
-  const client = new PlatformClient(state().platform!.controlUrl);
+  const client = new PlatformClient(state().platform!.controlUrl, { tokenFile: paths.controlToken });
   const platformPid = state().platform!.pid;
   return {
     paths,

@@ -90,7 +90,7 @@ describe('the platform during a rollout (control API, real instances)', { timeou
   it('refuses a second rollout, and rolls back one whose controller died', async () => {
     platform = await startInProcessPlatform('1');
     cleanups.push(() => platform.stop());
-    const client = new PlatformClient(platform.controlUrl);
+    const client = new PlatformClient(platform.controlUrl, { tokenFile: platform.paths.controlToken });
     // A stand-in rollout controller: a process we can kill like `kill -9` on `keelson rollout`.
     const owner = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600000)'], { stdio: 'ignore' });
     cleanups.push(() => killAll([owner.pid]));
@@ -126,7 +126,7 @@ describe('the platform during a rollout (control API, real instances)', { timeou
   });
 
   it('rolls back on `keelson rollback` at once, and says so when nothing is running', async () => {
-    const client = new PlatformClient(platform.controlUrl);
+    const client = new PlatformClient(platform.controlUrl, { tokenFile: platform.paths.controlToken });
     await client.beginRollout({ id: 'r-manual', model: 'penguins', toVersion: '2', ownerPid: process.pid, stepCount: 1 });
     const canary = await client.startInstance('canary', '2');
     await eventually('canary ready', () => platform.state().instances.some((i) => i.name === canary.name && i.status === 'ready'), 90_000);

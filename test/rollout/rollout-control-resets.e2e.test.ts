@@ -34,7 +34,7 @@ async function stopping<T>(traffic: ReturnType<typeof backgroundTraffic>, body: 
 describe('rollouts whose control API connections break (real processes)', { timeout: 180_000 }, () => {
   it('carries on through transient connection resets and ends by the judge', async () => {
     const traffic = backgroundTraffic(platform.routerUrl, 60);
-    const client = new PlatformClient(proxy.url, { unreachableAfterMs: 20_000 });
+    const client = new PlatformClient(proxy.url, { unreachableAfterMs: 20_000, tokenFile: platform.paths.controlToken });
     const before = proxy.resets;
     let lose: NodeJS.Timeout | undefined;
     const { result, load } = await stopping(traffic, async () => {
@@ -56,7 +56,7 @@ describe('rollouts whose control API connections break (real processes)', { time
 
   it('ends as the controller\'s failure, not the judge\'s, when the platform stays unreachable past the limit', async () => {
     const traffic = backgroundTraffic(platform.routerUrl, 40);
-    const client = new PlatformClient(proxy.url, { unreachableAfterMs: 2_000 });
+    const client = new PlatformClient(proxy.url, { unreachableAfterMs: 2_000, tokenFile: platform.paths.controlToken });
     const { result } = await stopping(traffic, async () => {
       const running = runRollout({ model: 'penguins', version: '3', policy: FAST_POLICY, paths: platform.paths, client, reportsDir: reportsDir() });
       await eventually('the canary takes traffic', inStep, 90_000);
