@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import * as build from './build.js';
 import * as dashboards from './dashboards.js';
+import * as deploy from './deploy.js';
 import * as down from './down.js';
 import * as gitops from './gitops.js';
 import * as image from './image.js';
@@ -8,6 +9,7 @@ import * as judge from './judge.js';
 import * as models from './models.js';
 import * as promote from './promote.js';
 import * as push from './push.js';
+import * as release from './release.js';
 import * as render from './render.js';
 import * as rollback from './rollback.js';
 import * as rollout from './rollout.js';
@@ -33,6 +35,7 @@ export interface CommandModule {
 export const COMMANDS: readonly CommandModule[] = [
   build,
   dashboards,
+  deploy,
   down,
   gitops,
   image,
@@ -40,6 +43,7 @@ export const COMMANDS: readonly CommandModule[] = [
   models,
   promote,
   push,
+  release,
   render,
   rollback,
   rollout,
