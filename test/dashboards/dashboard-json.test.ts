@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { loadDeploySpec } from '../../contract/deploy-spec.js';
 import { buildDashboards, DashboardConfigError } from '../../dashboards/index.js';
+import { KEELSON_ARGO } from '../../dashboards/external-metrics.js';
+import { judgeEndpoint, renderService } from '../../infra/render/index.js';
 import { kibanaDiscoverUrl } from '../../dashboards/kibana.js';
 import { allPanels, dashboardQueries, panelsOf, targetsOf, variableReferences } from './helpers/dashboard-queries.js';
 
@@ -100,11 +103,20 @@ describe('generated dashboards', () => {
     const exprs = dashboardQueries(canary).map((q) => q.expr).join('\n');
     expect(exprs).toContain('variant=~"$baseline|canary"');
     expect(exprs).toContain('keelson_rollout_weight');
-    expect(canary.dashboard.annotations.list?.map((a) => a.expr)).toEqual([
-      'keelson_rollout_verdict{namespace=~"$namespace", decision="continue"} == 1',
-      'keelson_rollout_verdict{namespace=~"$namespace", decision="promote"} == 1',
-      'keelson_rollout_verdict{namespace=~"$namespace", decision="rollback"} == 1',
-    ]);
+    // A verdict marks the time line wherever it comes from: the router locally, the judge service in the cluster.
+    expect(canary.dashboard.annotations.list?.map((a) => a.expr)).toEqual(
+      ['continue', 'promote', 'rollback'].map(
+        (d) => `keelson_rollout_verdict{namespace=~"$namespace", decision="${d}"} == 1 or keelson_judge_verdict{namespace=~"$namespace", decision="${d}"} == 1`,
+      ),
+    );
+  });
+
+  it('names the cluster canary as infra/render does: Rollout, judge metric, judge Service (its ServiceMonitor job)', () => {
+    const objects = renderService(loadDeploySpec('deploy/production.yaml'), { namespace: 'keelson' });
+    const template = objects.find((o) => o.kind === 'AnalysisTemplate') as unknown as { spec: { metrics: { name: string }[] } };
+    expect(objects.find((o) => o.kind === 'Rollout')?.metadata.name).toBe(KEELSON_ARGO.rollout);
+    expect(template.spec.metrics.map((m) => m.name)).toEqual([KEELSON_ARGO.judgeMetric]);
+    expect(new URL(judgeEndpoint('keelson')).hostname).toBe(`${KEELSON_ARGO.judgeJob}.keelson.svc`);
   });
 });
 
