@@ -2,6 +2,7 @@ import { CommanderError } from 'commander';
 import { ReplayInputError } from '../analysis/errors.js';
 import { ContainerError } from '../container/errors.js';
 import { DashboardConfigError } from '../dashboards/options.js';
+import { DeployError, KubernetesError } from '../kubernetes/errors.js';
 import { PlatformBadRequest, PlatformConflict, PlatformNotFound, PlatformStartAborted, PlatformUnavailable } from '../platform/errors.js';
 import { PolicyError, RolloutConflict } from '../rollout/errors.js';
 import type { RolloutResult } from '../rollout/run-rollout.js';
@@ -45,7 +46,9 @@ export function exitFor(error: unknown): Exit {
     error instanceof PlatformUnavailable ||
     error instanceof PlatformNotFound ||
     error instanceof PlatformBadRequest ||
-    error instanceof ReplayInputError
+    error instanceof ReplayInputError ||
+    error instanceof KubernetesError ||
+    error instanceof DeployError
   ) {
     return message(EXIT.failed, error.message);
   }
