@@ -1,7 +1,7 @@
 /** Policies about exposure and availability: public load balancers and production replica counts. */
 import type { ResourceValidationPolicy } from '@pulumi/policy';
 import { CHARTS } from '../versions.js';
-import { describe, stackOfUrn } from './workloads.js';
+import { describe, ROLLOUT_TYPE, stackOfUrn } from './workloads.js';
 
 /** Annotations that make a cloud load balancer internal. */
 const INTERNAL_LB_ANNOTATIONS: Record<string, string> = {
@@ -44,12 +44,12 @@ function loadBalancerPaths(value: unknown, path: string): string[] {
   return [...own, ...Object.entries(record).flatMap(([key, child]) => loadBalancerPaths(child, `${path}.${key}`))];
 }
 
-const REPLICATED = ['kubernetes:apps/v1:Deployment', 'kubernetes:apps/v1:StatefulSet'];
+const REPLICATED = ['kubernetes:apps/v1:Deployment', 'kubernetes:apps/v1:StatefulSet', ROLLOUT_TYPE];
 
 /** Production workloads survive a node loss: at least two replicas (and an HPA floor of two). */
 export const productionReplicas: ResourceValidationPolicy = {
   name: 'keelson-production-replicas',
-  description: 'In production, Deployments and StatefulSets run ≥ 2 replicas and HPAs keep minReplicas ≥ 2.',
+  description: 'In production, Deployments, StatefulSets and Rollouts run ≥ 2 replicas and HPAs keep minReplicas ≥ 2.',
   enforcementLevel: 'mandatory',
   validateResource: (args, report) => {
     const environment = args.props.metadata?.labels?.['keelson.dev/environment'] ?? stackOfUrn(args.urn);

@@ -97,3 +97,4 @@ export const imagesPinnedByDigest: ResourceValidationPolicy = {
 };
 
 export { noPublicLoadBalancer, productionReplicas } from './exposure.js';
+export { analysisFailsClosed, productionRolloutAnalysis } from './rollouts.js';

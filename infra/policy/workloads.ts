@@ -4,6 +4,9 @@
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- policy inputs are untyped JSON
 export type Props = Record<string, any>;
 
+/** An Argo Rollouts Rollout, as Pulumi registers it (a CustomResource). */
+export const ROLLOUT_TYPE = 'kubernetes:argoproj.io/v1alpha1:Rollout';
+
 /** Kubernetes workload type tokens and where each keeps its pod spec. */
 const POD_SPEC_PATHS: Record<string, string[]> = {
   'kubernetes:core/v1:Pod': ['spec'],
@@ -13,6 +16,7 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
   'kubernetes:apps/v1:ReplicaSet': ['spec', 'template', 'spec'],
   'kubernetes:batch/v1:Job': ['spec', 'template', 'spec'],
   'kubernetes:batch/v1:CronJob': ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+  [ROLLOUT_TYPE]: ['spec', 'template', 'spec'],
 };
 
 /** The pod spec of a workload resource, or undefined for anything else. */

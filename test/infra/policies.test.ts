@@ -1,13 +1,18 @@
 /** Each policy in the pack against a compliant and a violating synthetic resource. */
 import { describe, expect, test } from 'vitest';
 import {
+  analysisFailsClosed,
   gpuNodesTainted,
   gpuPodsTolerateTaint,
   imagesPinnedByDigest,
   noPublicLoadBalancer,
   nonRootWithLimits,
   productionReplicas,
+  productionRolloutAnalysis,
 } from '../../infra/policy/policies.js';
+import { renderService } from '../../infra/render/index.js';
+import { loadDeploySpec } from '../../contract/deploy-spec.js';
+import type { Json } from './harness.js';
 import { policyArgs, violations } from './policy-args.js';
 
 const DIGEST = `registry.example.com/keelson@sha256:${'a'.repeat(64)}`;
@@ -130,5 +135,83 @@ describe('at least two replicas in production', () => {
     ]);
     const hpa = { metadata: { name: 'h', labels: { 'keelson.dev/environment': 'production' } }, spec: { minReplicas: 1 } };
     expect(await violations(productionReplicas, policyArgs('kubernetes:autoscaling/v2:HorizontalPodAutoscaler', hpa, 'dev'))).toHaveLength(1);
+  });
+});
+
+const ROLLOUT = 'kubernetes:argoproj.io/v1alpha1:Rollout';
+const TEMPLATE = 'kubernetes:argoproj.io/v1alpha1:AnalysisTemplate';
+const rendered = renderService(loadDeploySpec('deploy/production.yaml'));
+const renderedRollout = () => structuredClone(rendered.find((o) => o.kind === 'Rollout')!) as Record<string, Json>;
+const renderedTemplate = () => structuredClone(rendered.find((o) => o.kind === 'AnalysisTemplate')!) as Record<string, Json>;
+
+describe('production Rollouts are judged', () => {
+  test('passes the rendered Rollout (an experiment per step, each judged by keelson-judge)', async () => {
+    expect(await violations(productionRolloutAnalysis, policyArgs(ROLLOUT, renderedRollout(), 'production'))).toEqual([]);
+  });
+  test('flags plain setWeight steps without analysis in production, not in dev', async () => {
+    const rollout = renderedRollout();
+    rollout.spec.strategy.canary.steps = [{ setWeight: 20 }, { pause: { duration: '1m' } }, { setWeight: 50 }];
+    expect(await violations(productionRolloutAnalysis, policyArgs(ROLLOUT, rollout, 'production'))).toEqual([
+      expect.stringContaining('Rollout keelson: no step or background analysis references an AnalysisTemplate in production'),
+    ]);
+    rollout.metadata.labels['keelson.dev/environment'] = 'dev';
+    expect(await violations(productionRolloutAnalysis, policyArgs(ROLLOUT, rollout, 'production'))).toEqual([]);
+  });
+  test('passes background analysis; flags an experiment step without analyses and a blue-green Rollout', async () => {
+    const background = renderedRollout();
+    background.spec.strategy.canary.steps = [{ setWeight: 20 }, { pause: {} }];
+    background.spec.strategy.canary.analysis = { templates: [{ templateName: 'keelson-judge' }] };
+    expect(await violations(productionRolloutAnalysis, policyArgs(ROLLOUT, background, 'production'))).toEqual([]);
+    const unjudged = renderedRollout();
+    unjudged.spec.strategy.canary.steps[1].experiment.analyses = [];
+    expect(await violations(productionRolloutAnalysis, policyArgs(ROLLOUT, unjudged, 'production'))).toEqual([
+      expect.stringContaining('steps[1].experiment has no analyses'),
+    ]);
+    const blueGreen = renderedRollout();
+    blueGreen.spec.strategy = { blueGreen: { activeService: 'keelson-stable' } };
+    expect(await violations(productionRolloutAnalysis, policyArgs(ROLLOUT, blueGreen, 'production'))).toEqual([
+      expect.stringContaining('strategy ["blueGreen"] in production: expected a canary strategy'),
+    ]);
+  });
+  test('a Rollout is a workload: its image must be pinned by digest, its containers non-root, its replicas ≥ 2 in production', async () => {
+    expect(await violations(imagesPinnedByDigest, policyArgs(ROLLOUT, renderedRollout()))).toEqual([]);
+    const tagged = renderedRollout();
+    tagged.spec.template.spec.containers[0].image = 'ghcr.io/keelson-dev/keelson:latest';
+    tagged.spec.replicas = 1;
+    expect(await violations(imagesPinnedByDigest, policyArgs(ROLLOUT, tagged))).toEqual([
+      'Rollout keelson: container "keelson" image "ghcr.io/keelson-dev/keelson:latest": expected name@sha256:<64 hex digits>',
+    ]);
+    expect(await violations(productionReplicas, policyArgs(ROLLOUT, tagged, 'production'))).toEqual(['Rollout keelson: replicas = 1 in production: expected at least 2']);
+    expect(await violations(nonRootWithLimits, policyArgs(ROLLOUT, renderedRollout()))).toEqual([]);
+  });
+});
+
+describe('analysis fails closed', () => {
+  const metric = (template: Record<string, Json>) => template.spec.metrics[0];
+  test('passes the rendered keelson-judge template', async () => {
+    expect(await violations(analysisFailsClosed, policyArgs(TEMPLATE, renderedTemplate()))).toEqual([]);
+  });
+  test('flags a web metric with only a failureCondition: missing data would count as Successful', async () => {
+    const template = renderedTemplate();
+    delete metric(template).successCondition;
+    expect(await violations(analysisFailsClosed, policyArgs(TEMPLATE, template))).toEqual([
+      expect.stringContaining('AnalysisTemplate keelson-judge: metric "judge" has no successCondition'),
+    ]);
+  });
+  test('flags a successCondition that accepts a missing verdict, failureLimit -1 and a dry run', async () => {
+    const template = renderedTemplate();
+    metric(template).successCondition = "default(result.decision, 'promote') == 'promote'";
+    metric(template).failureLimit = -1;
+    template.spec.dryRun = [{ metricName: 'judge' }];
+    const found = await violations(analysisFailsClosed, policyArgs(TEMPLATE, template));
+    expect(found).toEqual([
+      expect.stringContaining('falls back on missing data'),
+      expect.stringContaining('failureLimit = -1'),
+      expect.stringContaining('is a dry run'),
+    ]);
+  });
+  test('leaves metrics of other providers alone', async () => {
+    const template = { metadata: { name: 'p' }, spec: { metrics: [{ name: 'errors', provider: { prometheus: { query: 'x' } } }] } };
+    expect(await violations(analysisFailsClosed, policyArgs(TEMPLATE, template))).toEqual([]);
   });
 });
