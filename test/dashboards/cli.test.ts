@@ -46,7 +46,7 @@ describe('keelson dashboards', () => {
     const file = join(dir, 'nested', 'keelson-rules.yaml');
     const { status, stdout } = keelson(['dashboards', 'rules', '--out', file, '--availability-target', '0.995', '--latency-threshold', '0.5', '--runbook-base-url', 'https://git.example.com/README.md']);
     expect(status).toBe(0);
-    expect(stdout).toContain('5 groups, 9 alerts');
+    expect(stdout).toContain('5 groups, 11 alerts');
     const rules = parse(readFileSync(file, 'utf8')) as RuleFile;
     const text = JSON.stringify(rules);
     expect(text).toContain('(14.4 * (1 - 0.995))');
