@@ -10,7 +10,7 @@ interface RenderFlags {
 export function register(program: Command): void {
   program
     .command('render')
-    .description('render deploy/<env>.yaml as the Kubernetes objects of the cluster canary (Argo Rollouts Rollout, judge AnalysisTemplate, Services, HTTPRoute, PDB, HPA, NetworkPolicy)')
+    .description('render deploy/<env>.yaml as the Kubernetes objects of the cluster canary (Argo Rollouts Rollout, judge AnalysisTemplate, the judge service keelson-judge, Services, HTTPRoute, PDB, HPA, NetworkPolicy)')
     .requiredOption('--env <name>', 'environment: reads deploy/<env>.yaml')
     .option('--out <dir>', 'write one <kind>-<name>.yaml file per object into DIR (created) instead of one multi-document YAML on stdout')
     .option('--namespace <name>', 'namespace of the objects', 'keelson')

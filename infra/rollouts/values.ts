@@ -38,6 +38,16 @@ function pluginFromImage(plugin: RolloutsPluginSettings) {
   };
 }
 
+/**
+ * The controller labels its series with the Rollout's `namespace`; without `honorLabels` Prometheus renames that
+ * `exported_namespace` and sets `namespace` to the controller's. These relabelings put the Rollout's back, which
+ * the canary dashboard's namespace filter and the rollout alerts rely on (docs/dashboards.md).
+ */
+export const NAMESPACE_FROM_SERIES = [
+  { sourceLabels: ['exported_namespace'], regex: '(.+)', targetLabel: 'namespace', replacement: '$1' },
+  { action: 'labeldrop', regex: 'exported_namespace' },
+];
+
 /** Chart values; `systemNodes` keeps the controller off the GPU pool where a system pool exists. */
 export function argoRolloutsValues(plugin: RolloutsPluginSettings, systemNodes: boolean) {
   return {
@@ -45,7 +55,7 @@ export function argoRolloutsValues(plugin: RolloutsPluginSettings, systemNodes: 
       replicas: 2,
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
       ...(systemNodes ? { nodeSelector: { ...SYSTEM_NODE_LABELS } } : {}),
-      metrics: { enabled: true, serviceMonitor: { enabled: true } },
+      metrics: { enabled: true, serviceMonitor: { enabled: true, metricRelabelings: NAMESPACE_FROM_SERIES } },
       trafficRouterPlugins: [gatewayApiPluginEntry(plugin)],
       ...pluginFromImage(plugin),
     },

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CLUSTER_ONLY_PANELS } from '../../dashboards/canary-cluster.js';
 import { KEELSON_ARGO } from '../../dashboards/external-metrics.js';
 import { buildDashboards, buildRuleGroups, renderRuleFile } from '../../dashboards/index.js';
+import { NAMESPACE_FROM_SERIES } from '../../infra/rollouts/values.js';
 import { requireTool } from '../helpers/tools.js';
 import { dashboardQueries, interpolate, ruleQueries, type FoundQuery } from './helpers/dashboard-queries.js';
 import { serveExpositions } from './helpers/exporters.js';
@@ -29,12 +30,12 @@ const ARMS = { baseline: { hash: '6b8c7d9f4', version: '1' }, canary: { hash: '8
 const VARIABLES: Record<string, string> = { __rate_interval: '20s', namespace: 'keelson', model: '.*', version: '.*', baseline: 'baseline' };
 /**
  * The chart's ServiceMonitor scrapes without honorLabels, so the target's `namespace` (the controller's) wins and
- * the Rollout's becomes `exported_namespace`; these metricRelabelings (docs/dashboards.md) put it back.
+ * the Rollout's becomes `exported_namespace`; the metricRelabelings `pulumi up` gives that ServiceMonitor put it
+ * back. These are those very values, in Prometheus' snake_case, as the Prometheus Operator writes them.
  */
-const ARGO_METRIC_RELABELINGS = [
-  { source_labels: ['exported_namespace'], regex: '(.+)', target_label: 'namespace', replacement: '$1' },
-  { action: 'labeldrop', regex: 'exported_namespace' },
-];
+const ARGO_METRIC_RELABELINGS = NAMESPACE_FROM_SERIES.map((r) =>
+  Object.fromEntries(Object.entries(r).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value])),
+);
 
 const canary = buildDashboards().find((d) => d.uid === 'keelson-canary-analysis')!;
 const rules = buildRuleGroups();

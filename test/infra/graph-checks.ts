@@ -203,7 +203,17 @@ export function registerRolloutChecks(getRun: () => ProgramRun, want: Expectatio
     expect([argo().version, argo().repositoryOpts.repo, argo().namespace, argo().name]).toEqual([
       CHARTS.argoRollouts.version, 'https://argoproj.github.io/argo-helm', 'argo-rollouts', 'argo-rollouts',
     ]);
-    expect(argo().values.controller.metrics).toEqual({ enabled: true, serviceMonitor: { enabled: true } });
+    expect(argo().values.controller.metrics).toEqual({
+      enabled: true,
+      // The Rollout's namespace back on its series (the canary dashboard and the rollout alerts filter on it).
+      serviceMonitor: {
+        enabled: true,
+        metricRelabelings: [
+          { sourceLabels: ['exported_namespace'], regex: '(.+)', targetLabel: 'namespace', replacement: '$1' },
+          { action: 'labeldrop', regex: 'exported_namespace' },
+        ],
+      },
+    });
     expect(argo().values.controller.trafficRouterPlugins).toEqual([{ name: 'argoproj-labs/gatewayAPI', location: GATEWAY_API_PLUGIN_RELEASE.url }]);
     expect(GATEWAY_API_PLUGIN_RELEASE.url).toMatch(/\/releases\/download\/v0\.15\.0\/gatewayapi-plugin-linux-amd64$/);
   });
