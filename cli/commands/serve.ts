@@ -23,6 +23,8 @@ export function register(program: Command): void {
     .addOption(new Option('--body-limit <size>', 'largest request body, e.g. 4MiB (413 beyond)').env('KEELSON_BODY_LIMIT').default('4MiB'))
     .addOption(new Option('--drain-timeout <duration>', 'on SIGTERM/SIGINT, how long in-flight requests may finish, e.g. 10s').env('KEELSON_DRAIN_TIMEOUT').default('10s'))
     .addOption(new Option('--request-timeout <duration>', 'per-request limit on queueing + inference (503 while queued, 504 while running)').env('KEELSON_REQUEST_TIMEOUT').default('30s'))
+    .addOption(new Option('--http-headers-timeout <duration>', 'a client must send a request\'s headers within this (408 and close beyond); stops slow-header clients').env('KEELSON_HTTP_HEADERS_TIMEOUT').default('10s'))
+    .addOption(new Option('--http-request-timeout <duration>', 'a client must send a whole request, body included, within this (408 and close beyond); not --request-timeout').env('KEELSON_HTTP_REQUEST_TIMEOUT').default('60s'))
     .addOption(new Option('--auth-token-file <path>', 'require "Authorization: Bearer <token>" on model routes, token read from this file (or set KEELSON_AUTH_TOKEN)'))
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent').env('LOG_LEVEL'))
     .addOption(new Option('--workers <n>', 'inference worker threads (default: cores / intra-op threads)').env('KEELSON_WORKERS'))

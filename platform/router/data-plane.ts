@@ -7,6 +7,7 @@ import { readControlToken } from '../control-token.js';
 import { PlatformUnauthorized } from '../errors.js';
 import { describeIssue, poolUpdateSchema, type RouterInfo, type RouterView } from './pool.js';
 import { startRouter, type Router } from './router.js';
+import { HTTP_TIMEOUTS, serverTimeoutOptions, type HttpTimeouts } from '../../service/src/server/http-timeouts.js';
 
 export interface RouterProcessOptions {
   host: string;
@@ -15,6 +16,8 @@ export interface RouterProcessOptions {
   infoFile: string;
   /** The platform's control token file (`.keelson/control-token`): the admin API asks for its token. */
   tokenFile: string;
+  /** The router port's client timeouts (`--http-headers-timeout`, `--http-request-timeout`). */
+  httpTimeouts?: Partial<HttpTimeouts>;
   log(line: string): void;
 }
 
@@ -32,7 +35,7 @@ export const EXIT_ADDRESS_UNUSABLE = 3;
 export async function runRouterProcess(options: RouterProcessOptions): Promise<{ router: Router; stop(): Promise<void> }> {
   const token = readControlToken(options.tokenFile);
   if (token === null) throw new PlatformUnauthorized(`no control token at ${options.tokenFile}: the router is started by \`keelson up\`, which makes it`);
-  const router = await startRouter({ host: options.host, port: options.port });
+  const router = await startRouter({ host: options.host, port: options.port, ...(options.httpTimeouts ? { httpTimeouts: options.httpTimeouts } : {}) });
   let generation = -1;
   let upstreams: RouterView['upstreams'] = [];
   let stopping: Promise<void> | undefined;
@@ -59,7 +62,7 @@ export async function runRouterProcess(options: RouterProcessOptions): Promise<{
     return c.json({ stopping: true }, 202);
   });
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: admin.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+    const s = serve({ fetch: admin.fetch, hostname: '127.0.0.1', port: 0, serverOptions: serverTimeoutOptions(HTTP_TIMEOUTS) }, () => resolve(s));
   });
   const info: RouterInfo = {
     pid: process.pid,

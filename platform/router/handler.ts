@@ -6,6 +6,7 @@ import type { UpstreamConnections } from './connections.js';
 import { endToEndHeaders, forwardOnce } from './forward.js';
 import type { RouterMetrics } from './metrics.js';
 import { isIdempotent, pinnedVersion, readBody } from './request-rules.js';
+import { replyThenLinger } from '../../service/src/http/lingering-close.js';
 
 export interface RequestHandlerOptions {
   balancer: Balancer;
@@ -32,8 +33,8 @@ export function createRequestHandler(options: RequestHandlerOptions): http.Reque
       res.end(await metrics.registry.metrics());
       return;
     }
-    const body = await readBody(req, options.maxBodyBytes);
-    if (body === 'too-large') return reply(res, 413, `request body over ${options.maxBodyBytes} bytes`);
+    const body = Number(req.headers['content-length']) > options.maxBodyBytes ? 'too-large' : await readBody(req, options.maxBodyBytes);
+    if (body === 'too-large') return refuseBody(req, res);
     const headers = endToEndHeaders(req.headers);
     if (body) headers['content-length'] = String(body.length);
     else if (method !== 'GET' && method !== 'HEAD') headers['content-length'] = '0';
@@ -120,6 +121,13 @@ export function createRequestHandler(options: RequestHandlerOptions): http.Reque
     res.writeHead(status, { 'content-type': 'application/json', 'x-keelson-variant': variant });
     res.end(JSON.stringify({ error }));
     metrics.requests.inc({ variant, code: String(status) });
+  }
+
+  /** 413 without losing it: the rest of the body is read and dropped for a while (see lingering-close.ts). */
+  function refuseBody(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const error = `request body: more than ${options.maxBodyBytes} bytes (${req.headers['content-length'] ?? 'chunked'} sent); the router buffers at most that to retry it`;
+    replyThenLinger(req, res, 413, { 'content-type': 'application/json', 'x-keelson-variant': 'none' }, JSON.stringify({ error }));
+    metrics.requests.inc({ variant: 'none', code: '413' });
   }
 
   return (req, res) => {

@@ -10,15 +10,22 @@ export function pinnedVersion(path: string): string | undefined {
   return VERSION_IN_PATH.exec(path)?.[1];
 }
 
-/** Buffers the request body (needed to retry it elsewhere); null when there is none. */
+/**
+ * Buffers the request body (needed to retry it elsewhere); null when there is none; 'too-large' as soon as it
+ * passes `maxBytes` (the caller answers, and drops the rest).
+ */
 export function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer | null | 'too-large'> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= maxBytes) chunks.push(chunk);
-    });
+      if (size <= maxBytes) return void chunks.push(chunk);
+      chunks = [];
+      req.off('data', onData);
+      resolve('too-large');
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(size > maxBytes ? 'too-large' : chunks.length === 0 ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.on('error', reject);
   });

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gracefulDrain } from '../../service/src/server/graceful-drain.js';
+import { checkHttpTimeouts, HTTP_TIMEOUTS, serverTimeoutOptions, type HttpTimeouts } from '../../service/src/server/http-timeouts.js';
 import { ALL_STABLE, type Weights } from '../../contract/variants.js';
 import { Balancer, type Upstream } from './balancer.js';
 import { UpstreamConnections } from './connections.js';
@@ -20,6 +21,8 @@ export interface RouterOptions {
   maxAttempts?: number;
   /** How long `close()` waits for requests already received before cutting them. Default 10 s. */
   drainTimeoutMs?: number;
+  /** How long a client may take to send a request; keep-alive defaults to 65 s (longer than clients' pools). */
+  httpTimeouts?: Partial<HttpTimeouts>;
   metrics?: RouterMetrics;
 }
 
@@ -53,7 +56,8 @@ export async function startRouter(options: RouterOptions = {}): Promise<Router> 
     maxAttempts: options.maxAttempts ?? 3,
   });
 
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, handler);
+  const timeouts = checkHttpTimeouts({ ...HTTP_TIMEOUTS, keepAliveMs: 65_000, ...options.httpTimeouts });
+  const server = http.createServer(serverTimeoutOptions(timeouts), handler);
   const drainer = gracefulDrain(server);
   let closing: Promise<void> | undefined;
   await new Promise<void>((resolve, reject) => {

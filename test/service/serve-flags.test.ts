@@ -7,14 +7,14 @@ import { parseBytes, parseDuration, threadPlan } from '../../service/src/server/
 
 const defaults: ServeFlags = {
   models: 'models', model: [], host: '127.0.0.1', port: '8080', bodyLimit: '4MiB', drainTimeout: '10s',
-  requestTimeout: '30s', cacheBytes: '0', driftWindow: '1000',
+  requestTimeout: '30s', httpHeadersTimeout: '10s', httpRequestTimeout: '60s', cacheBytes: '0', driftWindow: '1000',
 };
 
 describe('serve flags and environment', () => {
   it('turns defaults into server options', () => {
     expect(serverOptionsFromFlags(defaults, {})).toEqual({
       modelsDir: 'models', models: [], host: '127.0.0.1', port: 8080, bodyLimitBytes: 4 * 1024 * 1024,
-      drainTimeoutMs: 10_000, requestTimeoutMs: 30_000, cacheBytes: 0, driftWindowRows: 1000, logLevel: 'info',
+      drainTimeoutMs: 10_000, requestTimeoutMs: 30_000, httpTimeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 5_000 }, cacheBytes: 0, driftWindowRows: 1000, logLevel: 'info',
     });
   });
 
@@ -31,6 +31,9 @@ describe('serve flags and environment', () => {
     [{ port: '70000' }, {}, /--port "70000": expected an integer between 0 and 65535/],
     [{ drainTimeout: 'soon' }, {}, /--drain-timeout "soon": expected a duration like 500ms, 10s or 2m/],
     [{ workers: '0' }, {}, /--workers "0": expected an integer between 1 and 256/],
+    [{ httpHeadersTimeout: 'slow' }, {}, /--http-headers-timeout "slow": expected a duration like 500ms, 10s or 2m/],
+    [{ httpHeadersTimeout: '30s', httpRequestTimeout: '20s' }, {}, /--http-request-timeout 20000 ms: expected at least --http-headers-timeout \(30000 ms\)/],
+    [{ httpHeadersTimeout: '10ms' }, {}, /--http-headers-timeout 10 ms: expected at least 100ms/],
     [{ authTokenFile: '/nonexistent/token' }, {}, /--auth-token-file \/nonexistent\/token: cannot read it \(ENOENT\)/],
     [{}, { LOG_LEVEL: 'loud' }, /LOG_LEVEL "loud": expected one of fatal, error, warn, info, debug, trace, silent/],
   ])('rejects %j %j', (flags, env, message) => {

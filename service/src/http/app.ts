@@ -11,6 +11,7 @@ import { healthRoutes } from './routes/health.js';
 import { inferRoutes } from './routes/infer.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { refuseOversizedBody } from './oversized-body.js';
 import { v1Routes } from './routes/v1-predict.js';
 
 export type { AppDeps, AppOptions } from './app-env.js';
@@ -38,6 +39,6 @@ export function createNodeListener(deps: AppDeps): (request: IncomingMessage, re
   const fastInfer = createFastInfer(deps);
   const hono = getRequestListener(createApp(deps).fetch);
   return function serve(request, response) {
-    if (!fastInfer(request, response)) void hono(request, response);
+    if (!fastInfer(request, response) && !refuseOversizedBody(deps, request, response)) void hono(request, response);
   };
 }

@@ -3,6 +3,7 @@ import { INFER_ROUTES, inferPathMatcher, type InferPath } from '../../../contrac
 import type { ReadyModel } from '../models/model-registry.js';
 import type { AppDeps } from './app-env.js';
 import { errorReply } from './error-handler.js';
+import { replyThenLinger } from './lingering-close.js';
 import { checkBodyHeaders, parseJsonText, readIncoming } from './read-json.js';
 import { AUTH_CHALLENGE, checkBearer, inferResponse, maxElementsFor, recordRequest, requestIdFrom, shuttingDown, tokenDigest } from './request-handling.js';
 
@@ -53,13 +54,14 @@ export function createFastInfer(deps: AppDeps): FastPath {
       status = reply.status;
       body = JSON.stringify(reply.body);
       if (reply.retryAfter !== undefined) headers['retry-after'] = reply.retryAfter;
-      if (status === 413) headers.connection = 'close'; // the rest of an oversized body is not worth reading
     } finally {
       deps.metrics.httpInFlight.dec();
     }
     headers['content-length'] = Buffer.byteLength(body);
     headers['x-request-id'] = requestId;
-    if (!response.destroyed) response.writeHead(status, headers).end(body);
+    // The rest of an oversized body is not worth reading, but closing at once would often lose the 413.
+    if (status === 413) replyThenLinger(request, response, status, headers, body);
+    else if (!response.destroyed) response.writeHead(status, headers).end(body);
     recordRequest(deps, {
       method: 'POST', path, route, status,
       durationNs: Number(process.hrtime.bigint() - started), requestId, model,

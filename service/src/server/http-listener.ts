@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gracefulDrain } from './graceful-drain.js';
+import { HTTP_TIMEOUTS, serverTimeoutOptions, type HttpTimeouts } from './http-timeouts.js';
 
 /** A listening HTTP server that knows its in-flight requests and can drain them. */
 export interface Listener {
@@ -16,9 +17,9 @@ export interface Listener {
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => unknown;
 
-/** Serves a plain node handler on `host:port`. */
-export async function listen(handler: Handler, host: string, port: number): Promise<Listener> {
-  const server = createServer((request, response) => void handler(request, response));
+/** Serves a plain node handler on `host:port`, cutting clients that send their request too slowly (`timeouts`). */
+export async function listen(handler: Handler, host: string, port: number, timeouts: HttpTimeouts = HTTP_TIMEOUTS): Promise<Listener> {
+  const server = createServer(serverTimeoutOptions(timeouts), (request, response) => void handler(request, response));
   const drainer = gracefulDrain(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
+import { HTTP_TIMEOUTS, type HttpTimeouts } from './http-timeouts.js';
 import type { FromProbeThread, ToProbeThread } from './probe-messages.js';
 
 /** The `--metrics-port` server, running on a thread of its own. */
@@ -14,6 +15,8 @@ export interface ProbeServerOptions {
   host: string;
   port: number;
   metrics: ServiceMetrics;
+  /** The same client timeouts as the serving port. */
+  httpTimeouts?: HttpTimeouts;
   /** The readiness answer of the serving thread, as `GET /v2/health/ready` gives it. */
   readiness(): { status: number; body: unknown };
   /** Liveness fails once the serving thread's event loop has not run for this long. */
@@ -61,7 +64,7 @@ export async function startProbeServer(options: ProbeServerOptions): Promise<Pro
     };
     thread.on('message', onMessage);
     thread.once('error', reject);
-    post({ kind: 'start', host: options.host, port: options.port, beat: beat.buffer as SharedArrayBuffer, stallMs: options.stallMs ?? 5000 });
+    post({ kind: 'start', host: options.host, port: options.port, beat: beat.buffer as SharedArrayBuffer, stallMs: options.stallMs ?? 5000, httpTimeouts: options.httpTimeouts ?? HTTP_TIMEOUTS });
   }).catch(async (error: unknown) => {
     clearInterval(heartbeat);
     await thread.terminate();

@@ -4,9 +4,10 @@
  * liveness is that thread's heartbeat. Scrapes of `/metrics` are forwarded to the serving thread, which owns
  * the registry.
  */
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parentPort } from 'node:worker_threads';
+import { serverTimeoutOptions } from './http-timeouts.js';
 import type { FromProbeThread, ToProbeThread } from './probe-messages.js';
 
 const port = parentPort;
@@ -26,7 +27,10 @@ const json = (response: ServerResponse, status: number, body: string): void => {
 /** Milliseconds since the serving thread last ran its heartbeat timer. */
 const stalledFor = (): number => Date.now() - Number(Atomics.load(beat, 0));
 
-const server = createServer((request, response) => {
+// Created on `start`: node:http takes how often it checks the client timeouts only at construction.
+let server: Server | undefined;
+
+function serveProbe(request: IncomingMessage, response: ServerResponse): void {
   const path = (request.url ?? '').split('?')[0];
   if (request.method !== 'GET' && request.method !== 'HEAD') return json(response, 405, JSON.stringify({ error: `${request.method} is not served on this port; use GET` }));
   const stalled = stalledFor();
@@ -40,16 +44,17 @@ const server = createServer((request, response) => {
     return send({ kind: 'metrics', id });
   }
   return json(response, 404, JSON.stringify({ error: `no route for ${request.method} ${path?.slice(0, 200)} on this port: GET /metrics, /v2/health/live, /v2/health/ready` }));
-});
+}
 
 port.on('message', (message: ToProbeThread) => {
   switch (message.kind) {
     case 'start':
       beat = new BigInt64Array(message.beat);
       stallMs = message.stallMs;
+      server = createServer(serverTimeoutOptions(message.httpTimeouts), serveProbe);
       server.once('error', (error) => send({ kind: 'failed', message: error.message }));
-      server.listen(message.port, message.host, () => {
-        const address = server.address() as AddressInfo;
+      server.listen(message.port, message.host, function onListening(this: Server) {
+        const address = this.address() as AddressInfo;
         const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
         send({ kind: 'listening', url: `http://${host}:${address.port}` });
       });
@@ -64,6 +69,11 @@ port.on('message', (message: ToProbeThread) => {
       return;
     }
     case 'stop':
+      if (!server) {
+        send({ kind: 'stopped' });
+        port.close();
+        return;
+      }
       server.close(() => {
         send({ kind: 'stopped' });
         port.close();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { LOG_LEVELS, type LogLevel } from '../logging/logger.js';
+import { checkHttpTimeouts, HTTP_TIMEOUTS } from './http-timeouts.js';
 import type { ServerOptions } from './start-server.js';
 import { parseBytes, parseDuration, parseInteger } from './units.js';
 
@@ -14,6 +15,8 @@ export interface ServeFlags {
   bodyLimit: string;
   drainTimeout: string;
   requestTimeout: string;
+  httpHeadersTimeout: string;
+  httpRequestTimeout: string;
   authTokenFile?: string;
   logLevel?: string;
   workers?: string;
@@ -39,6 +42,11 @@ export function serverOptionsFromFlags(flags: ServeFlags, env: NodeJS.ProcessEnv
     bodyLimitBytes: parseBytes(flags.bodyLimit, '--body-limit'),
     drainTimeoutMs: parseDuration(flags.drainTimeout, '--drain-timeout'),
     requestTimeoutMs: parseDuration(flags.requestTimeout, '--request-timeout'),
+    httpTimeouts: checkHttpTimeouts({
+      ...HTTP_TIMEOUTS,
+      headersMs: parseDuration(flags.httpHeadersTimeout, '--http-headers-timeout'),
+      requestMs: parseDuration(flags.httpRequestTimeout, '--http-request-timeout'),
+    }),
     cacheBytes: parseBytes(flags.cacheBytes, '--cache-bytes'),
     driftWindowRows: parseInteger(flags.driftWindow, '--drift-window', 10, 65535),
     logLevel: logLevel as LogLevel,

@@ -15,6 +15,7 @@ import { Scheduler } from '../runtime/scheduler.js';
 import { WorkerPool } from '../runtime/worker-pool.js';
 import { SERVER_VERSION } from '../version.js';
 import { listen, type Listener } from './http-listener.js';
+import { checkHttpTimeouts, HTTP_TIMEOUTS, type HttpTimeouts } from './http-timeouts.js';
 import { loadModels } from './load-models.js';
 import { observerFor } from './wiring.js';
 import { startProbeServer, type ProbeServer } from './probe-server.js';
@@ -31,7 +32,10 @@ export interface ServerOptions extends SchedulingOverrides {
   metricsPort?: number;
   bodyLimitBytes?: number;
   drainTimeoutMs?: number;
+  /** Scheduler: queueing + inference of one request (503 while queued, 504 while running). */
   requestTimeoutMs?: number;
+  /** node:http: how long a client may take to send headers and body, and keep an idle connection (see http-timeouts.ts). */
+  httpTimeouts?: Partial<HttpTimeouts>;
   authToken?: string;
   workers?: number;
   intraOpThreads?: number;
@@ -66,6 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const threads = threadPlan(availableParallelism(), options.workers, options.intraOpThreads);
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes;
   if (bodyLimitBytes < 1024) throw new ConfigError(`--body-limit ${bodyLimitBytes}: expected at least 1024 bytes`);
+  const httpTimeouts = checkHttpTimeouts({ ...HTTP_TIMEOUTS, ...options.httpTimeouts });
 
   const metrics = new ServiceMetrics();
   const registry = new ModelRegistry(selected);
@@ -87,14 +92,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let probes: ProbeServer | undefined;
   const host = options.host ?? DEFAULTS.host;
   try {
-    main = await listen(listener, host, options.port ?? DEFAULTS.port);
+    main = await listen(listener, host, options.port ?? DEFAULTS.port, httpTimeouts);
   } catch (error) {
     await pool.close();
     throw new ConfigError(`cannot listen on ${host}:${options.port ?? DEFAULTS.port}: ${(error as Error).message}`);
   }
   if (options.metricsPort !== undefined) {
     try {
-      probes = await startProbeServer({ host, port: options.metricsPort, metrics, readiness: () => readiness({ isDraining: () => draining, models: registry }) });
+      probes = await startProbeServer({ host, port: options.metricsPort, httpTimeouts, metrics, readiness: () => readiness({ isDraining: () => draining, models: registry }) });
     } catch (error) {
       await main.drain(0);
       await pool.close();
