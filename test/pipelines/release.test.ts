@@ -138,7 +138,7 @@ describe.runIf(enabled)('keelson release (real git, builder, registry, smoke)', 
 
   it('releases: builds, pushes, smoke-tests, and commits the pushed digest into the spec as its own commit, comments kept', async () => {
     const before = await git('rev-parse', 'HEAD');
-    const result = await release('--model-version', '3');
+    const result = await release('--model-version', '3', '--rendered');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/✔ infer penguins:3/);
     const image = /^released (\S+)$/m.exec(result.stdout)?.[1] ?? '';
@@ -153,7 +153,11 @@ describe.runIf(enabled)('keelson release (real git, builder, registry, smoke)', 
 
     // One new commit, touching only the spec, named for the model change and the digest.
     expect(await git('rev-parse', 'HEAD~1')).toBe(before);
-    expect(await git('show', '--name-only', '--format=', 'HEAD')).toBe('deploy/production.yaml');
+    // --rendered: the objects `keelson render` makes of the new spec, in the same commit, for Argo CD to sync.
+    const files = (await git('show', '--name-only', '--format=', 'HEAD')).split('\n');
+    expect(files.filter((f) => !f.startsWith('deploy/rendered/production/'))).toEqual(['deploy/production.yaml']);
+    expect(files).toContain('deploy/rendered/production/rollout-keelson.yaml');
+    expect(readFileSync(join(repo, 'deploy/rendered/production/rollout-keelson.yaml'), 'utf8')).toContain(`image: ${image}`);
     const subject = await git('log', '-1', '--format=%s');
     expect(subject).toBe(`release: penguins 2 → 3 ${digest.slice(0, 19)}…`);
     expect(await git('log', '-1', '--format=%b')).toContain(`Source-Commit: ${before}`);
@@ -185,5 +189,6 @@ describe.runIf(enabled)('keelson release (real git, builder, registry, smoke)', 
     expect(await git('log', '-1', '--format=%s')).toMatch(/^release: /);
     await git('revert', '--no-edit', 'HEAD');
     expect(readFileSync(specFile, 'utf8')).toBe(original);
+    expect(existsSync(join(repo, 'deploy/rendered/production'))).toBe(false);
   });
 });
