@@ -4,7 +4,7 @@
  * messages, never its content.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PlatformUnauthorized } from './errors.js';
 
@@ -22,6 +22,7 @@ export function ensureControlToken(file: string): string {
   mkdirSync(dirname(file), { recursive: true });
   const token = randomBytes(32).toString('base64url');
   const staged = `${file}.${process.pid}.new`;
+  rmSync(staged, { force: true });
   writeFileSync(staged, `${token}\n`, { mode: 0o600, flag: 'wx' });
   try {
     linkSync(staged, file);

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PlatformClient } from '../../platform/client.js';
+import { ensureControlToken, tokenMatches } from '../../platform/control-token.js';
 import { PlatformUnauthorized } from '../../platform/errors.js';
 import type { RouterInfo } from '../../platform/router/pool.js';
 import { isAlive, readState } from '../../platform/state.js';
@@ -230,5 +231,25 @@ describe('the token after a restart, and where it never appears (real processes)
   it('is in no log, no state file and no status output', async () => {
     const files = [platform.paths.state, ...readdirSync(platform.paths.logs).map((f) => join(platform.paths.logs, f))];
     for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toContain(token);
+  });
+});
+
+describe('the token file', () => {
+  it('is made once with mode 600 and then reused; one open to others or holding no token is refused, naming the file', () => {
+    const { controlToken: file } = tempHome();
+    const made = ensureControlToken(file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(ensureControlToken(file)).toBe(made);
+    chmodSync(file, 0o644);
+    expect(() => ensureControlToken(file)).toThrow(new PlatformUnauthorized(`the control token file ${file} is open to other users (mode 644): expected mode 600; run \`chmod 600 ${file}\``));
+    writeFileSync(file, 'guessable\n', { mode: 0o600 });
+    chmodSync(file, 0o600);
+    expect(() => ensureControlToken(file)).toThrow(/holds no keelson token .*: delete it and restart the platform/);
+  });
+
+  it('compares tokens whatever their lengths', () => {
+    expect(tokenMatches('a'.repeat(43), 'a'.repeat(43))).toBe(true);
+    expect(tokenMatches('a'.repeat(42), 'a'.repeat(43))).toBe(false);
+    expect(tokenMatches('', 'a'.repeat(43))).toBe(false);
   });
 });
