@@ -44,7 +44,9 @@ export function openCluster(access: ClusterAccess, options: ClusterOptions = {})
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body) headers['Content-Type'] = body.type;
     const opts: https.RequestOptions = { method, headers, timeout: timeoutMs };
-    await access.config.applyToHTTPSOptions(opts);
+    await access.config.applyToHTTPSOptions(opts).catch((error: unknown) => {
+      throw credentialsError(error, access);
+    });
     const answer = await new Promise<{ code: number; text: string }>((resolve, reject) => {
       const transport = url.protocol === 'https:' ? https : http;
       const request = transport.request(url, opts, (response) => {
@@ -85,6 +87,13 @@ export function openCluster(access: ClusterAccess, options: ClusterOptions = {})
       await send('PATCH', objectPath(ref, namespace, name, subresource), {}, ctx, { type: 'application/merge-patch+json', text: JSON.stringify(patch) });
     },
   };
+}
+
+/** client-node could not prepare the request (TLS files, an exec plugin, plain http): first line only, it may quote more. */
+function credentialsError(error: unknown, access: ClusterAccess): KubernetesError {
+  const first = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+  const http = access.server.startsWith('http:') ? ': client-node talks plain http only when the cluster entry sets insecure-skip-tls-verify: true' : '';
+  return new KubernetesError('config', `${access.source}, context ${access.context}: cannot prepare a request to ${access.server} (${first})${http}`);
 }
 
 function parseStatus(text: string): Status {

@@ -19,6 +19,7 @@ const PLURALS: Readonly<Record<string, string>> = {
   'policy/v1/PodDisruptionBudget': 'poddisruptionbudgets',
   'autoscaling/v2/HorizontalPodAutoscaler': 'horizontalpodautoscalers',
   'networking.k8s.io/v1/NetworkPolicy': 'networkpolicies',
+  'monitoring.coreos.com/v1/ServiceMonitor': 'servicemonitors',
   'gateway.networking.k8s.io/v1/HTTPRoute': 'httproutes',
   'argoproj.io/v1alpha1/Rollout': 'rollouts',
   'argoproj.io/v1alpha1/AnalysisTemplate': 'analysistemplates',

@@ -27,6 +27,7 @@ export interface Status {
 const INSTALLERS: Readonly<Record<string, string>> = {
   'argoproj.io': 'Argo Rollouts is not installed',
   'gateway.networking.k8s.io': 'the Gateway API is not installed',
+  'monitoring.coreos.com': 'the Prometheus Operator (kube-prometheus-stack) is not installed',
 };
 
 /** The KubernetesError for a non-2xx answer. */
