@@ -1,6 +1,6 @@
 /** Which Gateway API implementation a stack uses, and where its proxies come from. Pure. */
 import type { ClusterProvider } from '../config/settings.js';
-import type { GatewaySource } from '../service/traffic.js';
+import type { GatewaySource } from '../render/traffic.js';
 
 export const ENVOY_GATEWAY_NAMESPACE = 'envoy-gateway-system';
 const ENVOY_GATEWAY_CLASS = 'keelson-envoy';

@@ -2,7 +2,7 @@
  * Filebeat as an ECK `Beat` DaemonSet: Kubernetes autodiscover, the service's ECS JSON lines decoded into
  * fields, every other container's lines kept as text; plus the RBAC autodiscover needs. Pure.
  */
-import { APP_NAME } from '../service/labels.js';
+import { APP_NAME } from '../render/labels.js';
 import { ELASTIC_NAME, ILM_POLICY_NAME } from './elastic.js';
 
 export const FILEBEAT_NAME = 'filebeat';

@@ -6,8 +6,8 @@
  */
 import type { DeploySpec } from '../../contract/deploy-spec.js';
 import { parseDuration } from '../../contract/duration.js';
-import { APP_NAME, appLabels, variantName } from '../service/labels.js';
-import { httpRouteSpec, networkPolicySpec, ROUTE_NAME, variantServiceSpec, type GatewaySource } from '../service/traffic.js';
+import { APP_NAME, appLabels, variantName } from './labels.js';
+import { httpRouteSpec, networkPolicySpec, ROUTE_NAME, variantServiceSpec, type GatewaySource } from './traffic.js';
 import { judgeAnalysisTemplate, JUDGE_TEMPLATE_NAME } from './judge-analysis.js';
 import { renderJudge } from './judge-service.js';
 import type { KubeObject } from './kube-object.js';

@@ -2,7 +2,7 @@
  * `renderJudge(...)`: `keelson judge serve` in the cluster, where the AnalysisTemplate's `web` provider finds it
  * (`judgeEndpoint`): Deployment, Service, ServiceMonitor, NetworkPolicy, ServiceAccount and PDB `keelson-judge`. Pure.
  */
-import { hardenedContainerSecurity, hardenedPodSecurity } from '../service/pod.js';
+import { hardenedContainerSecurity, hardenedPodSecurity } from './pod.js';
 import type { KubeObject } from './kube-object.js';
 
 export const JUDGE_NAME = 'keelson-judge';

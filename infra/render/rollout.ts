@@ -1,9 +1,9 @@
 /** The Argo Rollouts `Rollout` `keelson`: the service's pods and their canary steps, replacing the Deployment. Pure. */
 import type { DeploySpec } from '../../contract/deploy-spec.js';
 import { VARIANT_LABEL } from '../../contract/metrics.js';
-import { APP_NAME, appLabels, variantName } from '../service/labels.js';
-import { podTemplate } from '../service/pod.js';
-import { ROUTE_NAME } from '../service/traffic.js';
+import { APP_NAME, appLabels, variantName } from './labels.js';
+import { podTemplate } from './pod.js';
+import { ROUTE_NAME } from './traffic.js';
 import { BASELINE_ARM, CANARY_ARM, JUDGE_TEMPLATE_NAME } from './judge-analysis.js';
 import type { KubeObject } from './kube-object.js';
 // The cluster canary takes the local platform's defaults for what the spec leaves out.

@@ -7,9 +7,9 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { DeploySpec } from '../../contract/deploy-spec.js';
 import { renderService, type KubeObject } from '../render/index.js';
-import { APP_NAME, appLabels, CONTAINER_PORT, METRICS_SERVICE, metricsServiceLabels, variantName } from './labels.js';
+import { APP_NAME, appLabels, CONTAINER_PORT, METRICS_SERVICE, metricsServiceLabels, variantName } from '../render/labels.js';
 import { releaseResource } from './release-objects.js';
-import { gatewaySpec, GATEWAY_NAME, gkeHealthCheckSpec, metricsServiceSpec, serviceMonitorSpec, type GatewaySource } from './traffic.js';
+import { gatewaySpec, GATEWAY_NAME, gkeHealthCheckSpec, metricsServiceSpec, serviceMonitorSpec, type GatewaySource } from '../render/traffic.js';
 
 export interface InferenceServiceArgs {
   namespace: string;

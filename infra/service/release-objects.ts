@@ -5,7 +5,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
 import type { KubeObject } from '../render/index.js';
-import { ROLLOUT_OWNED_ROUTE_FIELDS } from './traffic.js';
+import { ROLLOUT_OWNED_ROUTE_FIELDS } from '../render/traffic.js';
 
 /**
  * Fields Pulumi ignores after creating an object. The Rollout, the AnalysisTemplate, the judge's Deployment and

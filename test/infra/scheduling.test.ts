@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { GPU_TAINT, GPU_TAINT_CLOUD, GPU_TOLERATION, tolerates } from '../../infra/gpu/scheduling.js';
 import { gatewayPlan } from '../../infra/gateway/plan.js';
 import { objectName } from '../../infra/monitoring/provisioning.js';
-import { gracePeriodSeconds, resourceRequirements } from '../../infra/service/pod.js';
+import { gracePeriodSeconds, resourceRequirements } from '../../infra/render/pod.js';
 
 describe('tolerates', () => {
   test('the GPU toleration tolerates the GPU taint in either spelling', () => {

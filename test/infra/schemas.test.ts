@@ -1,7 +1,7 @@
 /** The schema check used on the program's objects really rejects invalid fields. */
 import { describe, expect, test } from 'vitest';
-import { podTemplate } from '../../infra/service/pod.js';
-import { httpRouteSpec, serviceMonitorSpec } from '../../infra/service/traffic.js';
+import { podTemplate } from '../../infra/render/pod.js';
+import { httpRouteSpec, serviceMonitorSpec } from '../../infra/render/traffic.js';
 import type { Json } from './harness.js';
 import { validateKubernetesObject } from './schemas.js';
 
