@@ -107,6 +107,8 @@ export function observe(previous: FollowState, o: Observation): FollowStep {
     for (const m of measurements.slice(state.seen).filter((m) => m.phase && m.phase !== 'Running')) {
       const judgement: Judgement = { step: (state.step ?? 0) + 1, phase: m.phase!, ...judgeAnswer(m) };
       state.judgements.push(judgement);
+      // A failed measurement fails the run (failureLimit 0): evidence even if the run's own phase is read too late.
+      if (FAILED.includes(judgement.phase)) state.analysisFailed = true;
       events.push({ kind: 'measurement', judgement });
       state.seen += 1;
     }

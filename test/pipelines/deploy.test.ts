@@ -202,4 +202,20 @@ describe('keelson deploy', () => {
       `keelson: no kubeconfig: looked at --kubeconfig (not given), KUBECONFIG (unset), ${join(home, '.kube', 'config')} (no such file) and the in-cluster service account (KUBERNETES_SERVICE_HOST unset): pass --kubeconfig FILE or set KUBECONFIG`,
     );
   });
+
+  it('status prints the Rollout; abort, retry and promote send the kubectl plugin\'s status patches', async () => {
+    const { fake, kubeconfig } = await startFake();
+    seed(fake, DIGEST, { phase: 'Paused', observedGeneration: '1', stableRS: 'oldhash5', currentPodHash: 'newhash7', currentStepIndex: 1, pauseConditions: [{ reason: 'CanaryPauseStep' }], canary: { weights: { canary: { weight: 0 }, stable: { weight: 50 }, additional: [{ weight: 25 }, { weight: 25 }] } } });
+    const shown = await keelson(['deploy', 'status', '--kubeconfig', kubeconfig]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('step:       2/3 (25% canary + 25% baseline), paused: CanaryPauseStep');
+    expect(shown.stdout).toContain(`canary:     ${DIGEST} (model penguins:2)`);
+    for (const action of ['promote', 'abort', 'retry']) expect((await keelson(['deploy', action, '--kubeconfig', kubeconfig])).code).toBe(0);
+    const patches = fake.seen.filter((s) => s.method === 'PATCH').map((s) => [s.path.split('/').slice(-2).join('/'), s.contentType, s.body]);
+    expect(patches).toEqual([
+      ['keelson/status', 'application/merge-patch+json', { status: { pauseConditions: null } }],
+      ['keelson/status', 'application/merge-patch+json', { status: { abort: true } }],
+      ['keelson/status', 'application/merge-patch+json', { status: { abort: false } }],
+    ]);
+  });
 });
