@@ -1,5 +1,6 @@
 /** Start-up steps of the platform: the instance runtime, the control API's port, the first stable instances. */
 import { serve, type ServerType } from '@hono/node-server';
+import { HTTP_TIMEOUTS, serverTimeoutOptions } from '../service/src/server/http-timeouts.js';
 import { createProcessRuntime } from './instances/process-runtime.js';
 import type { InstanceRuntime } from './instances/runtime.js';
 import { instanceLogPath, type KeelsonPaths } from '../contract/keelson-paths.js';
@@ -22,7 +23,7 @@ export async function resolveRuntime(runtime: 'process' | 'container' | Instance
 export async function listenControl(fetchHandler: Parameters<typeof serve>[0]['fetch'], previous: PlatformState | null): Promise<ServerType> {
   const attempt = (p: number) =>
     new Promise<ServerType>((resolve, reject) => {
-      const server = serve({ fetch: fetchHandler, hostname: '127.0.0.1', port: p }, () => resolve(server));
+      const server = serve({ fetch: fetchHandler, hostname: '127.0.0.1', port: p, serverOptions: serverTimeoutOptions(HTTP_TIMEOUTS) }, () => resolve(server));
       server.once('error', reject);
     });
   const port = previous?.platform ? Number(new URL(previous.platform.controlUrl).port) : 0;

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { DECISIONS } from '../../contract/decisions.js';
 import { JUDGE_DECISIONS_METRIC, JUDGE_VERDICT_METRIC } from '../../contract/metrics.js';
@@ -6,6 +7,9 @@ import { PrometheusUnavailable } from '../errors.js';
 import { replayLooks } from './replay-looks.js';
 import { JudgeRequestError, parseJudgeRequest } from './request.js';
 import { createWeightExport } from './weights.js';
+
+/** Largest `POST /v1/judge` body accepted (413 above). */
+export const JUDGE_BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface JudgeAppOptions {
   prometheusUrl: string;
@@ -33,7 +37,12 @@ export function createJudgeApp(options: JudgeAppOptions): Hono {
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType }));
-  app.post('/v1/judge', async (c) => {
+  // Argo's rendered body is well under 1 KiB; a judge policy adds a few hundred bytes.
+  const limitBody = bodyLimit({
+    maxSize: JUDGE_BODY_LIMIT_BYTES,
+    onError: (c) => c.json({ error: `body over ${JUDGE_BODY_LIMIT_BYTES} bytes: expected a judge request (model, arms, analysis, policy)` }, 413),
+  });
+  app.post('/v1/judge', limitBody, async (c) => {
     const body: unknown = await c.req.json().catch(() => {
       throw new JudgeRequestError('body', 'unreadable', 'JSON');
     });

@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import { HTTP_TIMEOUTS, serverTimeoutOptions } from '../../service/src/server/http-timeouts.js';
 import { createJudgeApp } from './app.js';
 
 export interface JudgeServeOptions {
@@ -13,7 +14,7 @@ export interface JudgeServeOptions {
 export async function runJudgeServer(options: JudgeServeOptions): Promise<void> {
   const app = createJudgeApp({ prometheusUrl: options.prometheusUrl, intervalMs: options.intervalMs });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host, serverOptions: serverTimeoutOptions(HTTP_TIMEOUTS) }, () => resolve(s));
     s.once('error', reject);
   });
   options.log(`keelson judge listening on http://${options.host}:${options.port}/v1/judge (Prometheus ${options.prometheusUrl}, looks every ${options.intervalMs / 1000}s)`);

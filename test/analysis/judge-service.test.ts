@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJudge } from '../../analysis/judge.js';
-import { createJudgeApp } from '../../analysis/judge-service/app.js';
+import { createJudgeApp, JUDGE_BODY_LIMIT_BYTES } from '../../analysis/judge-service/app.js';
 import { createPrometheusSource } from '../../analysis/sources/prometheus.js';
 import { prometheusLooks } from '../../analysis/sources/prometheus-range.js';
 import type { Snapshot } from '../../analysis/types.js';
@@ -188,6 +188,15 @@ describe('keelson judge serve: POST /v1/judge', () => {
 
   it('answers /healthz', async () => {
     expect((await appAt(START).request('/healthz')).status).toBe(200);
+  });
+
+  it('refuses a body over 64 KiB with 413 before parsing it, and keeps answering', async () => {
+    const app = appAt(START + 300);
+    const huge = JSON.stringify({ ...body(), padding: 'x'.repeat(JUDGE_BODY_LIMIT_BYTES) });
+    const refused = await app.request('/v1/judge', { method: 'POST', body: huge, headers: { 'Content-Type': 'application/json' } });
+    expect(refused.status).toBe(413);
+    expect(((await refused.json()) as { error: string }).error).toContain(`body over ${JUDGE_BODY_LIMIT_BYTES} bytes`);
+    expect((await judge(app, body())).status).toBe(200);
   });
 });
 
