@@ -12,7 +12,7 @@ export interface Weights {
 }
 
 export interface RolloutObject {
-  metadata: { name: string; namespace?: string; generation?: number; annotations?: Record<string, string> };
+  metadata: { name: string; namespace?: string; generation?: number; labels?: Record<string, string>; annotations?: Record<string, string> };
   spec?: {
     paused?: boolean;
     template?: { metadata?: { labels?: Record<string, string> }; spec?: { containers?: { image?: string }[] } };

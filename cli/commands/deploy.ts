@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 
 interface ClusterFlags {
+  env?: string;
   kubeconfig?: string;
   context?: string;
   namespace: string;
 }
 
 interface DeployFlags extends ClusterFlags {
-  env?: string;
   spec?: string;
   timeout: string;
   pollInterval: string;
@@ -41,10 +41,10 @@ export function register(program: Command): void {
   // Commander gives `deploy` every flag it knows, wherever it stands (`keelson deploy status --namespace x` included):
   // the subcommands declare the cluster flags for their help and read the values merged with deploy's.
   const sub = (name: string, description: string, action: (flags: ClusterFlags) => Promise<void>) =>
-    clusterOptions(deploy.command(name).description(description)).action((_: unknown, command: Command) => action(command.optsWithGlobals<ClusterFlags>()));
+    clusterOptions(deploy.command(name).description(description).option('--env <name>', 'refuse unless the Rollout carries keelson.dev/environment=<name>')).action((_: unknown, command: Command) => action(command.optsWithGlobals<ClusterFlags>()));
   sub('status', 'print the Rollout: phase, step, weights, stable and canary images, the judge\'s last verdict', async (flags) => {
     const { rolloutStatus } = await import('../../kubernetes/commands.js');
-    console.log((await rolloutStatus(await open(flags), flags.namespace)).join('\n'));
+    console.log((await rolloutStatus(await open(flags), flags.namespace, flags.env)).join('\n'));
   });
   for (const [name, what] of [
     ['promote', 'what kubectl argo rollouts promote does: clear the pause (or go to the next step)'],
@@ -53,7 +53,7 @@ export function register(program: Command): void {
   ] as const) {
     sub(name, what, async (flags) => {
       const { rolloutAction } = await import('../../kubernetes/commands.js');
-      console.log(await rolloutAction(await open(flags), flags.namespace, name));
+      console.log(await rolloutAction(await open(flags), flags.namespace, name, flags.env));
     });
   }
 }

@@ -210,7 +210,10 @@ describe('keelson deploy', () => {
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('step:       2/3 (25% canary + 25% baseline), paused: CanaryPauseStep');
     expect(shown.stdout).toContain(`canary:     ${DIGEST} (model penguins:2)`);
-    for (const action of ['promote', 'abort', 'retry']) expect((await keelson(['deploy', action, '--kubeconfig', kubeconfig])).code).toBe(0);
+    for (const action of ['promote', 'abort', 'retry']) expect((await keelson(['deploy', action, '--env', 'production', '--kubeconfig', kubeconfig])).code).toBe(0);
+    const wrongEnv = await keelson(['deploy', 'abort', '--env', 'staging', '--kubeconfig', kubeconfig]);
+    expect(wrongEnv.code).toBe(1);
+    expect(lastLine(wrongEnv.stderr)).toContain('--env staging: Rollout keelson in keelson belongs to environment production');
     const patches = fake.seen.filter((s) => s.method === 'PATCH').map((s) => [s.path.split('/').slice(-2).join('/'), s.contentType, s.body]);
     expect(patches).toEqual([
       ['keelson/status', 'application/merge-patch+json', { status: { pauseConditions: null } }],
