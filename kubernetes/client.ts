@@ -19,8 +19,11 @@ export const FIELD_MANAGER = 'keelson';
 export interface Cluster {
   readonly server: string;
   readonly source: string;
-  /** Server-side apply (no force): creates or updates the fields keelson owns; identical objects change nothing. */
-  apply(object: KubeObject): Promise<KubeObject>;
+  /**
+   * Server-side apply: creates or updates the fields keelson applies; identical objects change nothing. Without
+   * `force`, a field another manager set to another value is a 409 naming it; with it, keelson takes the field over.
+   */
+  apply(object: KubeObject, options?: { force?: boolean }): Promise<KubeObject>;
   /** The object, or undefined when it does not exist (a missing CRD is an error). */
   get<T>(ref: KindRef, namespace: string, name: string): Promise<T | undefined>;
   /** JSON merge patch of the main resource or a subresource (`status`). */
@@ -68,11 +71,12 @@ export function openCluster(access: ClusterAccess, options: ClusterOptions = {})
   return {
     server: access.server,
     source: access.source,
-    async apply(object) {
+    async apply(object, options = {}) {
       const namespace = object.metadata.namespace ?? 'default';
       const ctx = context({ verb: 'patch', ref: object, namespace, name: object.metadata.name });
       const text = stringify(object, { lineWidth: 0 });
-      return (await send('PATCH', objectPath(object, namespace, object.metadata.name), { fieldManager: FIELD_MANAGER }, ctx, { type: 'application/apply-patch+yaml', text })) as KubeObject;
+      const query = { fieldManager: FIELD_MANAGER, ...(options.force ? { force: 'true' } : {}) };
+      return (await send('PATCH', objectPath(object, namespace, object.metadata.name), query, ctx, { type: 'application/apply-patch+yaml', text })) as KubeObject;
     },
     async get<T>(ref: KindRef, namespace: string, name: string) {
       try {

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { loadDeploySpec } from '../contract/deploy-spec.js';
-import { renderService, type KubeObject } from '../infra/render/index.js';
+import { isReleaseObject, renderService, type KubeObject } from '../infra/render/index.js';
 import type { Cluster } from '../kubernetes/client.js';
 import { DeployError } from '../kubernetes/errors.js';
 import { followRollout } from '../kubernetes/follow.js';
@@ -51,15 +51,9 @@ export async function deploy(reporter: Reporter, cluster: Cluster, options: Depl
     summary: (r) => (r ? `revision ${revisionOf(r) ?? '?'}, ${r.status?.phase ?? 'no status yet'}, stable ${imageOf(r)}` : 'none yet: first deploy'),
   });
   const generationBefore = before?.metadata.generation;
-  const after = await runStep(reporter, `apply ${objects.length} objects (server-side apply, field manager keelson, no force)`, async (progress) => {
-    let rollout: KubeObject | undefined;
-    for (const object of objects) {
-      progress(`${object.kind}/${object.metadata.name}`);
-      const applied = await cluster.apply(object);
-      if (object.kind === ROLLOUT.kind) rollout = applied;
-    }
-    return rollout as unknown as RolloutObject;
-  }, { summary: (r) => (r.metadata.generation === generationBefore ? `nothing changed (generation ${generationBefore})` : `Rollout generation ${generationBefore ?? '-'} → ${r.metadata.generation}`) });
+  const after = await runStep(reporter, `apply the release (server-side apply, field manager keelson)`, (progress) => applyRelease(cluster, objects, before !== undefined, progress), {
+    summary: (r) => (r.metadata.generation === generationBefore ? `nothing changed (generation ${generationBefore})` : `Rollout generation ${generationBefore ?? '-'} → ${r.metadata.generation}`),
+  });
 
   const base = { image, model };
   const finish = (result: DeployResult, state?: FollowState): DeployResult => {
@@ -82,6 +76,38 @@ export async function deploy(reporter: Reporter, cluster: Cluster, options: Depl
       onNote: (message) => progress(message),
     }), { summary: (f) => f.outcome.kind });
   return finish(resultOf(followed.outcome, base), followed.state);
+}
+
+/**
+ * The release objects (RELEASE_KINDS: Rollout, AnalysisTemplate, the judge's Deployment, HPA) are applied with
+ * force: after the first `pulumi up` they are the pipeline's, and Pulumi's field manager still holds the fields it
+ * created. An existing Rollout is applied without `spec.replicas`, which the HPA moves. Every other object follows
+ * the stack's settings: created when missing (a cluster without `pulumi up`), otherwise left to the stack.
+ */
+async function applyRelease(cluster: Cluster, objects: KubeObject[], rolloutExists: boolean, progress: (line: string) => void): Promise<RolloutObject> {
+  let rollout: KubeObject | undefined;
+  for (const object of objects) {
+    const name = `${object.kind}/${object.metadata.name}`;
+    if (!isReleaseObject(object)) {
+      if (await cluster.get(object, object.metadata.namespace ?? 'default', object.metadata.name)) {
+        progress(`${name}: exists, the stack's (kept)`);
+        continue;
+      }
+      progress(`${name}: created`);
+      await cluster.apply(object);
+      continue;
+    }
+    progress(name);
+    const applied = await cluster.apply(object.kind === ROLLOUT.kind && rolloutExists ? withoutReplicas(object) : object, { force: true });
+    if (object.kind === ROLLOUT.kind) rollout = applied;
+  }
+  return rollout as unknown as RolloutObject;
+}
+
+function withoutReplicas(rollout: KubeObject): KubeObject {
+  const spec = { ...(rollout.spec as Record<string, unknown>) };
+  delete spec.replicas;
+  return { ...rollout, spec };
 }
 
 function resultOf(outcome: FollowOutcome, base: { image: string; model: string }): DeployResult {

@@ -51,6 +51,18 @@ const DEFAULTS = {
 };
 
 /**
+ * The kinds that carry a release (image, model, steps, judge policy and interval, replica floor): after the first
+ * `pulumi up` the deploy pipeline owns them (`keelson deploy` applies them with force), Pulumi ignores their spec.
+ * Every other rendered object follows stack settings and stays the stack's.
+ */
+export const RELEASE_KINDS: readonly string[] = ['Rollout', 'AnalysisTemplate', 'Deployment', 'HorizontalPodAutoscaler'];
+
+/** Whether the deploy pipeline owns this object after it exists (see RELEASE_KINDS). */
+export function isReleaseObject(object: Pick<KubeObject, 'kind'>): boolean {
+  return RELEASE_KINDS.includes(object.kind);
+}
+
+/**
  * Every object of the service, in apply order: the judge first (the AnalysisTemplate calls it), then the
  * AnalysisTemplate and Services before the Rollout that names them.
  */

@@ -4,7 +4,7 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
-import type { KubeObject } from '../render/index.js';
+import { isReleaseObject, type KubeObject } from '../render/index.js';
 import { ROLLOUT_OWNED_ROUTE_FIELDS } from '../render/traffic.js';
 
 /**
@@ -14,17 +14,8 @@ import { ROLLOUT_OWNED_ROUTE_FIELDS } from '../render/traffic.js';
  * inputs whenever it updates an object, which would put the first release's image back.
  */
 export function fieldsPulumiIgnores(object: Pick<KubeObject, 'kind'>): string[] {
-  switch (object.kind) {
-    case 'Rollout':
-    case 'AnalysisTemplate':
-    case 'Deployment':
-    case 'HorizontalPodAutoscaler':
-      return ['spec'];
-    case 'HTTPRoute':
-      return ROLLOUT_OWNED_ROUTE_FIELDS;
-    default:
-      return [];
-  }
+  if (isReleaseObject(object)) return ['spec'];
+  return object.kind === 'HTTPRoute' ? ROLLOUT_OWNED_ROUTE_FIELDS : [];
 }
 
 /** `keelson-rollout-keelson`: one logical name per object. */

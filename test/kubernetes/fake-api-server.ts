@@ -166,7 +166,9 @@ export class FakeApiServer {
       return { code: 422, body: status(422, 'Invalid', `${kind}.${KINDS[plural]!.group || 'core'} "${name}" is invalid: ${(error as Error).message}`, { name, kind: plural }) };
     }
     const { metadata } = object;
-    const content = withoutStatusAndMeta(object);
+    // Server-side apply merges: fields the patch leaves out keep their values (another manager's, e.g. the HPA's
+    // replicas); maps merge key by key, lists are replaced whole (atomic, the simplification this fake makes).
+    const content = current ? (mergeApplied(withoutStatusAndMeta(current), withoutStatusAndMeta(object)) as Json) : withoutStatusAndMeta(object);
     const before = current ? JSON.stringify({ ...withoutStatusAndMeta(current), labels: current.metadata.labels }) : undefined;
     if (before === JSON.stringify({ ...content, labels: metadata.labels })) return { code: 200, body: current! };
     const stored: Json = {
@@ -178,6 +180,14 @@ export class FakeApiServer {
     this.put(plural, stored);
     return { code: current ? 200 : 201, body: stored };
   }
+}
+
+function mergeApplied(current: unknown, applied: unknown): unknown {
+  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isMap(current) || !isMap(applied)) return applied;
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(applied)) merged[key] = mergeApplied(current[key], value);
+  return merged;
 }
 
 function withoutStatusAndMeta(object: Json): Json {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseDeploySpec } from '../../contract/deploy-spec.js';
-import { renderService } from '../../infra/render/index.js';
+import { isReleaseObject, renderService } from '../../infra/render/index.js';
 import { validateKubernetesObject } from '../infra/schemas.js';
 import { abortedByAnalysis, abortedByPerson, healthy, healthyStatus, inconclusive, measure, rollsBackOnAbort, scriptArgo, stepStarts } from '../kubernetes/argo-script.js';
 import { FakeApiServer, type FakeOptions } from '../kubernetes/fake-api-server.js';
@@ -26,6 +26,11 @@ const specFile = (image: string) => {
   return file;
 };
 const rendered = (image: string) => renderService(parseDeploySpec(specText(image), 'production.yaml'), { namespace: 'keelson' });
+/** What a deploy applies to a cluster where the objects exist: the release objects, the Rollout without the HPA's replicas. */
+const releaseApplied = (image: string) =>
+  rendered(image)
+    .filter(isReleaseObject)
+    .map((o) => (o.kind === 'Rollout' ? { ...o, spec: Object.fromEntries(Object.entries(o.spec as object).filter(([key]) => key !== 'replicas')) } : o));
 
 let fake: FakeApiServer | undefined;
 afterEach(async () => {
@@ -83,7 +88,7 @@ const fast = ['--poll-interval', '20ms', '--retry-for', '1s', '--timeout', '30s'
 const WEIGHTS = [5, 25, 50];
 
 describe('keelson deploy', () => {
-  it('applies exactly the rendered objects, follows the Rollout through its steps and exits 0 when promoted', async () => {
+  it('applies the release objects (forced), keeps the stack objects, follows the Rollout through its steps and exits 0 when promoted', async () => {
     const { fake, kubeconfig } = await startFake();
     seed(fake, OLD_DIGEST, healthyStatus(1));
     scriptArgo(fake, [
@@ -98,9 +103,11 @@ describe('keelson deploy', () => {
     expect(code).toBe(0);
     expect(lastLine(stdout)).toBe(`promoted ${DIGEST} (model penguins:2, revision 2) in keelson`);
 
+    // The release objects are the pipeline's (forced over Pulumi's manager); the Services, route and policies stay the stack's.
     const applies = fake.seen.filter((s) => s.contentType === 'application/apply-patch+yaml');
-    expect(applies.map((s) => s.query)).toEqual(applies.map(() => ({ fieldManager: 'keelson' })));
-    expect(fake.applied()).toEqual(rendered(DIGEST));
+    expect(applies.map((s) => s.query)).toEqual(applies.map(() => ({ fieldManager: 'keelson', force: 'true' })));
+    expect(fake.applied()).toEqual(releaseApplied(DIGEST));
+    expect(fake.get('rollouts', 'keelson', 'keelson')!.spec.replicas).toBe(3);
     for (const object of fake.applied()) expect(() => validateKubernetesObject(object)).not.toThrow();
     const md = readFileSync(summary, 'utf8');
     expect(md).toContain('✅ promoted');
@@ -166,6 +173,17 @@ describe('keelson deploy', () => {
     expect(lastLine(stderr)).toContain('never reported as success without seeing it Healthy');
   });
 
+  it('on a cluster without the objects (no pulumi up yet) creates the stack objects as rendered and forces only the release ones', async () => {
+    const { fake, kubeconfig } = await startFake();
+    scriptArgo(fake, [stepStarts(0, 5), measure(0, 'promote', ['no regression found']), stepStarts(1, 25), measure(1, 'promote', ['ok']), stepStarts(2, 50), measure(2, 'promote', ['ok']), healthy]);
+    const { code, stderr } = await keelson(['deploy', '--spec', specFile(DIGEST), '--kubeconfig', kubeconfig, ...fast]);
+    expect(code, stderr).toBe(0);
+    expect(fake.applied()).toEqual(rendered(DIGEST));
+    const applies = fake.seen.filter((s) => s.contentType === 'application/apply-patch+yaml');
+    expect(applies.map((s) => (s.query.force === 'true' ? 'force' : 'create'))).toEqual(rendered(DIGEST).map((o) => (isReleaseObject(o) ? 'force' : 'create')));
+    expect(fake.get('rollouts', 'keelson', 'keelson')!.spec.replicas).toBe(3);
+  });
+
   it('is idempotent: rerun at the deployed spec applies nothing new and exits 0 "already deployed"', async () => {
     const { fake, kubeconfig } = await startFake();
     seed(fake, DIGEST, healthyStatus(1));
@@ -174,7 +192,7 @@ describe('keelson deploy', () => {
     expect(code).toBe(0);
     expect(lastLine(stdout)).toBe(`already deployed: ${DIGEST} (model penguins:2, revision 1) is stable in keelson; nothing changed`);
     expect(fake.get('rollouts', 'keelson', 'keelson')!.metadata).toMatchObject({ generation: 1, resourceVersion: before });
-    expect(fake.applied()).toEqual(rendered(DIGEST));
+    expect(fake.applied()).toEqual(releaseApplied(DIGEST));
   });
 
   it('refuses while the Rollout progresses toward another revision, and applies nothing', async () => {
