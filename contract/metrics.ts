@@ -17,7 +17,16 @@ export const SERVICE_METRICS = {
   modelInfo: 'model_info',
   modelReady: 'model_ready',
   cacheRequests: 'model_cache_requests_total',
+  feedback: 'model_feedback_total',
+  feedbackConfusion: 'model_feedback_confusion_total',
+  feedbackDelay: 'model_feedback_delay_seconds',
+  feedbackHeld: 'model_feedback_predictions_held',
+  feedbackEvictions: 'model_feedback_evictions_total',
+  referenceAccuracy: 'model_reference_accuracy',
 } as const;
+
+/** Values of the `outcome` label of `model_feedback_total`: the prediction against the label a client sent later. */
+export type FeedbackOutcome = 'correct' | 'incorrect';
 
 /** Values of the `outcome` label of `model_inference_requests_total`. */
 export type InferenceOutcome = 'success' | 'client_error' | 'server_error';

@@ -43,6 +43,68 @@ export function register(program: Command): void {
       process.stdout.write(table(['MODEL', 'SHA256', 'ACCURACY', 'DETAIL'], rows));
       if (options.check && listed.some((v) => v.sha !== 'ok')) process.exitCode = 2;
     });
+
+  models
+    .command('optimize')
+    .description('write a cheaper copy of a model version (int8, int8 weights, fp16, structured pruning) with its lineage and a measured comparison')
+    .requiredOption('-m, --models <dir>', 'model repository directory')
+    .requiredOption('--model <name:version>', 'the version to optimize, e.g. penguins:2')
+    .option('--quantize <format>', 'int8 (dynamic: int8 weights and integer MatMul), int8-weights (int8 storage, float compute) or fp16')
+    .option('--prune <ratio>', 'remove this fraction of hidden units (smallest weight norms) between dense layers, e.g. 0.5; before quantizing')
+    .option('--as <version>', 'version to write (default: the next free integer version)')
+    .option('--per-tensor', 'one int8 scale per weight matrix instead of one per output unit', false)
+    .option('--full-range', 'int8: weights in [-127, 127] instead of [-63, 63] (only safe on CPUs with VNNI; see docs/optimization.md)', false)
+    .option('--rows <n>', 'rows drawn from the manifest\'s reference to compare source and result', '512')
+    .option('--measure-ms <ms>', 'time spent timing each of single-row latency and batch-64 throughput per model', '500')
+    .action(async (options: OptimizeFlags) => {
+      const { optimizeVersion } = await import('../../optimize/optimize-version.js');
+      const { formatComparison } = await import('../../optimize/report.js');
+      const { OptimizeRequestError, UnsupportedGraphError } = await import('../../optimize/errors.js');
+      const [name = '', version] = options.model.split(':');
+      if (!name || !version) throw new CliError(`--model ${JSON.stringify(options.model)}: expected NAME:VERSION, e.g. penguins:2`, 2);
+      const prune = options.prune === undefined ? undefined : Number(options.prune);
+      if (prune !== undefined && !(prune > 0 && prune < 1)) throw new CliError(`--prune ${options.prune}: expected a fraction between 0 and 1 (exclusive), e.g. 0.5`, 2);
+      try {
+        const result = await optimizeVersion({
+          modelsDir: options.models,
+          name,
+          version,
+          ...(options.as === undefined ? {} : { as: options.as }),
+          spec: {
+            ...(options.quantize === undefined ? {} : { quantize: options.quantize as 'int8' }),
+            ...(prune === undefined ? {} : { prune }),
+            granularity: options.perTensor ? 'per-tensor' : 'per-channel',
+            reduceRange: !options.fullRange,
+          },
+          rows: positiveInt(options.rows, '--rows'),
+          budgetMs: positiveInt(options.measureMs, '--measure-ms'),
+          intraOpThreads: 1,
+        });
+        process.stderr.write(`keelson models optimize: wrote ${result.dir} (${result.manifest.lineage.transform} of ${name}:${version})\n`);
+        process.stdout.write(formatComparison(`${name}:${version}`, `${name}:${result.version}`, result.manifest.comparison));
+      } catch (error) {
+        if (error instanceof OptimizeRequestError || error instanceof UnsupportedGraphError) throw new CliError(`keelson models optimize ${name}:${version}: ${error.message}`, 2);
+        throw error;
+      }
+    });
+}
+
+interface OptimizeFlags {
+  models: string;
+  model: string;
+  quantize?: string;
+  prune?: string;
+  as?: string;
+  perTensor: boolean;
+  fullRange: boolean;
+  rows: string;
+  measureMs: string;
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`${flag} ${value}: expected a positive integer`, 2);
+  return n;
 }
 
 async function listRepository(dir: string): Promise<ListedVersion[]> {

@@ -34,6 +34,9 @@ export function register(program: Command): void {
     .addOption(new Option('--max-queue-size <n>', 'requests that may wait per model version before 503 + Retry-After (default: model.json, else 256)').env('KEELSON_MAX_QUEUE_SIZE'))
     .addOption(new Option('--cache-bytes <size>', 'prediction cache (LRU) size, e.g. 64MiB; 0 = off').env('KEELSON_CACHE_BYTES').default('0'))
     .addOption(new Option('--drift-window <rows>', 'recent input rows behind model_input_drift_psi').env('KEELSON_DRIFT_WINDOW').default('1000'))
+    .addOption(new Option('--feedback-capacity <n>', 'predictions held by request id for POST .../feedback, the oldest evicted first (0 = feedback off)').env('KEELSON_FEEDBACK_CAPACITY').default('100000'))
+    .addOption(new Option('--feedback-ttl <duration>', 'how long a prediction takes a label (410 after, forgotten after twice this)').env('KEELSON_FEEDBACK_TTL').default('1h'))
+    .addOption(new Option('--feedback-log <dir>', 'also append labelled rows to DIR/feedback.ndjson (rotated at 16 MiB, 4 old files kept)').env('KEELSON_FEEDBACK_LOG'))
     .addHelpText('after', DEFAULT_VERSION_HELP)
     .action(async (flags) => {
       const { serverOptionsFromFlags } = await import('../../service/src/server/serve-flags.js');

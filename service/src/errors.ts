@@ -8,6 +8,8 @@ export type ServiceErrorKind =
   | 'bad_request' // 400
   | 'unauthorized' // 401
   | 'not_found' // 404
+  | 'conflict' // 409: e.g. a second label for one prediction
+  | 'gone' // 410: e.g. a prediction too old to take a label
   | 'payload_too_large' // 413
   | 'unsupported_media_type' // 415
   | 'unavailable' // 503: not ready, shutting down, queue full, worker crashed
@@ -31,6 +33,10 @@ export class ServiceError extends Error {
 export const badRequest = (message: string): ServiceError => new ServiceError('bad_request', message);
 /** 404: no such model or version. */
 export const notFound = (message: string): ServiceError => new ServiceError('not_found', message);
+/** 409: the request contradicts what the server already holds. */
+export const conflict = (message: string): ServiceError => new ServiceError('conflict', message);
+/** 410: the resource existed but is no longer available. */
+export const gone = (message: string): ServiceError => new ServiceError('gone', message);
 /** 503: temporarily unable to serve; the client may retry. */
 export const unavailable = (message: string, retryAfterSeconds = 1): ServiceError =>
   new ServiceError('unavailable', message, retryAfterSeconds);

@@ -8,6 +8,7 @@ import { parseBytes, parseDuration, threadPlan } from '../../service/src/server/
 const defaults: ServeFlags = {
   models: 'models', model: [], host: '127.0.0.1', port: '8080', bodyLimit: '4MiB', drainTimeout: '10s',
   requestTimeout: '30s', httpHeadersTimeout: '10s', httpRequestTimeout: '60s', cacheBytes: '0', driftWindow: '1000',
+  feedbackCapacity: '100000', feedbackTtl: '1h',
 };
 
 describe('serve flags and environment', () => {
@@ -15,6 +16,7 @@ describe('serve flags and environment', () => {
     expect(serverOptionsFromFlags(defaults, {})).toEqual({
       modelsDir: 'models', models: [], host: '127.0.0.1', port: 8080, bodyLimitBytes: 4 * 1024 * 1024,
       drainTimeoutMs: 10_000, requestTimeoutMs: 30_000, httpTimeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 5_000 }, cacheBytes: 0, driftWindowRows: 1000, logLevel: 'info',
+      feedback: { capacity: 100_000, ttlMs: 3_600_000 },
     });
   });
 
@@ -35,6 +37,8 @@ describe('serve flags and environment', () => {
     [{ httpHeadersTimeout: '30s', httpRequestTimeout: '20s' }, {}, /--http-request-timeout 20000 ms: expected at least --http-headers-timeout \(30000 ms\)/],
     [{ httpHeadersTimeout: '10ms' }, {}, /--http-headers-timeout 10 ms: expected at least 100ms/],
     [{ authTokenFile: '/nonexistent/token' }, {}, /--auth-token-file \/nonexistent\/token: cannot read it \(ENOENT\)/],
+    [{ feedbackCapacity: '-1' }, {}, /--feedback-capacity "-1": expected an integer between 0 and 10000000/],
+    [{ feedbackTtl: '0s' }, {}, /--feedback-ttl 0 ms: expected a duration above 0/],
     [{}, { LOG_LEVEL: 'loud' }, /LOG_LEVEL "loud": expected one of fatal, error, warn, info, debug, trace, silent/],
   ])('rejects %j %j', (flags, env, message) => {
     expect(() => serverOptionsFromFlags({ ...defaults, ...flags }, env)).toThrow(message);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Feedback } from '../feedback/remember.js';
 import type { Logger } from '../logging/logger.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { ModelRegistry, ReadyModel } from '../models/model-registry.js';
@@ -13,6 +14,8 @@ export interface AppDeps {
   /** True from the moment shutdown starts: readiness fails and new inference requests get 503. */
   isDraining(): boolean;
   options: AppOptions;
+  /** Held predictions awaiting labels, and the feedback file log; absent = feedback off (404). */
+  feedback?: Feedback;
 }
 
 /** HTTP-level settings. */

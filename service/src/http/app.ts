@@ -7,6 +7,7 @@ import { createFastInfer } from './fast-infer.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
 import { drainingGuard } from './middleware/draining.js';
 import { requestContext } from './middleware/request-context.js';
+import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { inferRoutes } from './routes/infer.js';
 import { metadataRoutes } from './routes/metadata.js';
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', healthRoutes(deps));
   app.route('/', metadataRoutes(deps));
   app.route('/', inferRoutes(deps));
+  app.route('/', feedbackRoutes(deps));
   app.route('/', v1Routes(deps));
   app.route('/', metricsRoutes(deps.metrics));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path.slice(0, 200)}; see the API in docs/service.md` }, 404));

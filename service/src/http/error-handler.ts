@@ -9,6 +9,8 @@ const STATUS: Record<ServiceErrorKind, ContentfulStatusCode> = {
   bad_request: 400,
   unauthorized: 401,
   not_found: 404,
+  conflict: 409,
+  gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unavailable: 503,

@@ -48,7 +48,7 @@ export function createFastInfer(deps: AppDeps): FastPath {
       model = deps.models.findReady(name, version);
       checkBodyHeaders(header(request, 'content-type'), header(request, 'content-length'), options.bodyLimitBytes);
       const parsed = parseJsonText(await readIncoming(request, options.bodyLimitBytes));
-      body = await inferResponse(deps, model, parsed, maxElements);
+      body = await inferResponse(deps, model, parsed, maxElements, requestId);
     } catch (error) {
       const reply = errorReply(error, requestId, deps.logger);
       status = reply.status;

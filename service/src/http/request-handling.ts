@@ -5,6 +5,7 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { ServiceError, unavailable } from '../errors.js';
 import { logRequest, type AccessLogEntry } from '../logging/access-log.js';
+import { holdPrediction } from '../feedback/remember.js';
 import type { ReadyModel } from '../models/model-registry.js';
 import { inferResponseText, parseInferRequest } from '../protocol/v2-infer.js';
 import type { AppDeps } from './app-env.js';
@@ -57,12 +58,14 @@ export function recordRequest(deps: Pick<AppDeps, 'metrics' | 'logger'>, request
 export const maxElementsFor = (bodyLimitBytes: number): number => Math.max(1, Math.floor(bodyLimitBytes / 2));
 
 /** Validates a parsed OIP request body, runs it and writes the JSON response body (shared by Hono and the fast path). */
-export async function inferResponse(deps: Pick<AppDeps, 'metrics' | 'inference'>, model: ReadyModel, body: unknown, maxElements: number): Promise<string> {
+export async function inferResponse(deps: Pick<AppDeps, 'metrics' | 'inference' | 'feedback'>, model: ReadyModel, body: unknown, maxElements: number, requestId?: string): Promise<string> {
   const signature = signatureOf(model);
   const request = parseInferRequest(body, signature, maxElements);
   observeInputs(deps.metrics, model, request.inputs);
+  const remember = holdPrediction(deps.feedback, model, requestId, request.inputs);
   const outputs = await deps.inference.infer(model, request.inputs);
   observeOutputs(deps.metrics, model, outputs);
+  remember?.(outputs);
   return inferResponseText(signature, request, outputs);
 }
 

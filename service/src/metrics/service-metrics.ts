@@ -1,6 +1,7 @@
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { SERVICE_METRICS as M, type InferenceOutcome } from '../../../contract/metrics.js';
 import type { DriftWindow } from './drift.js';
+import { FeedbackMetrics } from './feedback-metrics.js';
 import { SeriesCounter, SeriesHistogram, type CounterSeries, type HistogramSeries } from './series.js';
 
 /** The series a request touches for its model version. */
@@ -37,6 +38,8 @@ export class ServiceMetrics {
   readonly cacheRequests = new SeriesCounter({ name: M.cacheRequests, help: 'Prediction cache lookups by result (hit, miss)', labelNames: ['model', 'version', 'result'], registers: [this.registry] });
   readonly info = new Gauge({ name: M.modelInfo, help: 'Served model versions and the sha256 of their ONNX file (always 1)', labelNames: ['model', 'version', 'sha256'], registers: [this.registry] });
   readonly ready = new Gauge({ name: M.modelReady, help: '1 when the model version is loaded and warmed up, else 0', labelNames: ['model', 'version'], registers: [this.registry] });
+  /** Ground truth: labelled predictions, confusion counts, label delay, reference accuracy. */
+  readonly feedback = new FeedbackMetrics(this.registry);
   private readonly driftWindows = new Map<string, { model: string; version: string; window: DriftWindow }>();
   private readonly httpSeriesCache = new Map<string, { requests: CounterSeries; duration: HistogramSeries }>();
   private readonly modelSeriesCache = new Map<string, ModelSeries>();

@@ -63,6 +63,7 @@ async function loadVersion(context: LoadContext, ref: ModelRef): Promise<void> {
   registry.update({ ...ref, status: 'ready', manifest });
   metrics.info.set({ model: ref.name, version: ref.version, sha256: manifest.sha256.toLowerCase() }, 1);
   metrics.ready.set({ model: ref.name, version: ref.version }, 1);
+  metrics.feedback.reference(ref.name, ref.version, manifest.metrics?.accuracy);
   logEvent(logger, {
     kind: 'model_loaded', model: ref.name, version: ref.version, sha256: manifest.sha256,
     durationMs: Math.round(performance.now() - started), batching: scheduling.description,

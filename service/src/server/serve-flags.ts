@@ -26,6 +26,9 @@ export interface ServeFlags {
   maxQueueSize?: string;
   cacheBytes: string;
   driftWindow: string;
+  feedbackCapacity: string;
+  feedbackTtl: string;
+  feedbackLog?: string;
 }
 
 /** Turns flags and environment into `ServerOptions`, with a clear message for every bad value. */
@@ -49,6 +52,11 @@ export function serverOptionsFromFlags(flags: ServeFlags, env: NodeJS.ProcessEnv
     }),
     cacheBytes: parseBytes(flags.cacheBytes, '--cache-bytes'),
     driftWindowRows: parseInteger(flags.driftWindow, '--drift-window', 10, 65535),
+    feedback: {
+      capacity: parseInteger(flags.feedbackCapacity, '--feedback-capacity', 0, 10_000_000),
+      ttlMs: positive(parseDuration(flags.feedbackTtl, '--feedback-ttl'), '--feedback-ttl'),
+      ...(flags.feedbackLog ? { logDir: flags.feedbackLog } : {}),
+    },
     logLevel: logLevel as LogLevel,
   };
   const extra = {
@@ -78,4 +86,9 @@ function authToken(file: string | undefined, env: NodeJS.ProcessEnv): string | u
   }
   const token = env.KEELSON_AUTH_TOKEN?.trim();
   return token ? token : undefined;
+}
+
+function positive(ms: number, flag: string): number {
+  if (ms <= 0) throw new ConfigError(`${flag} ${ms} ms: expected a duration above 0`);
+  return ms;
 }

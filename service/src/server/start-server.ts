@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { ConfigError } from '../errors.js';
+import { createFeedback, type FeedbackOptions } from '../feedback/index.js';
 import { createNodeListener } from '../http/app.js';
 import { readiness } from '../http/routes/health.js';
 import { logEvent } from '../logging/events.js';
@@ -42,6 +43,8 @@ export interface ServerOptions extends SchedulingOverrides {
   /** Prediction cache size; 0 or undefined = off. */
   cacheBytes?: number;
   driftWindowRows?: number;
+  /** Held predictions for ground truth and the feedback file log (docs/model-quality.md). */
+  feedback?: FeedbackOptions;
   logLevel?: LogLevel;
   /** Replaces the stdout ECS logger (tests). */
   logger?: Logger;
@@ -81,6 +84,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let draining = false;
   const listener = createNodeListener({
     models: registry, inference: engine, metrics, logger, isDraining: () => draining,
+    feedback: createFeedback(options.feedback ?? {}, metrics.feedback),
     options: {
       bodyLimitBytes, serverVersion: SERVER_VERSION,
       extensions: ['kserve_v1_predict', 'dynamic_batching', ...(cache ? ['response_cache'] : [])],

@@ -12,7 +12,7 @@ export function inferRoutes(deps: AppDeps): Hono<AppEnv> {
   const infer = async (c: Context<AppEnv>) => {
     const model = resolveModel(c, deps);
     const body = await readJsonBody(c, deps.options.bodyLimitBytes);
-    return c.body(await inferResponse(deps, model, body, maxElements), 200, { 'Content-Type': 'application/json' });
+    return c.body(await inferResponse(deps, model, body, maxElements, c.get('requestId')), 200, { 'Content-Type': 'application/json' });
   };
   app.post(INFER_ROUTES.v2Infer, infer);
   app.post(INFER_ROUTES.v2InferVersion, infer);

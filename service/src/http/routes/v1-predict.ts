@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { INFER_ROUTES } from '../../../../contract/routes.js';
 import { notFound } from '../../errors.js';
+import { holdPrediction } from '../../feedback/remember.js';
 import { formatV1Predictions, parseV1Request, type V1Model } from '../../protocol/v1-predict.js';
 import type { ReadyModel } from '../../models/model-registry.js';
 import type { AppDeps, AppEnv } from '../app-env.js';
@@ -24,8 +25,10 @@ export function v1Routes(deps: AppDeps): Hono<AppEnv> {
     const body = await readJsonBody(c, deps.options.bodyLimitBytes);
     const inputs = parseV1Request(body, v1Model(model), maxElements);
     observeInputs(deps.metrics, model, inputs);
+    const remember = holdPrediction(deps.feedback, model, c.get('requestId'), inputs);
     const outputs = await deps.inference.infer(model, inputs);
     observeOutputs(deps.metrics, model, outputs);
+    remember?.(outputs);
     return c.json({ model_name: model.name, model_version: model.version, predictions: formatV1Predictions(v1Model(model), outputs) });
   };
   app.post('/v1/models/:target', (c) => {
