@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'models/', '.keelson/', 'reports/', 'bench/results/', 'dist/'] },
+  { ignores: ['node_modules/', 'models/', '.keelson/', 'reports/', 'bench/results/', 'dist/', 'console/dist/'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

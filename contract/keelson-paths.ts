@@ -25,6 +25,8 @@ export interface KeelsonPaths {
   gitopsCheckouts: string;
   /** Build and push records: `name@sha256:digest` per image. */
   images: string;
+  /** One journal per rollout (`<rollout-id>.json`): the controller's looks, verdicts and milestones, kept up to date while it runs. */
+  rollouts: string;
   /** The `containers.conf` handed to podman/buildah through `CONTAINERS_CONF`. */
   containersConf: string;
 }
@@ -43,6 +45,7 @@ export function keelsonPaths(root = process.env.KEELSON_HOME ?? '.keelson'): Kee
     gitopsMirror: join(abs, 'gitops-mirror.git'),
     gitopsCheckouts: join(abs, 'gitops'),
     images: join(abs, 'images.json'),
+    rollouts: join(abs, 'rollouts'),
     containersConf: join(abs, 'containers.conf'),
   };
 }

@@ -3,7 +3,7 @@ import { redactUrl } from '../contract/redact.js';
 import { openGitSource } from './git.js';
 import { headReader } from './head.js';
 import { runGitopsAgent } from './run-agent.js';
-import { startPlatform, type Platform } from '../platform/platform.js';
+import { startPlatform, type Platform, type PlatformOptions } from '../platform/platform.js';
 import { keelsonPaths } from '../contract/keelson-paths.js';
 
 export interface StartLocalOptions {
@@ -17,6 +17,8 @@ export interface StartLocalOptions {
   gitops: boolean;
   signal: AbortSignal;
   log(line: string): void;
+  /** Served beside the control API (the console); the caller picks it, so gitops/ does not depend on it. */
+  mount?: PlatformOptions['mount'];
 }
 
 /**
@@ -37,6 +39,7 @@ export async function startLocal(opts: StartLocalOptions): Promise<void> {
     host: opts.host,
     signal: opts.signal,
     log: opts.log,
+    ...(opts.mount ? { mount: opts.mount } : {}),
   });
   const stop = () => void platform.stop();
   opts.signal.addEventListener('abort', stop, { once: true });

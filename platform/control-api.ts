@@ -10,6 +10,8 @@ import { IDEMPOTENCY_HEADER } from './idempotency.js';
 export interface ControlApiOptions extends ControlGuardOptions {
   /** Called (on the next tick) by `POST /v1/shutdown`. */
   onShutdown(): void;
+  /** More routes on the same loopback port (the console); its `/v1` routes are behind the same guard. */
+  mounted?: Hono;
 }
 
 /**
@@ -54,6 +56,7 @@ export function createControlApi(control: PlatformControl, options: ControlApiOp
     setImmediate(() => options.onShutdown());
     return c.json({ stopping: true }, 202);
   });
+  if (options.mounted) app.route('/', options.mounted);
 
   app.onError((error, c) => {
     const status: ContentfulStatusCode =

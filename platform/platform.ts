@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
 import { ALL_STABLE } from '../contract/variants.js';
 import { createControlApi } from './control-api.js';
 import { PlatformControl } from './control.js';
@@ -46,6 +47,8 @@ export interface PlatformOptions {
   log?: (line: string) => void;
   /** Aborting while the stable instances start stops everything and rejects with `PlatformStartAborted`. */
   signal?: AbortSignal;
+  /** Routes served beside the control API on its loopback port (the console, `console/`), given what they need. */
+  mount?: (context: { control: PlatformControl; token: string; paths: KeelsonPaths; stopping: AbortSignal }) => { routes: Hono; path: string };
 }
 
 /** A running local platform: the control plane (this process) and its data plane (router and instance processes). */
@@ -99,8 +102,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   let stopping: Promise<void> | undefined;
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  // Aborted when stopping begins: long-lived answers of mounted routes (the console's event stream) end, so the
+  // control server can close.
+  const stoppingSignal = new AbortController();
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      stoppingSignal.abort();
       running.reconcile?.stop();
       pool.follow();
       await supervisor.stopAll('platform stopping');
@@ -112,14 +119,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       resolveStopped();
     })());
 
-  const api = createControlApi(control, { token, tokenFile: paths.controlToken, onShutdown: () => void stop() });
+  const mounted = options.mount?.({ control, token, paths, stopping: stoppingSignal.signal });
+  const api = createControlApi(control, { token, tokenFile: paths.controlToken, onShutdown: () => void stop(), ...(mounted ? { mounted: mounted.routes } : {}) });
   running.controlServer = await listenControl(api.fetch, previous);
   const controlUrl = `http://127.0.0.1:${(running.controlServer.address() as AddressInfo).port}`;
   store.update((s) => ({
     ...s,
     platform: { pid: process.pid, routerUrl: router.url, controlUrl, host, runtime: runtime.kind, modelsDir: options.modelsDir, replicas, startedAt: new Date().toISOString() },
   }));
-  store.record('platform-started', `router on ${router.url}${router.adopted ? ` (adopted, pid ${router.pid})` : ''}, control API on ${controlUrl}, serving ${options.model}:${stable.version}`);
+  store.record('platform-started', `router on ${router.url}${router.adopted ? ` (adopted, pid ${router.pid})` : ''}, control API on ${controlUrl}${mounted ? `, console on ${controlUrl}${mounted.path} (log in: keelson console)` : ''}, serving ${options.model}:${stable.version}`);
   if (stable.overrides) store.record('stable-forced', `${options.model}:${stable.version} made stable by a person (--model) without canary analysis; the previous stable was ${stable.overrides}`);
   else if (stable.source === 'previous') store.record('stable-restored', `${options.model}:${stable.version} stays stable, as when the previous run ended`);
 

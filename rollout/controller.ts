@@ -25,6 +25,8 @@ export interface DriveContext {
   reporter: Reporter;
   signal?: AbortSignal;
   pollMs: number;
+  /** Called at every poll: persists the book when it changed (the journal the console reads). */
+  onPoll?: () => void;
 }
 
 /**
@@ -128,6 +130,7 @@ export async function drive(ctx: DriveContext): Promise<{ state: RolloutState; e
       if (view.state.rollout?.id !== ctx.id) await settle(view.state);
       else await observe(view, now);
     }
+    ctx.onPoll?.();
     if (!isTerminal(state)) await clock.sleep(ctx.pollMs);
   }
   ctx.reporter.emit(state.phase === 'promoted'

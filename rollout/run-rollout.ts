@@ -5,6 +5,7 @@ import type { Reporter } from '../steps/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { promoteWithinWindow, rollbackWindowMatch, rollbackWindowReason } from './rollback-window.js';
 import { writeRolloutReports } from './report/write.js';
+import { rolloutJournal } from './journal.js';
 import { drive } from './controller.js';
 import { PolicyError, RolloutConflict } from './errors.js';
 import { judgeFor, sourceFor, type Judge, type MetricSource } from './judge-port.js';
@@ -105,6 +106,8 @@ export async function runRollout(options: RunRolloutOptions): Promise<RolloutRes
     samples: [],
     events: [],
   };
+  const journal = rolloutJournal(paths.rollouts, book);
+  journal.sync();
 
   const known = await client.view().then((v) => v.state.knownGood ?? []);
   const match = rollbackWindowMatch(known, record, policy.rollbackWindow);
@@ -155,6 +158,7 @@ export async function runRollout(options: RunRolloutOptions): Promise<RolloutRes
       reporter,
       ...(options.signal ? { signal: options.signal } : {}),
       pollMs: options.pollMs ?? 250,
+      onPoll: journal.sync,
     });
   } catch (error) {
     // The controller itself failed (the platform stayed unreachable...): nothing was decided about the canary;
@@ -193,6 +197,7 @@ async function rollBack(client: RolloutPlatform, id: string, why: string, decide
 }
 
 function finishResult(book: RolloutRecordBook, options: RunRolloutOptions, durationMs: number, resolvedOrphan: string | null): RolloutResult {
+  rolloutJournal((options.paths ?? keelsonPaths()).rollouts, book).sync();
   const reports = writeRolloutReports(book, options.reportsDir ?? 'reports');
   return {
     id: book.id,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import * as build from './build.js';
+import * as consoleCommand from './console.js';
 import * as dashboards from './dashboards.js';
 import * as deploy from './deploy.js';
 import * as down from './down.js';
@@ -34,6 +35,7 @@ export interface CommandModule {
 /** Every `keelson` subcommand, in the order `keelson --help` lists them. */
 export const COMMANDS: readonly CommandModule[] = [
   build,
+  consoleCommand,
   dashboards,
   deploy,
   down,

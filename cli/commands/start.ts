@@ -44,6 +44,7 @@ export function register(program: Command): void {
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
       const { startLocal } = await import('../../gitops/start-local.js');
+      const { mountConsole } = await import('../../console/server/index.js');
       await startLocal({
         modelsDir: options.models,
         port,
@@ -55,6 +56,7 @@ export function register(program: Command): void {
         gitops: options.gitops,
         signal: controller.signal,
         log,
+        mount: mountConsole,
       }).catch((error: unknown) => {
         if (controller.signal.aborted) return;
         throw withoutStack(error);

@@ -6,6 +6,7 @@ interface TrafficCliOptions {
   url?: string;
   model: string;
   json: boolean;
+  binary: boolean;
   maxErrors?: string;
   timeout: string;
 }
@@ -21,6 +22,7 @@ export function register(program: Command): void {
     .option('--model <name>', 'model name in the request path', 'penguins')
     .option('--timeout <duration>', 'a request without an answer after this counts as failed', '10s')
     .option('--max-errors <n>', 'exit with status 1 when more requests than this fail')
+    .option('--binary', 'send the rows as binary tensor data (Inference-Header-Content-Length) and ask for binary outputs', false)
     .option('--json', 'print the report as JSON', false)
     .action(async (options: TrafficCliOptions) => {
       const { CliError } = await import('../cli-error.js');
@@ -35,7 +37,7 @@ export function register(program: Command): void {
       process.once('SIGINT', () => abort.abort());
       if (!options.json) console.error(`keelson traffic: ${rps} rps for ${options.duration} to ${url}`);
       const timeoutMs = durationMs(options.timeout, '--timeout', (m) => new CliError(m));
-      const report = await runTraffic({ url, rps, durationMs: duration, model: options.model, signal: abort.signal, timeoutMs, maxInFlight: 10_000 });
+      const report = await runTraffic({ url, rps, durationMs: duration, model: options.model, signal: abort.signal, timeoutMs, maxInFlight: 10_000, binary: options.binary });
       console.log(options.json ? JSON.stringify(report) : formatTrafficReport(report));
       if (options.maxErrors !== undefined && report.failed > Number(options.maxErrors)) {
         throw new CliError(`${report.failed} of ${report.sent} requests failed (--max-errors ${options.maxErrors})`);

@@ -63,6 +63,7 @@ export function register(program: Command): void {
         await ensureSampleModels(modelsDir, (line: string) => console.error(`keelson up: ${line}`));
       }
       const { startPlatform } = await import('../../platform/platform.js');
+      const { mountConsole, CONSOLE_PATH } = await import('../../console/server/index.js');
       // Ctrl-C while instances start rejects with PlatformStartAborted: `cli/errors.ts` ends that quietly.
       const platform = await startPlatform({
         signal: starting.signal,
@@ -75,12 +76,13 @@ export function register(program: Command): void {
         ...(options.image ? { image: options.image } : {}),
         replicas,
         log: (line) => console.error(`keelson up: ${line}`),
+        mount: mountConsole,
       });
       stopPlatform = () => platform.stop();
       if (starting.signal.aborted) await platform.stop();
       else {
         const state = platform.state();
-        console.log(`router ${platform.routerUrl} → ${state.model}:${state.stable.version}; control API ${platform.controlUrl}; Ctrl-C to stop`);
+        console.log(`router ${platform.routerUrl} → ${state.model}:${state.stable.version}; control API ${platform.controlUrl}; console ${platform.controlUrl}${CONSOLE_PATH} (log in: keelson console); Ctrl-C to stop`);
       }
       await platform.stopped;
     });

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { inferBody, penguinRows, rowPicker } from './requests.js';
+import { decodeInferResponse } from './binary-body.js';
+import { binaryInferBody, inferBody, penguinRows, rowPicker } from './requests.js';
 
 export interface TrafficOptions {
   /** Base URL of the router (or any OIP server). */
@@ -13,6 +14,8 @@ export interface TrafficOptions {
   timeoutMs?: number;
   /** Requests allowed in flight at once; beyond it a tick's requests are counted as `skipped`. */
   maxInFlight?: number;
+  /** Sends rows as binary tensor data (`Inference-Header-Content-Length`) and asks for binary outputs. */
+  binary?: boolean;
   /** Stops early (the result covers what was sent). */
   signal?: AbortSignal;
   /** Called after every request (for live progress). */
@@ -63,7 +66,9 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficReport
 
   const send = (): void => {
     const at = performance.now() - started;
-    const promise = sendOne(target, inferBody(nextRow()), options.timeoutMs ?? 10_000).then((r) => {
+    const row = nextRow();
+    const request = options.binary ? binaryInferBody(row) : { body: inferBody(row), headers: { 'content-type': 'application/json' } };
+    const promise = sendOne(target, request, options.timeoutMs ?? 10_000).then((r) => {
       const result = { ...r, at };
       results.push(result);
       options.onResult?.(result);
@@ -88,25 +93,26 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficReport
   return summarize(options.url, results, skipped, performance.now() - started);
 }
 
-async function sendOne(url: string, body: string, timeoutMs: number): Promise<Omit<RequestResult, 'at'>> {
+async function sendOne(url: string, request: { body: string | Buffer; headers: Record<string, string> }, timeoutMs: number): Promise<Omit<RequestResult, 'at'>> {
   const t0 = performance.now();
   try {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
+      headers: request.headers,
+      body: request.body,
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const text = await res.text();
+    const bytes = Buffer.from(await res.arrayBuffer());
     const ms = performance.now() - t0;
     let version: string | null = null;
     let error: string | null = null;
     try {
-      const parsed = JSON.parse(text) as { model_version?: string; error?: string };
-      version = parsed.model_version ?? null;
-      if (!res.ok) error = parsed.error ?? text.slice(0, 200);
-    } catch {
-      if (!res.ok) error = text.slice(0, 200);
+      const { json } = decodeInferResponse(bytes, res.headers.get('inference-header-content-length'));
+      version = json.model_version ?? null;
+      if (!res.ok) error = json.error ?? bytes.toString('utf8', 0, 200);
+    } catch (decodeError) {
+      if (!res.ok) error = bytes.toString('utf8', 0, 200);
+      else error = `the response could not be decoded: ${(decodeError as Error).message}`;
     }
     return { ms, status: res.status, variant: res.headers.get('x-keelson-variant'), version, error };
   } catch (error) {

@@ -1,3 +1,4 @@
+import { encodeBinaryRequest, type BinaryRequest } from './binary-body.js';
 import { loadPenguins } from '../../tools/penguins.js';
 import { createRandom } from '../../tools/random.js';
 
@@ -9,6 +10,11 @@ export function penguinRows(): number[][] {
 /** An Open Inference Protocol (v2) infer request for one row of the `features` input. */
 export function inferBody(row: readonly number[]): string {
   return JSON.stringify({ inputs: [{ name: 'features', datatype: 'FP32', shape: [1, row.length], data: row }] });
+}
+
+/** The same request with the row as binary tensor data (binary outputs too), as `keelson traffic --binary` sends it. */
+export function binaryInferBody(row: readonly number[]): BinaryRequest {
+  return encodeBinaryRequest([{ name: 'features', datatype: 'FP32', shape: [1, row.length], data: Float32Array.from(row) }]);
 }
 
 /** Picks rows pseudo-randomly but reproducibly, so two runs send the same mix. */

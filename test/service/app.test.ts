@@ -129,7 +129,7 @@ describe('createApp: malformed requests', () => {
     ['v2', 'datatype lowercase', tensor({ datatype: 'fp32' }), 400, /"fp32" is not a protocol datatype/],
     ['v2', 'datatype mismatch', tensor({ datatype: 'INT32', data: [1, 2, 3, 4] }), 400, /expects FP32, got INT32/],
     ['v2', 'datatype BYTES', tensor({ datatype: 'BYTES' }), 400, /BYTES is not supported over JSON/],
-    ['v2', 'datatype FP16', tensor({ datatype: 'FP16' }), 400, /FP16 is not supported over JSON/],
+    ['v2', 'datatype FP16', tensor({ datatype: 'FP16' }), 400, /input "features" expects FP32, got FP16/],
     ['v2', 'shape missing', tensor({ shape: undefined }), 400, /inputs\[0\]\.shape: expected an array like \[-1,4\]/],
     ['v2', 'shape string', tensor({ shape: '1,4' }), 400, /inputs\[0\]\.shape: expected an array/],
     ['v2', 'shape rank 1', tensor({ shape: [4] }), 400, /has 1 dimensions; input "features" expects 2/],

@@ -4,8 +4,9 @@ import type { ReadyModel } from '../models/model-registry.js';
 import type { AppDeps } from './app-env.js';
 import { errorReply } from './error-handler.js';
 import { replyThenLinger } from './lingering-close.js';
+import { HEADER_LENGTH, readBinaryBody, type InferBody } from './infer-body.js';
 import { checkBodyHeaders, parseJsonText, readIncoming } from './read-json.js';
-import { AUTH_CHALLENGE, checkBearer, inferResponse, maxElementsFor, recordRequest, requestIdFrom, shuttingDown, tokenDigest } from './request-handling.js';
+import { AUTH_CHALLENGE, checkBearer, inferResponse, inferResponseHeaders, maxElementsFor, recordRequest, requestIdFrom, shuttingDown, tokenDigest } from './request-handling.js';
 
 /** Plain model and version segments only; anything else (percent-encoding, dot segments) takes the Hono path. */
 const matchInferPath = inferPathMatcher([INFER_ROUTES.v2Infer, INFER_ROUTES.v2InferVersion], '[A-Za-z0-9_-][A-Za-z0-9._-]*');
@@ -27,9 +28,9 @@ export function createFastInfer(deps: AppDeps): FastPath {
   async function serve(request: IncomingMessage, response: ServerResponse, path: string, { route, model: name, version }: InferPath): Promise<void> {
     const started = process.hrtime.bigint();
     const requestId = requestIdFrom(header(request, 'x-request-id'));
-    const headers: Record<string, string | number> = { 'content-type': 'application/json' };
+    let headers: Record<string, string | number> = { 'content-type': 'application/json' };
     let status = 200;
-    let body: string;
+    let body: string | Buffer;
     let model: ReadyModel | undefined;
     deps.metrics.httpInFlight.inc();
     try {
@@ -46,9 +47,9 @@ export function createFastInfer(deps: AppDeps): FastPath {
         }
       }
       model = deps.models.findReady(name, version);
-      checkBodyHeaders(header(request, 'content-type'), header(request, 'content-length'), options.bodyLimitBytes);
-      const parsed = parseJsonText(await readIncoming(request, options.bodyLimitBytes));
-      body = await inferResponse(deps, model, parsed, maxElements, requestId);
+      const answer = await inferResponse(deps, model, await readBody(request), maxElements, requestId);
+      headers = inferResponseHeaders(answer);
+      body = answer.kind === 'json' ? answer.text : answer.body;
     } catch (error) {
       const reply = errorReply(error, requestId, deps.logger);
       status = reply.status;
@@ -60,12 +61,21 @@ export function createFastInfer(deps: AppDeps): FastPath {
     headers['content-length'] = Buffer.byteLength(body);
     headers['x-request-id'] = requestId;
     // The rest of an oversized body is not worth reading, but closing at once would often lose the 413.
-    if (status === 413) replyThenLinger(request, response, status, headers, body);
+    if (status === 413 && typeof body === 'string') replyThenLinger(request, response, status, headers, body);
     else if (!response.destroyed) response.writeHead(status, headers).end(body);
     recordRequest(deps, {
       method: 'POST', path, route, status,
       durationNs: Number(process.hrtime.bigint() - started), requestId, model,
     });
+  }
+
+  async function readBody(request: IncomingMessage): Promise<InferBody> {
+    const contentType = header(request, 'content-type');
+    const contentLength = header(request, 'content-length');
+    const headerLength = header(request, HEADER_LENGTH);
+    if (headerLength !== undefined) return readBinaryBody(request, { contentType, contentLength, headerLength }, options.bodyLimitBytes);
+    checkBodyHeaders(contentType, contentLength, options.bodyLimitBytes);
+    return { kind: 'json', json: parseJsonText(await readIncoming(request, options.bodyLimitBytes)) };
   }
 
   return function fastInfer(request, response) {

@@ -1,5 +1,6 @@
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { ReadyModel } from '../models/model-registry.js';
+import { fromFloat16Bits } from '../protocol/float16.js';
 import type { TensorMap } from '../protocol/tensor.js';
 
 /** Feeds the drift window with the request's feature rows (before the buffers go to a worker). */
@@ -7,7 +8,9 @@ export function observeInputs(metrics: ServiceMetrics, model: ReadyModel, inputs
   const window = metrics.driftWindow(model.name, model.version);
   const tensor = inputs[model.manifest.inputs[0]!.name];
   if (!window || !tensor || tensor.shape.length !== 2 || typeof tensor.data[0] === 'bigint') return;
-  window.addRows(tensor.data as ArrayLike<number>, tensor.shape[0]!, tensor.shape[1]!);
+  // FP16 tensors hold bit patterns; the drift bins compare values.
+  const values = tensor.datatype === 'FP16' ? Float32Array.from(tensor.data as Uint16Array, fromFloat16Bits) : (tensor.data as ArrayLike<number>);
+  window.addRows(values, tensor.shape[0]!, tensor.shape[1]!);
 }
 
 /** Counts predicted class labels (classifiers only); unknown indices count as "unknown", keeping labels bounded. */

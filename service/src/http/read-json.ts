@@ -36,9 +36,18 @@ export function parseJsonText(text: string): unknown {
   }
 }
 
-/** Reads a Node request body; 413 once it exceeds `limitBytes` (the rest is discarded). */
+/** Reads a Node request body as UTF-8 text; 413 once it exceeds `limitBytes` (the rest is discarded). */
 export function readIncoming(incoming: IncomingMessage, limitBytes: number): Promise<string> {
-  if (incoming.readableEnded) return Promise.resolve('');
+  return readNodeBody(incoming, limitBytes, true) as Promise<string>;
+}
+
+/** Reads a Node request body as bytes (binary tensor bodies); 413 once it exceeds `limitBytes`. */
+export function readIncomingBytes(incoming: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  return readNodeBody(incoming, limitBytes, false) as Promise<Buffer>;
+}
+
+function readNodeBody(incoming: IncomingMessage, limitBytes: number, text: boolean): Promise<string | Buffer> {
+  if (incoming.readableEnded) return Promise.resolve(text ? '' : Buffer.alloc(0));
   return new Promise((resolve, reject) => {
     // A small body usually arrives in the packet that carried the headers: node:http emits 'request' before
     // parsing it, and a microtask later the parser has buffered all of it (`complete`). Then one `read()`
@@ -47,10 +56,10 @@ export function readIncoming(incoming: IncomingMessage, limitBytes: number): Pro
       if (incoming.complete && !incoming.readableFlowing && !incoming.destroyed) {
         const body = incoming.read() as Buffer | null;
         if (body && body.length > limitBytes) reject(tooLarge(`more than ${limitBytes} bytes`, limitBytes));
-        else resolve(body ? decodeBody([body], body.length) : '');
+        else resolve(text ? (body ? decodeBody([body], body.length) : '') : (body ?? Buffer.alloc(0)));
         return;
       }
-      (incoming as ReadingMessage)[READER] = new BodyReader(limitBytes, resolve, reject);
+      (incoming as ReadingMessage)[READER] = new BodyReader(limitBytes, text, resolve, reject);
       incoming.on('data', onBodyData);
       incoming.on('end', onBodyEnd);
       incoming.on('error', onBodyError);
@@ -79,7 +88,8 @@ class BodyReader {
   settled = false;
   constructor(
     readonly limitBytes: number,
-    readonly resolve: (text: string) => void,
+    readonly text: boolean,
+    readonly resolve: (body: string | Buffer) => void,
     readonly reject: (error: Error) => void,
   ) {}
 
@@ -106,7 +116,7 @@ function onBodyEnd(this: ReadingMessage): void {
   const reader = this[READER];
   if (reader.settled) return;
   reader.settled = true;
-  reader.resolve(decodeBody(reader.chunks, reader.size));
+  reader.resolve(reader.text ? decodeBody(reader.chunks, reader.size) : Buffer.concat(reader.chunks, reader.size));
 }
 
 function onBodyError(this: ReadingMessage, error: Error): void {
@@ -120,11 +130,17 @@ function onBodyClose(this: ReadingMessage): void {
 }
 
 async function readLimited(request: Request, limitBytes: number): Promise<string> {
-  if (!request.body) return '';
-  const decoder = new TextDecoder();
+  const bytes = await readLimitedBytes(request, limitBytes);
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Reads a WHATWG request body (`app.request()` in tests); 413 beyond `limitBytes`. */
+export async function readLimitedBytes(request: Request, limitBytes: number): Promise<Buffer> {
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
   let size = 0;
-  let text = '';
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -133,9 +149,9 @@ async function readLimited(request: Request, limitBytes: number): Promise<string
       await reader.cancel();
       throw tooLarge(`more than ${limitBytes} bytes`, limitBytes);
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(value);
   }
-  return text + decoder.decode();
+  return Buffer.concat(chunks, size);
 }
 
 function tooLarge(actual: string, limitBytes: number): ServiceError {

@@ -7,8 +7,10 @@ import { ServiceError, unavailable } from '../errors.js';
 import { logRequest, type AccessLogEntry } from '../logging/access-log.js';
 import { holdPrediction } from '../feedback/remember.js';
 import type { ReadyModel } from '../models/model-registry.js';
-import { inferResponseText, parseInferRequest } from '../protocol/v2-infer.js';
+import { parseBinaryInferRequest } from '../protocol/binary-request.js';
+import { inferResponseBody, parseInferRequest, type InferResponseBody } from '../protocol/v2-infer.js';
 import type { AppDeps } from './app-env.js';
+import type { InferBody } from './infer-body.js';
 import { observeInputs, observeOutputs } from './model-observations.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -57,16 +59,25 @@ export function recordRequest(deps: Pick<AppDeps, 'metrics' | 'logger'>, request
 /** A JSON number takes at least two bytes ("0,"), so a body of N bytes never holds more than N/2 values. */
 export const maxElementsFor = (bodyLimitBytes: number): number => Math.max(1, Math.floor(bodyLimitBytes / 2));
 
-/** Validates a parsed OIP request body, runs it and writes the JSON response body (shared by Hono and the fast path). */
-export async function inferResponse(deps: Pick<AppDeps, 'metrics' | 'inference' | 'feedback'>, model: ReadyModel, body: unknown, maxElements: number, requestId?: string): Promise<string> {
+/** Validates an OIP request body (JSON or binary tensors), runs it and writes the response body (shared by Hono and the fast path). */
+export async function inferResponse(deps: Pick<AppDeps, 'metrics' | 'inference' | 'feedback'>, model: ReadyModel, body: InferBody, maxElements: number, requestId?: string): Promise<InferResponseBody> {
   const signature = signatureOf(model);
-  const request = parseInferRequest(body, signature, maxElements);
+  const request = body.kind === 'json'
+    ? parseInferRequest(body.json, signature, maxElements)
+    : parseBinaryInferRequest(body.bytes, body.headerLength, signature, maxElements);
   observeInputs(deps.metrics, model, request.inputs);
   const remember = holdPrediction(deps.feedback, model, requestId, request.inputs);
   const outputs = await deps.inference.infer(model, request.inputs);
   observeOutputs(deps.metrics, model, outputs);
   remember?.(outputs);
-  return inferResponseText(signature, request, outputs);
+  return inferResponseBody(signature, request, outputs);
+}
+
+/** Response headers of a successful inference answer; the binary extension announces its JSON header's length. */
+export function inferResponseHeaders(body: InferResponseBody): Record<string, string> {
+  return body.kind === 'json'
+    ? { 'content-type': 'application/json' }
+    : { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(body.headerLength) };
 }
 
 /** The protocol view of a manifest. */

@@ -1,24 +1,30 @@
 import { badRequest, describeValue } from '../errors.js';
 import type { Datatype, TensorSpec } from '../manifest.js';
+import { binaryDataSize, tensorFromBytes, type BinarySection } from './binary-tensors.js';
 import { ALL_DATATYPES, DATATYPES, type DatatypeInfo } from './datatypes.js';
-import { elementCount, type Tensor } from './tensor.js';
+import { toFloat16Bits } from './float16.js';
+import { elementCount, type Tensor, type TensorData } from './tensor.js';
 
 /** The request's JSON fields for one input tensor, after the name has been matched to a model input. */
 export interface RawTensor {
   datatype: unknown;
   shape: unknown;
   data: unknown;
+  parameters?: Record<string, unknown>;
 }
 
 /**
- * Validates one JSON input tensor against the model's declaration and decodes it into a typed array.
- * Everything is checked (datatype, shape, element count, structure, every value) before the typed array
- * is allocated, so an absurd shape claim costs nothing. `field` names the tensor in error messages.
+ * Validates one input tensor against the model's declaration and decodes it into a typed array: from JSON
+ * `data`, or from the request's binary section when the input declares `parameters.binary_data_size`.
+ * Everything is checked (datatype, shape, element count or byte size, structure, every JSON value) before the
+ * typed array is allocated, so an absurd shape claim costs nothing. `field` names the tensor in error messages.
  */
-export function decodeTensor(raw: RawTensor, spec: TensorSpec, field: string, maxElements: number): Tensor {
+export function decodeTensor(raw: RawTensor, spec: TensorSpec, field: string, maxElements: number, binary?: BinarySection): Tensor {
   const info = checkDatatype(raw.datatype, spec, `${field}.datatype`);
   const shape = checkShape(raw.shape, spec, `${field}.shape`);
   const count = elementCount(shape);
+  const binarySize = binaryDataSize(raw.parameters, field);
+  if (binarySize !== undefined) return { datatype: spec.datatype, shape, data: decodeBinary(raw, info, shape, count, binarySize, field, binary) };
   if (count > maxElements) {
     throw badRequest(`${field}.shape: ${describeShape(shape)} claims ${count} elements; a request may carry at most ${maxElements}`);
   }
@@ -44,6 +50,24 @@ export function decodeTensor(raw: RawTensor, spec: TensorSpec, field: string, ma
   return { datatype: spec.datatype, shape, data: data as unknown as Tensor['data'] };
 }
 
+/** An input sent as binary data: its declared size must be exactly shape × element size, and present in the body. */
+function decodeBinary(raw: RawTensor, info: DatatypeInfo, shape: number[], count: number, size: number, field: string, binary: BinarySection | undefined): TensorData {
+  if (!binary) {
+    throw badRequest(`${field}.parameters.binary_data_size: ${size} given, but the request has no binary part; send the JSON header's length in Inference-Header-Content-Length and the tensor bytes after it`);
+  }
+  if (raw.data !== undefined) throw badRequest(`${field}.data: must be absent when parameters.binary_data_size is given (the tensor is in the binary part)`);
+  const expected = count * info.bytes;
+  if (size !== expected) {
+    throw badRequest(`${field}.parameters.binary_data_size: ${size} bytes, but shape ${describeShape(shape)} of ${raw.datatype as string} needs ${count} × ${info.bytes} = ${expected} bytes`);
+  }
+  const bytes = binary.take(size, `${field}.parameters`);
+  if (info.kind === 'bool') {
+    const bad = bytes.findIndex((b) => b > 1);
+    if (bad >= 0) throw badRequest(`${field}: binary BOOL element ${bad} is byte ${bytes[bad]}; expected 0 (false) or 1 (true)`);
+  }
+  return tensorFromBytes(bytes, info, count);
+}
+
 /** `[2,4]` style, as shapes appear in requests. */
 function describeShape(shape: readonly unknown[]): string {
   return `[${shape.map((d) => describeValue(d, 20)).join(',')}]`;
@@ -54,7 +78,7 @@ function checkDatatype(value: unknown, spec: TensorSpec, field: string): Datatyp
     throw badRequest(`${field}: ${describeValue(value)} is not a protocol datatype; expected ${spec.datatype} for input "${spec.name}"`);
   }
   const info = DATATYPES[value as Datatype];
-  if (!info) throw badRequest(`${field}: ${value} is not supported over JSON by this server; input "${spec.name}" expects ${spec.datatype}`);
+  if (!info) throw badRequest(`${field}: ${value} is not supported over JSON or binary data by this server; input "${spec.name}" expects ${spec.datatype}`);
   if (value !== spec.datatype) throw badRequest(`${field}: input "${spec.name}" expects ${spec.datatype}, got ${value}`);
   return info;
 }
@@ -107,6 +131,7 @@ function convertElement(value: unknown, datatype: Datatype, info: DatatypeInfo):
     if (!Number.isInteger(value)) return undefined;
     return info.bigint ? BigInt(value) : value;
   }
+  if (datatype === 'FP16') return toFloat16Bits(value);
   return datatype === 'FP32' || datatype === 'FP64' ? value : undefined;
 }
 

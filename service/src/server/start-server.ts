@@ -87,7 +87,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     feedback: createFeedback(options.feedback ?? {}, metrics.feedback),
     options: {
       bodyLimitBytes, serverVersion: SERVER_VERSION,
-      extensions: ['kserve_v1_predict', 'dynamic_batching', ...(cache ? ['response_cache'] : [])],
+      extensions: ['binary_tensor_data', 'kserve_v1_predict', 'dynamic_batching', ...(cache ? ['response_cache'] : [])],
       ...(options.authToken ? { authToken: options.authToken } : {}),
     },
   });
