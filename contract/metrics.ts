@@ -15,6 +15,7 @@ export const SERVICE_METRICS = {
   predictions: 'model_predictions_total',
   inputDriftPsi: 'model_input_drift_psi',
   modelInfo: 'model_info',
+  executionProvider: 'model_execution_provider_info',
   modelReady: 'model_ready',
   cacheRequests: 'model_cache_requests_total',
   feedback: 'model_feedback_total',

@@ -37,6 +37,8 @@ export function register(program: Command): void {
     .addOption(new Option('--feedback-capacity <n>', 'predictions held by request id for POST .../feedback, the oldest evicted first (0 = feedback off)').env('KEELSON_FEEDBACK_CAPACITY').default('100000'))
     .addOption(new Option('--feedback-ttl <duration>', 'how long a prediction takes a label (410 after, forgotten after twice this)').env('KEELSON_FEEDBACK_TTL').default('1h'))
     .addOption(new Option('--feedback-log <dir>', 'also append labelled rows to DIR/feedback.ndjson (rotated at 16 MiB, 4 old files kept)').env('KEELSON_FEEDBACK_LOG'))
+    .addOption(new Option('--execution-provider <list>', 'onnxruntime execution providers in order of preference, e.g. cuda,cpu (default: model.json executionProviders, else cpu); an unavailable one falls back to the next with a warning').env('KEELSON_EXECUTION_PROVIDER'))
+    .addOption(new Option('--require-execution-provider', 'fail start-up (exit 2) instead of falling back when the first --execution-provider cannot be used').env('KEELSON_REQUIRE_EXECUTION_PROVIDER'))
     .addHelpText('after', DEFAULT_VERSION_HELP)
     .action(async (flags) => {
       const { serverOptionsFromFlags } = await import('../../service/src/server/serve-flags.js');

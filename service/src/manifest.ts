@@ -54,4 +54,6 @@ export interface ModelManifest {
     predictions?: Record<string, number>;
   };
   batching?: BatchingConfig;
+  /** Execution providers in order of preference (`cuda`, `cpu`); `keelson serve --execution-provider` overrides. */
+  executionProviders?: string[];
 }

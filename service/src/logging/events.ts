@@ -7,6 +7,7 @@ export type LifecycleEvent =
   | { kind: 'model_loaded'; model: string; version: string; sha256: string; durationMs: number; batching: string }
   | { kind: 'model_refused'; model: string; version: string; reason: string }
   | { kind: 'ready'; models: string[] }
+  | { kind: 'execution_provider'; provider: string; preference: string[]; fallbacks: { provider: string; reason: string }[] }
   | { kind: 'not_ready'; failed: string[] }
   | { kind: 'draining'; inFlight: number; timeoutMs: number }
   | { kind: 'stopped'; abandoned: number }
@@ -15,7 +16,7 @@ export type LifecycleEvent =
 /** Writes a lifecycle event. */
 export function logEvent(logger: Logger, event: LifecycleEvent): void {
   const { kind, ...fields } = event;
-  const level = kind === 'model_refused' || kind === 'not_ready' || kind === 'worker_crashed' || kind === 'worker_replacement_failed' ? 'error' : 'info';
+  const level = kind === 'execution_provider' && event.fallbacks.length > 0 ? 'warn' : kind === 'model_refused' || kind === 'not_ready' || kind === 'worker_crashed' || kind === 'worker_replacement_failed' ? 'error' : 'info';
   logger[level]({ event: { kind: 'event', action: kind, category: ['process'] }, keelson: fields }, describe(event));
 }
 
@@ -24,6 +25,7 @@ function describe(event: LifecycleEvent): string {
     case 'listening': return `listening on ${event.url}${event.metricsUrl ? ` (metrics also on ${event.metricsUrl})` : ''}`;
     case 'model_loaded': return `loaded ${event.model}:${event.version} in ${event.durationMs} ms (batching ${event.batching})`;
     case 'model_refused': return `refused ${event.model}:${event.version}: ${event.reason}`;
+    case 'execution_provider': return `execution provider ${event.provider}${event.fallbacks.map((f) => `; ${f.provider} unavailable, fell back (${f.reason})`).join('')}`;
     case 'ready': return `ready: serving ${event.models.join(', ')}`;
     case 'not_ready': return `not ready: ${event.failed.join('; ')}`;
     case 'draining': return `draining ${event.inFlight} in-flight request(s), at most ${event.timeoutMs} ms`;

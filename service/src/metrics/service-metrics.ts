@@ -36,6 +36,7 @@ export class ServiceMetrics {
   readonly batchSize = new SeriesHistogram({ name: M.batchSize, help: 'Rows per executed batch', labelNames: ['model', 'version'], buckets: BATCH_BUCKETS, registers: [this.registry] });
   readonly predictions = new SeriesCounter({ name: M.predictions, help: 'Predicted rows by class label', labelNames: ['model', 'version', 'label'], registers: [this.registry] });
   readonly cacheRequests = new SeriesCounter({ name: M.cacheRequests, help: 'Prediction cache lookups by result (hit, miss)', labelNames: ['model', 'version', 'result'], registers: [this.registry] });
+  readonly executionProvider = new Gauge({ name: M.executionProvider, help: 'The onnxruntime execution provider serving each model version (always 1)', labelNames: ['model', 'version', 'execution_provider'], registers: [this.registry] });
   readonly info = new Gauge({ name: M.modelInfo, help: 'Served model versions and the sha256 of their ONNX file (always 1)', labelNames: ['model', 'version', 'sha256'], registers: [this.registry] });
   readonly ready = new Gauge({ name: M.modelReady, help: '1 when the model version is loaded and warmed up, else 0', labelNames: ['model', 'version'], registers: [this.registry] });
   /** Ground truth: labelled predictions, confusion counts, label delay, reference accuracy. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ModelManifest } from '../manifest.js';
 import { ALL_DATATYPES } from '../protocol/datatypes.js';
+import { EXECUTION_PROVIDERS } from '../runtime/execution-providers.js';
 
 const tensorSpec = z.object({
   name: z.string().min(1),
@@ -34,6 +35,7 @@ const manifestSchema = z.looseObject({
     max_queue_delay_us: z.number().int().min(0),
     max_queue_size: z.number().int().min(1).optional(),
   }).optional(),
+  executionProviders: z.array(z.enum(EXECUTION_PROVIDERS)).min(1).optional(),
 });
 
 /** Parses a manifest or returns a one-line description of every problem (field path: message). */

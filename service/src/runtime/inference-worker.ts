@@ -44,7 +44,7 @@ async function end(): Promise<void> {
 async function handle(request: Extract<WorkerRequest, { id: number }>): Promise<WorkerResponse> {
   try {
     if (request.kind === 'load') {
-      const session = await createOnnxSession(request.bytes, { intraOpNumThreads: request.intraOpNumThreads });
+      const session = await createOnnxSession(request.bytes, { intraOpNumThreads: request.intraOpNumThreads, executionProviders: [request.executionProvider], requireExecutionProvider: true });
       await sessions.get(request.key)?.release();
       sessions.set(request.key, session);
       return { kind: 'loaded', id: request.id, signature: session.signature };

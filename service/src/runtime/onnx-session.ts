@@ -3,6 +3,7 @@
  * into a session and protocol tensors into ORT tensors and back.
  */
 import * as ort from 'onnxruntime-node';
+import onnxProto from 'onnx-proto';
 import type { Datatype } from '../manifest.js';
 import { DATATYPES, datatypeOfOrtType } from '../protocol/datatypes.js';
 import type { Tensor, TensorData, TensorMap } from '../protocol/tensor.js';
@@ -115,6 +116,31 @@ async function createWithPreference(bytes: Uint8Array, options: OnnxSessionOptio
 /** A session failure that is the provider's fault (not the model's), so the next preference may work. */
 function isProviderFailure(message: string): boolean {
   return /execution ?provider|backend not found|no available backend|shared library|AppendExecutionProvider|adapter|is unsupported/i.test(message);
+}
+
+/** Whether onnxruntime-node can create a session with `provider` alone on this machine (tried on a one-node model). */
+export async function probeExecutionProvider(provider: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+  try {
+    const session = await ort.InferenceSession.create(probeModel(), { executionProviders: [provider], logSeverityLevel: 4 });
+    await session.release();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: ((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '').trim() };
+  }
+}
+
+let probeBytes: Uint8Array | undefined;
+
+/** `y = Identity(x)`, x float [1]: the smallest model every provider can place. */
+function probeModel(): Uint8Array {
+  const { onnx } = onnxProto;
+  const tensor = (name: string) => ({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimValue: 1 }] } } } });
+  probeBytes ??= onnx.ModelProto.encode(onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: { name: 'probe', input: [tensor('x')], output: [tensor('y')], node: [{ opType: 'Identity', input: ['x'], output: ['y'] }] },
+  })).finish();
+  return probeBytes;
 }
 
 /** The providers compiled into this onnxruntime-node, e.g. `cpu, webgpu, cuda (not bundled)`. */

@@ -3,7 +3,7 @@ import type { GraphSignature } from './onnx-session.js';
 
 /** Messages from the pool to an inference worker; requests carry an id their answer repeats. */
 export type WorkerRequest =
-  | { kind: 'load'; id: number; key: string; bytes: Uint8Array; intraOpNumThreads: number }
+  | { kind: 'load'; id: number; key: string; bytes: Uint8Array; intraOpNumThreads: number; executionProvider: string }
   | { kind: 'run'; id: number; key: string; feeds: TensorMap }
   /** Finish the runs in progress, release the sessions, exit. */
   | { kind: 'exit' }

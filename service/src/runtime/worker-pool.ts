@@ -9,6 +9,8 @@ import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
 export interface WorkerPoolOptions {
   workers: number;
   intraOpNumThreads: number;
+  /** The execution provider every session is created with (chosen at start-up); `cpu` when absent. */
+  executionProvider?: string;
   onEvent?: (event: ExecutorEvent) => void;
 }
 
@@ -55,7 +57,7 @@ export class WorkerPool implements Executor {
 
   async load(key: string, bytes: Uint8Array): Promise<GraphSignature> {
     this.models.set(key, { bytes });
-    const answers = await Promise.all(this.workers.map((w) => this.request(w, { kind: 'load', id: 0, key, bytes, intraOpNumThreads: this.options.intraOpNumThreads })));
+    const answers = await Promise.all(this.workers.map((w) => this.request(w, { kind: 'load', id: 0, key, bytes, intraOpNumThreads: this.options.intraOpNumThreads, executionProvider: this.options.executionProvider ?? 'cpu' })));
     const answer = answers[0];
     if (answer?.kind !== 'loaded') throw new Error('no inference worker is running');
     return answer.signature;
@@ -157,7 +159,7 @@ export class WorkerPool implements Executor {
     this.workers.push(worker);
     try {
       for (const [key, model] of this.models) {
-        await this.request(worker, { kind: 'load', id: 0, key, bytes: model.bytes, intraOpNumThreads: this.options.intraOpNumThreads });
+        await this.request(worker, { kind: 'load', id: 0, key, bytes: model.bytes, intraOpNumThreads: this.options.intraOpNumThreads, executionProvider: this.options.executionProvider ?? 'cpu' });
         if (model.warmUp) await this.request(worker, { kind: 'run', id: 0, key, feeds: model.warmUp });
       }
       if (this.closing) return;

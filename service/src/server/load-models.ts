@@ -23,6 +23,8 @@ export interface LoadContext {
   logger: Logger;
   overrides: SchedulingOverrides;
   driftWindowRows: number;
+  /** The provider the workers create sessions with (for `model_execution_provider_info`). */
+  executionProvider?: string;
 }
 
 /**
@@ -62,6 +64,7 @@ async function loadVersion(context: LoadContext, ref: ModelRef): Promise<void> {
   }
   registry.update({ ...ref, status: 'ready', manifest });
   metrics.info.set({ model: ref.name, version: ref.version, sha256: manifest.sha256.toLowerCase() }, 1);
+  metrics.executionProvider.set({ model: ref.name, version: ref.version, execution_provider: context.executionProvider ?? 'cpu' }, 1);
   metrics.ready.set({ model: ref.name, version: ref.version }, 1);
   metrics.feedback.reference(ref.name, ref.version, manifest.metrics?.accuracy);
   logEvent(logger, {

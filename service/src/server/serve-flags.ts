@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { LOG_LEVELS, type LogLevel } from '../logging/logger.js';
 import { checkHttpTimeouts, HTTP_TIMEOUTS } from './http-timeouts.js';
 import type { ServerOptions } from './start-server.js';
 import { parseBytes, parseDuration, parseInteger } from './units.js';
+import { parseExecutionProviders } from '../runtime/execution-providers.js';
+import { loadTokenFile } from './token-file.js';
 
 /** `keelson serve` options as commander hands them over (strings; env fallbacks already applied). */
 export interface ServeFlags {
@@ -26,6 +27,8 @@ export interface ServeFlags {
   maxQueueSize?: string;
   cacheBytes: string;
   driftWindow: string;
+  executionProvider?: string;
+  requireExecutionProvider?: boolean;
   feedbackCapacity: string;
   feedbackTtl: string;
   feedbackLog?: string;
@@ -66,26 +69,34 @@ export function serverOptionsFromFlags(flags: ServeFlags, env: NodeJS.ProcessEnv
     maxBatchSize: optionalInt(flags.maxBatchSize, '--max-batch-size', 0),
     maxQueueDelayUs: optionalInt(flags.maxQueueDelayUs, '--max-queue-delay-us', 0, 10_000_000),
     maxQueueSize: optionalInt(flags.maxQueueSize, '--max-queue-size', 1),
-    authToken: authToken(flags.authTokenFile, env),
+    ...authOptions(flags.authTokenFile, env),
+    executionProviders: flags.executionProvider === undefined ? undefined : executionProviders(flags.executionProvider),
+    requireExecutionProvider: flags.requireExecutionProvider || undefined,
   };
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) Object.assign(options, { [key]: value });
   return options;
 }
 
-/** The bearer token: from `--auth-token-file` if given, else `KEELSON_AUTH_TOKEN`; none = auth off. */
-function authToken(file: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+function executionProviders(value: string): string[] {
+  try {
+    return parseExecutionProviders(value, '--execution-provider');
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
+/**
+ * Bearer tokens: `--auth-token-file` (read now, so a missing or empty file stops the start, then re-read while the
+ * server runs) if given, else `KEELSON_AUTH_TOKEN`; neither = auth off.
+ */
+function authOptions(file: string | undefined, env: NodeJS.ProcessEnv): Pick<ServerOptions, 'authToken' | 'authTokenFile' | 'authReloadMs'> {
   if (file !== undefined) {
-    let token: string;
-    try {
-      token = readFileSync(file, 'utf8').trim();
-    } catch (error) {
-      throw new ConfigError(`--auth-token-file ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-    }
-    if (token === '') throw new ConfigError(`--auth-token-file ${file}: the file is empty`);
-    return token;
+    loadTokenFile(file);
+    const interval = env.KEELSON_AUTH_RELOAD_INTERVAL;
+    return { authTokenFile: file, ...(interval ? { authReloadMs: positive(parseDuration(interval, 'KEELSON_AUTH_RELOAD_INTERVAL'), 'KEELSON_AUTH_RELOAD_INTERVAL') } : {}) };
   }
   const token = env.KEELSON_AUTH_TOKEN?.trim();
-  return token ? token : undefined;
+  return token ? { authToken: token } : {};
 }
 
 function positive(ms: number, flag: string): number {

@@ -19,11 +19,13 @@ import { listen, type Listener } from './http-listener.js';
 import { checkHttpTimeouts, HTTP_TIMEOUTS, type HttpTimeouts } from './http-timeouts.js';
 import { loadModels } from './load-models.js';
 import { observerFor } from './wiring.js';
+import { executionProviderFor, type ExecutionProviderRequest } from './execution-provider-choice.js';
 import { startProbeServer, type ProbeServer } from './probe-server.js';
 import { threadPlan } from './units.js';
+import { loadTokenFile, watchTokenFile } from './token-file.js';
 
 /** Everything `keelson serve` can be told; only `modelsDir` is required. */
-export interface ServerOptions extends SchedulingOverrides {
+export interface ServerOptions extends SchedulingOverrides, ExecutionProviderRequest {
   modelsDir: string;
   /** `NAME[:VERSION]` specs; none = every model at its highest version. */
   models?: (string | ModelSpec)[];
@@ -38,6 +40,9 @@ export interface ServerOptions extends SchedulingOverrides {
   /** node:http: how long a client may take to send headers and body, and keep an idle connection (see http-timeouts.ts). */
   httpTimeouts?: Partial<HttpTimeouts>;
   authToken?: string;
+  /** Tokens, one per line, re-read every `authReloadMs` while the server runs (rotation); wins over `authToken`. */
+  authTokenFile?: string;
+  authReloadMs?: number;
   workers?: number;
   intraOpThreads?: number;
   /** Prediction cache size; 0 or undefined = off. */
@@ -75,13 +80,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (bodyLimitBytes < 1024) throw new ConfigError(`--body-limit ${bodyLimitBytes}: expected at least 1024 bytes`);
   const httpTimeouts = checkHttpTimeouts({ ...HTTP_TIMEOUTS, ...options.httpTimeouts });
 
+  const provider = await executionProviderFor(options, options.modelsDir, selected);
+  logEvent(logger, { kind: 'execution_provider', provider: provider.provider, preference: provider.preference, fallbacks: provider.fallbacks });
+
   const metrics = new ServiceMetrics();
   const registry = new ModelRegistry(selected);
-  const pool = new WorkerPool({ workers: threads.workers, intraOpNumThreads: threads.intraOpThreads, onEvent: (event) => logEvent(logger, event) });
+  const pool = new WorkerPool({ workers: threads.workers, intraOpNumThreads: threads.intraOpThreads, executionProvider: provider.provider, onEvent: (event) => logEvent(logger, event) });
   const scheduler = new Scheduler(pool, options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs);
   const cache = options.cacheBytes ? new PredictionCache(options.cacheBytes) : undefined;
   const engine = new InferenceEngine(scheduler, observerFor(metrics), cache);
   let draining = false;
+  const auth = options.authTokenFile === undefined ? undefined : watchTokenFile(options.authTokenFile, loadTokenFile(options.authTokenFile), logger, options.authReloadMs);
   const listener = createNodeListener({
     models: registry, inference: engine, metrics, logger, isDraining: () => draining,
     feedback: createFeedback(options.feedback ?? {}, metrics.feedback),
@@ -89,6 +98,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       bodyLimitBytes, serverVersion: SERVER_VERSION,
       extensions: ['binary_tensor_data', 'kserve_v1_predict', 'dynamic_batching', ...(cache ? ['response_cache'] : [])],
       ...(options.authToken ? { authToken: options.authToken } : {}),
+      ...(auth ? { authTokens: auth.tokens } : {}),
     },
   });
 
@@ -113,7 +123,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   logEvent(logger, { kind: 'listening', url: main.url, ...(probes ? { metricsUrl: probes.url } : {}) });
 
   const loaded = loadModels(
-    { dir: options.modelsDir, registry, executor: pool, scheduler, metrics, logger, overrides: options, driftWindowRows: options.driftWindowRows ?? DEFAULTS.driftWindowRows },
+    { dir: options.modelsDir, registry, executor: pool, scheduler, metrics, logger, overrides: options, driftWindowRows: options.driftWindowRows ?? DEFAULTS.driftWindowRows, executionProvider: provider.provider },
     selected,
   ).then((ready) => {
     if (ready && !draining) logEvent(logger, { kind: 'ready', models: selected.map((m) => `${m.name}:${m.version}`) });
@@ -132,6 +142,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close() {
       closing ??= (async () => {
         draining = true;
+        auth?.stop();
         probes?.refresh();
         const timeoutMs = options.drainTimeoutMs ?? DEFAULTS.drainTimeoutMs;
         logEvent(logger, { kind: 'draining', inFlight: main.inFlight(), timeoutMs });
