@@ -5,6 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { serverOptionsFromFlags, type ServeFlags } from '../../service/src/server/serve-flags.js';
 import { parseBytes, parseDuration, threadPlan } from '../../service/src/server/units.js';
 
+const commentsOnly = join(mkdtempSync(join(tmpdir(), 'keelson-flags-')), 'comments');
+writeFileSync(commentsOnly, '# the new token goes here\n\n   \n');
+const tokenFile = join(mkdtempSync(join(tmpdir(), 'keelson-flags-')), 'tokens');
+writeFileSync(tokenFile, 'abc\n');
+
 const defaults: ServeFlags = {
   models: 'models', model: [], host: '127.0.0.1', port: '8080', bodyLimit: '4MiB', drainTimeout: '10s',
   requestTimeout: '30s', httpHeadersTimeout: '10s', httpRequestTimeout: '60s', cacheBytes: '0', driftWindow: '1000',
@@ -24,7 +29,9 @@ describe('serve flags and environment', () => {
     expect(serverOptionsFromFlags(defaults, { LOG_LEVEL: 'warn', KEELSON_AUTH_TOKEN: ' t0ken ' })).toMatchObject({ logLevel: 'warn', authToken: 't0ken' });
     const file = join(mkdtempSync(join(tmpdir(), 'keelson-flags-')), 'token');
     writeFileSync(file, 'from-file\n');
-    expect(serverOptionsFromFlags({ ...defaults, authTokenFile: file }, { KEELSON_AUTH_TOKEN: 'env' }).authToken).toBe('from-file');
+    const fromFile = serverOptionsFromFlags({ ...defaults, authTokenFile: file }, { KEELSON_AUTH_TOKEN: 'env', KEELSON_AUTH_RELOAD_INTERVAL: '500ms' });
+    expect(fromFile).toMatchObject({ authTokenFile: file, authReloadMs: 500 });
+    expect(fromFile.authToken).toBeUndefined();
     expect(serverOptionsFromFlags(defaults, {}).authToken).toBeUndefined();
   });
 
@@ -37,6 +44,8 @@ describe('serve flags and environment', () => {
     [{ httpHeadersTimeout: '30s', httpRequestTimeout: '20s' }, {}, /--http-request-timeout 20000 ms: expected at least --http-headers-timeout \(30000 ms\)/],
     [{ httpHeadersTimeout: '10ms' }, {}, /--http-headers-timeout 10 ms: expected at least 100ms/],
     [{ authTokenFile: '/nonexistent/token' }, {}, /--auth-token-file \/nonexistent\/token: cannot read it \(ENOENT\)/],
+    [{ authTokenFile: commentsOnly }, {}, /--auth-token-file .*: it holds no token \(one per line; blank lines and # comments are ignored\)/],
+    [{ authTokenFile: tokenFile }, { KEELSON_AUTH_RELOAD_INTERVAL: 'often' }, /KEELSON_AUTH_RELOAD_INTERVAL "often": expected a duration/],
     [{ feedbackCapacity: '-1' }, {}, /--feedback-capacity "-1": expected an integer between 0 and 10000000/],
     [{ feedbackTtl: '0s' }, {}, /--feedback-ttl 0 ms: expected a duration above 0/],
     [{}, { LOG_LEVEL: 'loud' }, /LOG_LEVEL "loud": expected one of fatal, error, warn, info, debug, trace, silent/],

@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { ModelRegistry, ReadyModel } from '../models/model-registry.js';
 import type { Inference } from '../runtime/inference-engine.js';
+import type { TokenSet } from './middleware/token-set.js';
 
 /** What `createApp` needs; every side effect comes in here, so tests pass fakes. */
 export interface AppDeps {
@@ -24,6 +25,8 @@ export interface AppOptions {
   bodyLimitBytes: number;
   /** When set, inference and model routes require `Authorization: Bearer <token>`. */
   authToken?: string;
+  /** Accepted tokens, reloaded while the server runs (`--auth-token-file`); wins over `authToken`. */
+  authTokens?: TokenSet;
   serverVersion: string;
   /** Protocol extensions listed by `GET /v2`. */
   extensions: string[];

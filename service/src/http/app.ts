@@ -5,6 +5,7 @@ import type { AppDeps, AppEnv } from './app-env.js';
 import { errorHandler } from './error-handler.js';
 import { createFastInfer } from './fast-infer.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
+import { tokenSetFor } from './middleware/token-set.js';
 import { drainingGuard } from './middleware/draining.js';
 import { requestContext } from './middleware/request-context.js';
 import { feedbackRoutes } from './routes/feedback.js';
@@ -22,7 +23,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', requestContext(deps));
   app.use('*', drainingGuard(deps.isDraining));
-  const auth = bearerAuth(deps.options.authToken);
+  const auth = bearerAuth(tokenSetFor(deps.options));
   app.use('/v2/models/*', auth);
   app.use('/v1/*', auth);
   app.route('/', healthRoutes(deps));

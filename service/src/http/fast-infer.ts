@@ -6,7 +6,8 @@ import { errorReply } from './error-handler.js';
 import { replyThenLinger } from './lingering-close.js';
 import { HEADER_LENGTH, readBinaryBody, type InferBody } from './infer-body.js';
 import { checkBodyHeaders, parseJsonText, readIncoming } from './read-json.js';
-import { AUTH_CHALLENGE, checkBearer, inferResponse, inferResponseHeaders, maxElementsFor, recordRequest, requestIdFrom, shuttingDown, tokenDigest } from './request-handling.js';
+import { AUTH_CHALLENGE, inferResponse, inferResponseHeaders, maxElementsFor, recordRequest, requestIdFrom, shuttingDown } from './request-handling.js';
+import { tokenSetFor } from './middleware/token-set.js';
 
 /** Plain model and version segments only; anything else (percent-encoding, dot segments) takes the Hono path. */
 const matchInferPath = inferPathMatcher([INFER_ROUTES.v2Infer, INFER_ROUTES.v2InferVersion], '[A-Za-z0-9_-][A-Za-z0-9._-]*');
@@ -22,7 +23,7 @@ export type FastPath = (request: IncomingMessage, response: ServerResponse) => b
  */
 export function createFastInfer(deps: AppDeps): FastPath {
   const { options } = deps;
-  const expectedToken = options.authToken ? tokenDigest(options.authToken) : undefined;
+  const tokens = tokenSetFor(options);
   const maxElements = maxElementsFor(options.bodyLimitBytes);
 
   async function serve(request: IncomingMessage, response: ServerResponse, path: string, { route, model: name, version }: InferPath): Promise<void> {
@@ -38,9 +39,9 @@ export function createFastInfer(deps: AppDeps): FastPath {
         headers.connection = 'close';
         throw shuttingDown();
       }
-      if (expectedToken) {
+      if (tokens) {
         try {
-          checkBearer(expectedToken, header(request, 'authorization'));
+          tokens.check(header(request, 'authorization'));
         } catch (error) {
           headers['www-authenticate'] = AUTH_CHALLENGE;
           throw error;

@@ -108,6 +108,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   try {
     main = await listen(listener, host, options.port ?? DEFAULTS.port, httpTimeouts);
   } catch (error) {
+    auth?.stop();
     await pool.close();
     throw new ConfigError(`cannot listen on ${host}:${options.port ?? DEFAULTS.port}: ${(error as Error).message}`);
   }
@@ -115,6 +116,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       probes = await startProbeServer({ host, port: options.metricsPort, httpTimeouts, metrics, readiness: () => readiness({ isDraining: () => draining, models: registry }) });
     } catch (error) {
+      auth?.stop();
       await main.drain(0);
       await pool.close();
       throw new ConfigError(`--metrics-port ${options.metricsPort}: cannot listen on ${host}:${options.metricsPort}: ${(error as Error).message}`);

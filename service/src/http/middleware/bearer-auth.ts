@@ -1,14 +1,14 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env.js';
-import { AUTH_CHALLENGE, checkBearer, tokenDigest } from '../request-handling.js';
+import { AUTH_CHALLENGE } from '../request-handling.js';
+import type { TokenSet } from './token-set.js';
 
-/** Requires `Authorization: Bearer <token>`; compares digests in constant time. No token, no check. */
-export function bearerAuth(token: string | undefined): MiddlewareHandler<AppEnv> {
-  const expected = token ? tokenDigest(token) : undefined;
+/** Requires `Authorization: Bearer <token>` for one of the set's tokens (compared as digests, in constant time). No set, no check. */
+export function bearerAuth(tokens: TokenSet | undefined): MiddlewareHandler<AppEnv> {
   return async function bearerAuthMiddleware(c, next) {
-    if (expected) {
+    if (tokens) {
       try {
-        checkBearer(expected, c.req.header('authorization'));
+        tokens.check(c.req.header('authorization'));
       } catch (error) {
         c.header('WWW-Authenticate', AUTH_CHALLENGE);
         throw error;
