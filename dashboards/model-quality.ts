@@ -1,10 +1,11 @@
 /** Model quality: what the model predicts, whether its inputs drift from training, which build is live. */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { SERVICE_METRICS as M } from '../contract/metrics.js';
+import { labelledCount, liveAccuracy, referenceAccuracy } from './accuracy-queries.js';
 import { addRows, keelsonDashboard } from './layout.js';
 import type { DashboardOptions } from './options.js';
 import { barGaugePanel, labelTablePanel, query, statPanel, timeseriesPanel } from './panels.js';
-import { classShare, maxBy, rate, series, sumBy } from './promql.js';
+import { classShare, maxBy, quantile, rate, series, sumBy } from './promql.js';
 import { datasourceVariable, MODEL_MATCHERS, modelVariables, RATE_WINDOW } from './variables.js';
 
 /** PSI bands: below 0.1 no meaningful shift, 0.1–0.25 moderate, above 0.25 significant. */
@@ -13,13 +14,17 @@ const PSI_BANDS = [
   { value: 0.25, color: 'red' },
 ];
 
+/** Labels come late and sparsely: accuracy panels look at the last hour, not at the rate interval. */
+const LABEL_WINDOW = '1h';
+const byVersion = ['model', 'version'];
+
 /** Builds the "keelson / Model quality" dashboard. */
 export function modelQualityDashboard(_options: DashboardOptions): Dashboard {
   const model = MODEL_MATCHERS;
   const builder = keelsonDashboard(
     'keelson-model-quality',
     'keelson / Model quality',
-    'Predicted-class mix per version, input drift (PSI) per feature against the training data, and the model builds that are live.',
+    'Predicted-class mix per version, live accuracy from labelled feedback against held-out accuracy, input drift (PSI) per feature against the training data, and the model builds that are live.',
   ).variables([datasourceVariable(), ...modelVariables()]);
   return addRows(builder, [
     {
@@ -40,6 +45,45 @@ export function modelQualityDashboard(_options: DashboardOptions): Dashboard {
           queries: [query(sumBy(['model', 'version', 'label'], rate(M.predictions, model, RATE_WINDOW)), 'v{{version}} {{label}}')],
           unit: 'short',
           width: 8,
+        }),
+      ],
+    },
+    {
+      title: 'Ground truth',
+      panels: [
+        timeseriesPanel({
+          title: 'Live accuracy vs held-out by version',
+          description: `Share of labelled predictions (POST …/feedback) that were right over the last ${LABEL_WINDOW}, beside each version's held-out accuracy from model.json. Read it with the labelled count beside it: a few labels say little. KeelsonModelAccuracyLow warns when live falls more than the tolerance below held-out.`,
+          queries: [
+            query(liveAccuracy(model, byVersion, LABEL_WINDOW), 'v{{version}} live'),
+            query(referenceAccuracy(model, byVersion), 'v{{version}} held-out'),
+          ],
+          unit: 'percentunit',
+          min: 0,
+          max: 1,
+          width: 12,
+        }),
+        statPanel({
+          title: `Labelled rows (${LABEL_WINDOW})`,
+          description: `Predictions that got their true label in the last ${LABEL_WINDOW}, per version: the sample behind the live accuracy.`,
+          queries: [query(labelledCount(model, byVersion, LABEL_WINDOW), 'v{{version}}')],
+          unit: 'short',
+          width: 6,
+        }),
+        timeseriesPanel({
+          title: 'Label delay p90',
+          description: 'Time from a prediction to its label (feedback by request id), 90th percentile. Labels that come later than --feedback-ttl are refused.',
+          queries: [query(quantile(0.9, M.feedbackDelay, model, byVersion, LABEL_WINDOW), 'v{{version}}')],
+          unit: 's',
+          width: 6,
+        }),
+        barGaugePanel({
+          title: `Confusion counts (${LABEL_WINDOW})`,
+          description: 'Labelled predictions by true class → predicted class. Off-diagonal bars are the mistakes; a shifted model piles them onto one predicted class.',
+          queries: [query(sumBy(['version', 'actual', 'predicted'], `increase(${series(M.feedbackConfusion, model)}[${LABEL_WINDOW}])`), 'v{{version}} {{actual}} → {{predicted}}')],
+          unit: 'short',
+          min: 0,
+          width: 24,
         }),
       ],
     },

@@ -46,6 +46,11 @@ export interface RuleOptions {
   /** Predictions per second below which the mix comparison is too noisy to alert on. */
   predictionShiftMinRate: number;
   predictionShiftFor: string;
+  /** How far (0..1) live accuracy from labelled feedback may fall below the held-out accuracy before alerting. */
+  accuracyTolerance: number;
+  /** Labelled rows the long (6h) window needs before live accuracy counts; the short (1h) window needs a fifth. */
+  accuracyMinLabels: number;
+  accuracyFor: string;
   /** Fraction of GPU frame-buffer memory in use that counts as saturated. */
   gpuMemoryThreshold: number;
   gpuMemoryFor: string;
@@ -78,6 +83,9 @@ export const DEFAULT_RULE_OPTIONS: RuleOptions = {
   predictionShiftThreshold: 0.15,
   predictionShiftMinRate: 0.05,
   predictionShiftFor: '30m',
+  accuracyTolerance: 0.05,
+  accuracyMinLabels: 100,
+  accuracyFor: '15m',
   gpuMemoryThreshold: 0.9,
   gpuMemoryFor: '10m',
   rolloutStuckAfter: '1h',
@@ -97,15 +105,15 @@ export function resolveDashboardOptions(partial: Partial<DashboardOptions> = {})
 /** Fills defaults and validates rule settings; throws {@link DashboardConfigError}. */
 export function resolveRuleOptions(partial: Partial<RuleOptions> = {}): RuleOptions {
   const options = { ...DEFAULT_RULE_OPTIONS, ...dropUndefined(partial) };
-  for (const field of ['availabilityTarget', 'latencyTarget', 'gpuMemoryThreshold', 'predictionShiftThreshold'] as const) {
+  for (const field of ['availabilityTarget', 'latencyTarget', 'gpuMemoryThreshold', 'predictionShiftThreshold', 'accuracyTolerance'] as const) {
     requireOpenUnitInterval(field, options[field]);
   }
-  for (const field of ['latencyThresholdSeconds', 'driftPsiThreshold', 'predictionShiftMinRate'] as const) {
+  for (const field of ['latencyThresholdSeconds', 'driftPsiThreshold', 'predictionShiftMinRate', 'accuracyMinLabels'] as const) {
     if (!Number.isFinite(options[field]) || options[field] <= 0) {
       throw new DashboardConfigError(field, options[field], 'must be a number greater than 0');
     }
   }
-  for (const field of ['modelNotReadyFor', 'driftFor', 'predictionShiftFor', 'gpuMemoryFor', 'rolloutStuckAfter'] as const) {
+  for (const field of ['modelNotReadyFor', 'driftFor', 'predictionShiftFor', 'accuracyFor', 'gpuMemoryFor', 'rolloutStuckAfter'] as const) {
     requirePattern(field, options[field], /^(\d+(ms|s|m|h|d|w|y))+$/, 'must be a Prometheus duration such as 90s, 15m or 1h30m');
   }
   if (options.sloGroupBy.length === 0 || options.sloGroupBy.some((l) => !/^[a-zA-Z_]\w*$/.test(l))) {

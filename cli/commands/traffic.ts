@@ -9,6 +9,8 @@ interface TrafficCliOptions {
   binary: boolean;
   maxErrors?: string;
   timeout: string;
+  feedback?: string;
+  labelNoise: string;
 }
 
 /** `keelson traffic`: realistic inference load (penguin rows) through the router, with an error and latency summary. */
@@ -23,6 +25,8 @@ export function register(program: Command): void {
     .option('--timeout <duration>', 'a request without an answer after this counts as failed', '10s')
     .option('--max-errors <n>', 'exit with status 1 when more requests than this fail')
     .option('--binary', 'send the rows as binary tensor data (Inference-Header-Content-Length) and ask for binary outputs', false)
+    .option('--feedback <rate>', 'send the true species for this share (0..1) of answered requests to POST .../feedback (docs/model-quality.md)')
+    .option('--label-noise <p>', 'with --feedback: replace this share (0..1) of the labels by a wrong species', '0')
     .option('--json', 'print the report as JSON', false)
     .action(async (options: TrafficCliOptions) => {
       const { CliError } = await import('../cli-error.js');
@@ -37,12 +41,26 @@ export function register(program: Command): void {
       process.once('SIGINT', () => abort.abort());
       if (!options.json) console.error(`keelson traffic: ${rps} rps for ${options.duration} to ${url}`);
       const timeoutMs = durationMs(options.timeout, '--timeout', (m) => new CliError(m));
-      const report = await runTraffic({ url, rps, durationMs: duration, model: options.model, signal: abort.signal, timeoutMs, maxInFlight: 10_000, binary: options.binary });
+      const feedback = options.feedback === undefined ? undefined : await trafficFeedback(url, options.model, options.feedback, options.labelNoise, timeoutMs);
+      const report = await runTraffic({ url, rps, durationMs: duration, model: options.model, signal: abort.signal, timeoutMs, maxInFlight: 10_000, binary: options.binary, feedback });
       console.log(options.json ? JSON.stringify(report) : formatTrafficReport(report));
       if (options.maxErrors !== undefined && report.failed > Number(options.maxErrors)) {
         throw new CliError(`${report.failed} of ${report.sent} requests failed (--max-errors ${options.maxErrors})`);
       }
     });
+}
+
+/** `--feedback RATE [--label-noise P]` as the generator's feedback side; bad numbers become a CliError naming the flag. */
+async function trafficFeedback(url: string, model: string, rate: string, noise: string, timeoutMs: number) {
+  const { CliError } = await import('../cli-error.js');
+  const { checkFeedbackPlan, createTrafficFeedback } = await import('../../platform/traffic/feedback.js');
+  const share = (text: string, flag: string): number => {
+    const value = Number(text);
+    if (text.trim() === '' || !(value >= 0 && value <= 1)) throw new CliError(`${flag} ${text}: expected a share between 0 and 1, e.g. 0.5`);
+    return value;
+  };
+  const plan = checkFeedbackPlan({ rate: share(rate, '--feedback'), labelNoise: share(noise, '--label-noise') });
+  return createTrafficFeedback(url, model, plan, timeoutMs);
 }
 
 async function defaultUrl(): Promise<string> {

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { resolveRuleOptions, type RuleOptions } from '../options.js';
+import { accuracyRuleGroup } from './accuracy.js';
 import { modelRuleGroup } from './model.js';
 import { gpuRuleGroup } from './platform.js';
 import { rolloutRuleGroup } from './rollout.js';
@@ -14,7 +15,7 @@ import type { RuleFile } from './types.js';
 export function buildRuleGroups(options: Partial<RuleOptions> = {}): RuleFile {
   const resolved = resolveRuleOptions(options);
   return {
-    groups: [...sloRuleGroups(resolved), modelRuleGroup(resolved), gpuRuleGroup(resolved), rolloutRuleGroup(resolved)],
+    groups: [...sloRuleGroups(resolved), modelRuleGroup(resolved), accuracyRuleGroup(resolved), gpuRuleGroup(resolved), rolloutRuleGroup(resolved)],
   };
 }
 

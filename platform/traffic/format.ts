@@ -17,6 +17,16 @@ export function formatTrafficReport(r: TrafficReport): string {
     `variant: ${pairs(r.byVariant)}`,
     `model version: ${pairs(r.byVersion)}`,
   ];
+  if (r.feedback) lines.push(formatFeedback(r.feedback));
   for (const f of r.failures.slice(0, 5)) lines.push(`  failed at ${(f.at / 1_000).toFixed(2)}s: ${f.status ?? 'no answer'} ${f.error ?? ''}`);
+  return lines.join('\n');
+}
+
+function formatFeedback(f: NonNullable<TrafficReport['feedback']>): string {
+  const versions = Object.entries(f.byVersion)
+    .map(([v, c]) => `v${v} ${c.labelled > 0 ? ((100 * c.correct) / c.labelled).toFixed(1) : '-'}% of ${c.labelled}`)
+    .join(', ');
+  const lines = [`feedback: ${f.sent} labels sent (${pairs(f.byStatus)}); live accuracy ${versions || 'none'}`];
+  for (const e of f.errors.slice(0, 3)) lines.push(`  feedback refused: ${e}`);
   return lines.join('\n');
 }

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeInferResponse } from './binary-body.js';
+import type { FeedbackReport, TrafficFeedback } from './feedback.js';
 import { binaryInferBody, inferBody, penguinRows, rowPicker } from './requests.js';
 
 export interface TrafficOptions {
@@ -16,6 +18,8 @@ export interface TrafficOptions {
   maxInFlight?: number;
   /** Sends rows as binary tensor data (`Inference-Header-Content-Length`) and asks for binary outputs. */
   binary?: boolean;
+  /** Sends ground truth for a share of the answered requests (`--feedback`). */
+  feedback?: TrafficFeedback;
   /** Stops early (the result covers what was sent). */
   signal?: AbortSignal;
   /** Called after every request (for live progress). */
@@ -48,6 +52,8 @@ export interface TrafficReport {
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
   /** The first failures, for diagnosis. */
   failures: RequestResult[];
+  /** With `--feedback`: the labels sent and the accuracy the service reported per version. */
+  feedback?: FeedbackReport;
 }
 
 /**
@@ -68,10 +74,13 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficReport
     const at = performance.now() - started;
     const row = nextRow();
     const request = options.binary ? binaryInferBody(row) : { body: inferBody(row), headers: { 'content-type': 'application/json' } };
+    const requestId = randomUUID();
+    if (options.feedback) (request.headers as Record<string, string>)['x-request-id'] = requestId;
     const promise = sendOne(target, request, options.timeoutMs ?? 10_000).then((r) => {
       const result = { ...r, at };
       results.push(result);
       options.onResult?.(result);
+      options.feedback?.answered(row, requestId, result);
     });
     pending.add(promise);
     void promise.finally(() => pending.delete(promise));
@@ -90,7 +99,9 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficReport
     await sleep(Math.max(1, nextAt - (performance.now() - started)));
   }
   await Promise.all(pending);
-  return summarize(options.url, results, skipped, performance.now() - started);
+  const report = summarize(options.url, results, skipped, performance.now() - started);
+  if (options.feedback) report.feedback = await options.feedback.settled();
+  return report;
 }
 
 async function sendOne(url: string, request: { body: string | Buffer; headers: Record<string, string> }, timeoutMs: number): Promise<Omit<RequestResult, 'at'>> {

@@ -8,7 +8,7 @@ import { buildRuleGroups, renderRuleFile, type AlertingRule, type RuleFile } fro
 import { requireTool } from '../helpers/tools.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
-const UNIT_TEST_FILES = ['alerts.promtool.yaml', 'alerts-daily.promtool.yaml', 'alerts-rollout.promtool.yaml'];
+const UNIT_TEST_FILES = ['alerts.promtool.yaml', 'alerts-daily.promtool.yaml', 'alerts-rollout.promtool.yaml', 'alerts-accuracy.promtool.yaml'];
 const hasPromtool = requireTool('promtool');
 const workDir = mkdtempSync(join(tmpdir(), 'keelson-rules-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -43,6 +43,7 @@ describe('alert definitions', () => {
       'KeelsonJudgeUnavailable',
       'KeelsonLatencyBudgetBurnFast',
       'KeelsonLatencyBudgetBurnSlow',
+      'KeelsonModelAccuracyLow',
       'KeelsonModelInputDrift',
       'KeelsonModelNotReady',
       'KeelsonPredictionMixShift',
@@ -91,7 +92,7 @@ describe.skipIf(!hasPromtool)('promtool', () => {
   it('checks the generated rule file', () => {
     const dir = prepare('check', buildRuleGroups());
     const { status, output } = promtool(dir, ['check', 'rules', 'rules.yaml']);
-    expect(output).toContain('SUCCESS: 25 rules found');
+    expect(output).toContain('SUCCESS: 30 rules found');
     expect(status).toBe(0);
   });
 

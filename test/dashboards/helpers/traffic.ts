@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadPenguins } from '../../../tools/penguins.js';
+import { loadPenguins, PENGUIN_LABELS } from '../../../tools/penguins.js';
 
 /** Background inference traffic against service instances until stopped (or `maxMs` passes). */
 export interface Traffic {
@@ -45,6 +45,10 @@ export function startTraffic(instances: { baseUrl: string; version: string }[], 
       await Promise.all(
         instances.map(async ({ baseUrl: base, version }) => {
           await send(`${base}/v2/models/penguins/infer`, infer, `dash-${i}-a`);
+          // Ground truth for two of the rows (the model-quality dashboard's accuracy panels and the accuracy rules).
+          for (const row of [0, 1]) {
+            await send(`${base}/v2/models/penguins/feedback`, { request_id: `dash-${i}-a`, row, truth: PENGUIN_LABELS[penguins[(i * ROWS_PER_REQUEST + row) % penguins.length].label] }, `dash-${i}-fb${row}`);
+          }
           await send(`${base}/v2/models/penguins/infer`, infer, `dash-${i}-b`);
           await send(`${base}/v2/models/penguins/versions/${version}/infer`, infer, `dash-${i}-c`);
           if (i % 2 === 0) await send(`${base}/v1/models/penguins:predict`, { instances: rows }, `dash-${i}-v1`);
