@@ -8,6 +8,7 @@ import { basename, extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { EXECUTION_PROVIDERS } from './execution-providers.js';
 
 /** `name@sha256:<64 hex>` (an optional `:tag` before the digest is allowed and ignored by runtimes). */
 export const DIGEST_PINNED_IMAGE = /^[a-z0-9][a-z0-9._\-/:]*@sha256:[0-9a-f]{64}$/;
@@ -45,6 +46,8 @@ export const deploySpecObject = z.strictObject({
     replicas: z.number({ error: 'a whole number of replicas ≥ 1' }).int().min(1, { error: 'at least 1 replica' }),
     resources: z.strictObject({ requests: cpuMemory.optional(), limits: cpuMemory.optional() }).optional(),
     gpu: z.boolean({ error: 'true or false' }).default(false),
+    /** onnxruntime execution providers in order of preference; a GPU service defaults to cuda,cpu (required). */
+    executionProviders: z.array(z.enum(EXECUTION_PROVIDERS, { error: `one of ${EXECUTION_PROVIDERS.join(', ')}` })).min(1, { error: 'at least one provider, e.g. [cuda, cpu]' }).optional(),
   }),
   rollout: z.strictObject({
     steps: z

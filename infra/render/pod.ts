@@ -6,6 +6,7 @@ import type * as k8s from '@pulumi/kubernetes';
 import type { DeploySpec } from '../../contract/deploy-spec.js';
 import type { Variant } from '../../contract/variants.js';
 import { GPU_NODE_LABELS, GPU_RESOURCE, GPU_TOLERATION } from '../gpu/scheduling.js';
+import { GPU_EXECUTION_PROVIDERS } from '../../contract/execution-providers.js';
 import { CONTAINER_PORT, LIVE_PATH, MODELS_DIR, PORT_NAME, PROBE_PORT, PROBE_PORT_NAME, podLabels, READY_PATH, variantSelector } from './labels.js';
 
 type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
@@ -22,6 +23,8 @@ export interface PodInput {
   image: string;
   model: { name: string; version: string };
   gpu: boolean;
+  /** `service.executionProviders` of the deploy spec. */
+  executionProviders?: readonly string[];
   resources?: DeploySpec['service']['resources'];
   drainTimeoutMs: number;
   preStopSleepMs: number;
@@ -60,13 +63,22 @@ function probes(): Pick<Container, 'livenessProbe' | 'readinessProbe' | 'startup
   };
 }
 
+/**
+ * A GPU pod names its providers and requires the first: one that silently served on the CPU would pass its probes
+ * at a fraction of the capacity it was sized for. A CPU pod passes providers only when the spec names them.
+ */
+export function executionProviderArgs(gpu: boolean, providers: readonly string[] | undefined): string[] {
+  if (gpu) return ['--execution-provider', (providers ?? GPU_EXECUTION_PROVIDERS).join(','), '--require-execution-provider'];
+  return providers ? ['--execution-provider', providers.join(',')] : [];
+}
+
 /** The inference container. */
 function serviceContainer(input: PodInput): Container {
   return {
     name: 'keelson',
     image: input.image,
     // The image's ENTRYPOINT is `keelson serve`; the model is baked in under /models.
-    args: ['--models', MODELS_DIR, '--model', `${input.model.name}:${input.model.version}`, '--host', '0.0.0.0', '--port', String(CONTAINER_PORT), '--metrics-port', String(PROBE_PORT)],
+    args: ['--models', MODELS_DIR, '--model', `${input.model.name}:${input.model.version}`, '--host', '0.0.0.0', '--port', String(CONTAINER_PORT), '--metrics-port', String(PROBE_PORT), ...executionProviderArgs(input.gpu, input.executionProviders)],
     env: [
       { name: 'LOG_LEVEL', value: input.logLevel },
       // `keelson serve --drain-timeout` reads this; milliseconds are the one unit every duration fits.

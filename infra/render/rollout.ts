@@ -35,6 +35,7 @@ function rolloutPodTemplate(input: RolloutInput): Json {
     image: input.image,
     model: input.spec.model,
     gpu: input.spec.service.gpu,
+    ...(input.spec.service.executionProviders ? { executionProviders: input.spec.service.executionProviders } : {}),
     resources: input.spec.service.resources,
     drainTimeoutMs: input.drainTimeoutMs,
     preStopSleepMs: input.preStopSleepMs,

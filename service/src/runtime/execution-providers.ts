@@ -4,8 +4,9 @@
  * this machine can actually create a session with. Pure: the probe is passed in.
  */
 
-/** Provider names onnxruntime-node's binding parses (each only where it was compiled in). */
-export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'tensorrt', 'webgpu', 'dml', 'coreml', 'qnn'] as const;
+import { EXECUTION_PROVIDERS } from '../../../contract/execution-providers.js';
+
+export { EXECUTION_PROVIDERS };
 
 /** Whether a provider can create a session here, and if not what onnxruntime said. */
 export type ProbeResult = { ok: true } | { ok: false; reason: string };
