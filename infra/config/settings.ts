@@ -64,6 +64,11 @@ export const PLUGIN_DIR = '/plugins';
 const PLUGIN_DIR_URL = `file://${PLUGIN_DIR}/`;
 export const PLUGIN_FILE_LOCATION = `${PLUGIN_DIR_URL}rollouts-plugin-trafficrouter-gatewayapi`;
 
+/** A Secret in the service namespace named by a stack setting (`{"secretName": "…"}`). */
+export interface SecretRef {
+  secretName: string;
+}
+
 export interface InfraSettings {
   provider: ClusterProvider;
   stack: string;
@@ -74,6 +79,10 @@ export interface InfraSettings {
   logLevel: string;
   maxReplicas: number;
   hostname?: string;
+  /** Bearer tokens for the inference routes: Secret with key `tokens`, one token per line (see docs/infrastructure.md). */
+  inferenceAuth?: SecretRef;
+  /** TLS at the Gateway: a `kubernetes.io/tls` Secret for `hostname` (e.g. issued by cert-manager). */
+  tls?: SecretRef;
   /** Existing GatewayClass to use; unset installs Envoy Gateway (EKS, existing) or uses GKE's class. */
   gatewayClassName?: string;
   kibanaUrl: string;
@@ -103,6 +112,8 @@ export interface InfraSettings {
 export type ConfigReader = (key: string) => string | undefined;
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+/** A DNS-1123 subdomain, as Kubernetes names Secrets. */
+const SECRET_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUANTITY = /^\d+(?:\.\d+)?(?:Ki|Mi|Gi|Ti)$/;
 
 /** Applies defaults and validates; `stack` is the Pulumi stack name. */
@@ -114,6 +125,9 @@ export function resolveSettings(get: ConfigReader, stack: string): InfraSettings
   const drainTimeoutMs = read.duration('drainTimeout', '10s');
   const preStopSleepMs = read.duration('preStopSleep', '5s');
   const gpuMin = read.int('gpuMinNodes', 0, 0);
+  const hostname = read.optional('hostname', /^[a-z0-9.-]+$/, 'a DNS host name such as keelson.example.com');
+  const tls = read.secretRef('tls', 'the kubernetes.io/tls Secret the Gateway presents, e.g. {"secretName":"keelson-tls"}');
+  if (tls && hostname === undefined) throw new InfraConfigError('hostname', undefined, `a DNS host name such as keelson.example.com: keelson:tls (Secret ${tls.secretName}) needs the name its certificate is for`);
   return {
     provider,
     stack,
@@ -123,7 +137,9 @@ export function resolveSettings(get: ConfigReader, stack: string): InfraSettings
     preStopSleepMs,
     logLevel: read.oneOf('logLevel', LOG_LEVELS, 'info'),
     maxReplicas: read.int('maxReplicas', 10, 1),
-    hostname: read.optional('hostname', /^[a-z0-9.-]+$/, 'a DNS host name such as keelson.example.com'),
+    hostname,
+    inferenceAuth: read.secretRef('inferenceAuth', 'the Secret holding the bearer tokens (key "tokens"), e.g. {"secretName":"keelson-auth"}'),
+    tls,
     gatewayClassName: read.optional('gatewayClassName', /^[a-z0-9][a-z0-9.-]*$/, 'a GatewayClass name'),
     kibanaUrl: read.string('kibanaUrl', 'https://localhost:5601', /^https?:\/\/\S+$/, 'an http(s) URL'),
     gatewayNamespace: read.string('gatewayNamespace', 'envoy-gateway-system', /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name'),
@@ -229,6 +245,22 @@ function reader(get: ConfigReader) {
       const ms = parseDuration(text, 'rejected');
       if (ms === undefined) throw new InfraConfigError(key, text, 'a duration such as "10s" or "1m30s"');
       return ms;
+    },
+    /** `{"secretName": "<name>"}` (`pulumi config set --path keelson:<key>.secretName <name>`). */
+    secretRef(key: string, expected: string): SecretRef | undefined {
+      const text = raw(key);
+      if (text === undefined) return undefined;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        value = undefined;
+      }
+      const ok =
+        value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).join() === 'secretName' &&
+        typeof (value as SecretRef).secretName === 'string' && SECRET_NAME.test((value as SecretRef).secretName);
+      if (!ok) throw new InfraConfigError(key, text, `{"secretName": "<a Kubernetes Secret name>"}, ${expected}`);
+      return { secretName: (value as SecretRef).secretName };
     },
     list(key: string): string[] | undefined {
       const text = raw(key);

@@ -2,12 +2,14 @@
 import { PolicyPack } from '@pulumi/policy';
 import {
   analysisFailsClosed,
+  endpointProtectedAdvisory,
   gpuNodesTainted,
   gpuPodsTolerateTaint,
   imagesPinnedByDigest,
   noPublicLoadBalancer,
   nonRootWithLimits,
   productionReplicas,
+  productionEndpointProtected,
   productionRolloutAnalysis,
 } from './policies.js';
 
@@ -21,5 +23,7 @@ new PolicyPack('keelson', {
     productionReplicas,
     productionRolloutAnalysis,
     analysisFailsClosed,
+    productionEndpointProtected,
+    endpointProtectedAdvisory,
   ],
 });

@@ -98,3 +98,4 @@ export const imagesPinnedByDigest: ResourceValidationPolicy = {
 
 export { noPublicLoadBalancer, productionReplicas } from './exposure.js';
 export { analysisFailsClosed, productionRolloutAnalysis } from './rollouts.js';
+export { endpointProtectedAdvisory, productionEndpointProtected } from './endpoint.js';

@@ -11,6 +11,7 @@ import { httpRouteSpec, networkPolicySpec, ROUTE_NAME, variantServiceSpec, type 
 import { judgeAnalysisTemplate, JUDGE_TEMPLATE_NAME } from './judge-analysis.js';
 import { renderJudge } from './judge-service.js';
 import type { KubeObject } from './kube-object.js';
+import { withInferenceAuth } from './inference-auth.js';
 import { rolloutObject, ROLLOUT_NAME } from './rollout.js';
 import { assertRenderable } from './validate.js';
 
@@ -18,6 +19,7 @@ export { objectFileName, type KubeObject } from './kube-object.js';
 export { judgeEndpoint, JUDGE_TEMPLATE_NAME } from './judge-analysis.js';
 export { JUDGE_NAME, JUDGE_PORT } from './judge-service.js';
 export { clusterSpecProblems, MAX_CLUSTER_STEP } from './validate.js';
+export { AUTH_SECRET_KEY, AUTH_TOKEN_FILE, passesAuthTokenFile } from './inference-auth.js';
 
 export interface RenderOptions {
   /** Names the spec in error messages, e.g. `deploy/production.yaml`. */
@@ -31,6 +33,10 @@ export interface RenderOptions {
   /** Where the Argo Rollouts controller runs: the only caller the judge's NetworkPolicy admits besides Prometheus. */
   rolloutsNamespace?: string;
   hostname?: string;
+  /** Bearer tokens: the Secret (key `tokens`) the Rollout mounts and passes as `--auth-token-file`. */
+  inferenceAuth?: { secretName: string };
+  /** TLS at the Gateway (`keelson:tls`): the HTTPRoute attaches to the HTTPS listener only; needs `hostname`. */
+  tls?: { secretName: string };
   maxReplicas?: number;
   drainTimeoutMs?: number;
   preStopSleepMs?: number;
@@ -69,11 +75,17 @@ export function isReleaseObject(object: Pick<KubeObject, 'kind'>): boolean {
 export function renderService(spec: DeploySpec, options: RenderOptions = {}): KubeObject[] {
   assertRenderable(spec, options.source ?? `deploy spec of ${spec.environment}`);
   const o = { ...DEFAULTS, ...definedOnly(options) };
+  if (o.tls && !o.hostname) throw new Error(`TLS with Secret ${o.tls.secretName} needs a hostname: the certificate is for a name, and the HTTPS listener and route match it`);
   const ns = o.namespace;
   const labels = { ...appLabels(), 'keelson.dev/environment': spec.environment };
   const meta = (name: string) => ({ name, namespace: ns, labels });
   const intervalMs = parseDuration(spec.rollout.interval, 'rejected')!;
   const optionalMs = (value: string | undefined) => (value === undefined ? undefined : parseDuration(value, 'rejected'));
+
+  const rollout = rolloutObject(
+    { spec, image: spec.service.image!, namespace: ns, drainTimeoutMs: o.drainTimeoutMs, preStopSleepMs: o.preStopSleepMs, logLevel: o.logLevel, readyTimeoutMs: optionalMs(spec.rollout.readyTimeout) },
+    labels,
+  );
 
   // The Services select every keelson pod: Argo adds the stable or canary ReplicaSet's pod-template hash to each
   // selector, which is what tells them apart (experiment arms get Services of their own).
@@ -103,11 +115,8 @@ export function renderService(spec: DeploySpec, options: RenderOptions = {}): Ku
     service('stable'),
     service('canary'),
     // Argo's Gateway API plugin moves these weights (and adds the experiment arms' backends) at run time.
-    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: meta(ROUTE_NAME), spec: httpRouteSpec(o.hostname) },
-    rolloutObject(
-      { spec, image: spec.service.image!, namespace: ns, drainTimeoutMs: o.drainTimeoutMs, preStopSleepMs: o.preStopSleepMs, logLevel: o.logLevel, readyTimeoutMs: optionalMs(spec.rollout.readyTimeout) },
-      labels,
-    ),
+    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: meta(ROUTE_NAME), spec: httpRouteSpec(o.hostname, undefined, o.tls !== undefined) },
+    o.inferenceAuth ? withInferenceAuth(rollout, o.inferenceAuth.secretName) : rollout,
     { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(APP_NAME), spec: { maxUnavailable: 1, selector: { matchLabels: appLabels() } } },
     {
       apiVersion: 'autoscaling/v2',

@@ -46,20 +46,37 @@ export function serviceMonitorSpec(namespace: string) {
   };
 }
 
-/** Gateway spec: one HTTP listener accepting routes from its own namespace. */
-export function gatewaySpec(gatewayClassName: string, hostname?: string) {
+/** Gateway listener names: routes attach to one by `sectionName`. */
+export const HTTP_LISTENER = 'http';
+export const HTTPS_LISTENER = 'https';
+/** The HTTPRoute on the HTTP listener that sends every client to https:// when the Gateway terminates TLS. */
+export const REDIRECT_ROUTE_NAME = 'keelson-https-redirect';
+
+/** TLS at the Gateway: a `kubernetes.io/tls` Secret in the Gateway's namespace, for `hostname`. */
+export interface GatewayTls {
+  secretName: string;
+  hostname: string;
+}
+
+/**
+ * Gateway spec: one HTTP listener on 80, accepting routes from its own namespace; with TLS also an HTTPS listener on
+ * 443 that terminates it with the Secret's certificate (the HTTP listener then only carries the redirect route).
+ */
+export function gatewaySpec(gatewayClassName: string, hostname?: string, tls?: GatewayTls) {
+  const listener = (name: string, protocol: string, port: number) => ({ name, protocol, port, ...(hostname ? { hostname } : {}), allowedRoutes: { namespaces: { from: 'Same' } } });
   return {
     gatewayClassName,
     listeners: [
-      { name: 'http', protocol: 'HTTP', port: 80, ...(hostname ? { hostname } : {}), allowedRoutes: { namespaces: { from: 'Same' } } },
+      listener(HTTP_LISTENER, 'HTTP', 80),
+      ...(tls ? [{ ...listener(HTTPS_LISTENER, 'HTTPS', 443), tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: tls.secretName }] } }] : []),
     ],
   };
 }
 
-/** HTTPRoute spec: all paths to stable and canary by weight (100/0 until a rollout moves them). */
-export function httpRouteSpec(hostname?: string, weights: { stable: number; canary: number } = DEFAULT_WEIGHTS) {
+/** HTTPRoute spec: all paths to stable and canary by weight (100/0 until a rollout moves them); HTTPS only with TLS. */
+export function httpRouteSpec(hostname?: string, weights: { stable: number; canary: number } = DEFAULT_WEIGHTS, tls = false) {
   return {
-    parentRefs: [{ name: GATEWAY_NAME }],
+    parentRefs: [{ name: GATEWAY_NAME, ...(tls ? { sectionName: HTTPS_LISTENER } : {}) }],
     ...(hostname ? { hostnames: [hostname] } : {}),
     rules: [
       {
@@ -70,6 +87,18 @@ export function httpRouteSpec(hostname?: string, weights: { stable: number; cana
         ],
       },
     ],
+  };
+}
+
+/**
+ * HTTPRoute spec on the HTTP listener: a 301 to the same path on https://. Plain HTTP never reaches a pod, so a
+ * bearer token sent over it by mistake goes no further than the Gateway (and the client learns the right URL).
+ */
+export function httpsRedirectRouteSpec(hostname: string) {
+  return {
+    parentRefs: [{ name: GATEWAY_NAME, sectionName: HTTP_LISTENER }],
+    hostnames: [hostname],
+    rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
   };
 }
 

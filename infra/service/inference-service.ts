@@ -6,10 +6,10 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { DeploySpec } from '../../contract/deploy-spec.js';
-import { renderService, type KubeObject } from '../render/index.js';
+import { AUTH_SECRET_KEY, renderService, type KubeObject } from '../render/index.js';
 import { APP_NAME, appLabels, CONTAINER_PORT, METRICS_SERVICE, metricsServiceLabels, variantName } from '../render/labels.js';
 import { releaseResource } from './release-objects.js';
-import { gatewaySpec, GATEWAY_NAME, gkeHealthCheckSpec, metricsServiceSpec, serviceMonitorSpec, type GatewaySource } from '../render/traffic.js';
+import { gatewaySpec, GATEWAY_NAME, gkeHealthCheckSpec, httpsRedirectRouteSpec, metricsServiceSpec, REDIRECT_ROUTE_NAME, serviceMonitorSpec, type GatewaySource } from '../render/traffic.js';
 
 export interface InferenceServiceArgs {
   namespace: string;
@@ -26,6 +26,12 @@ export interface InferenceServiceArgs {
   /** Add GKE HealthCheckPolicies (GKE's gateway otherwise probes `/`). */
   gkeHealthChecks: boolean;
   hostname?: string;
+  /** Bearer tokens on the inference routes: the Secret (key `tokens`) the Rollout mounts. */
+  inferenceAuth?: { secretName: string };
+  /** Tokens (one per line) for Pulumi to write into that Secret; unset = the operator creates and rotates it. A secret. */
+  inferenceTokens?: pulumi.Output<string>;
+  /** TLS at the Gateway: a `kubernetes.io/tls` Secret for `hostname`. */
+  tls?: { secretName: string };
   monitoringNamespace: string;
   /** In-cluster Prometheus the judge reads. */
   prometheusUrl: string;
@@ -66,6 +72,8 @@ export class InferenceService extends pulumi.ComponentResource {
       prometheusUrl: args.prometheusUrl,
       rolloutsNamespace: args.rolloutsNamespace,
       hostname: args.hostname,
+      inferenceAuth: args.inferenceAuth,
+      tls: args.tls,
       maxReplicas: args.maxReplicas,
       drainTimeoutMs: args.drainTimeoutMs,
       preStopSleepMs: args.preStopSleepMs,
@@ -81,21 +89,32 @@ export class InferenceService extends pulumi.ComponentResource {
     const inNs = { parent: this, dependsOn: [namespace] };
 
     const routing = { parent: this, dependsOn: [namespace, ...args.gatewayCrds] };
+    const tls = args.tls && args.hostname ? { secretName: args.tls.secretName, hostname: args.hostname } : undefined;
     const gateway = new k8s.apiextensions.CustomResource(
       `${name}-gateway`,
       {
         apiVersion: 'gateway.networking.k8s.io/v1',
         kind: 'Gateway',
         metadata: meta(GATEWAY_NAME),
-        spec: pulumi.output(args.gatewayClassName).apply((className) => gatewaySpec(className, args.hostname)),
+        // Only the class is an Output: the listeners (and their TLS) stay known at preview, where the policy pack reads them.
+        spec: { ...gatewaySpec('', args.hostname, tls), gatewayClassName: args.gatewayClassName },
         // Declares the `status` output (custom resources only get outputs for the keys they are given).
         status: undefined,
       },
       routing,
     );
 
+    if (tls) {
+      new k8s.apiextensions.CustomResource(
+        `${name}-https-redirect`,
+        { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: meta(REDIRECT_ROUTE_NAME), spec: httpsRedirectRouteSpec(tls.hostname) },
+        { ...routing, dependsOn: [namespace, gateway] },
+      );
+    }
+
     // In render order; the Rollout waits for everything it names (judge, template, Services, route, account).
     const created: pulumi.Resource[] = [];
+    if (args.inferenceAuth && args.inferenceTokens) created.push(this.tokenSecret(name, meta(args.inferenceAuth.secretName), args.inferenceTokens, inNs));
     for (const object of objects) {
       const after = object.kind === 'Rollout' ? created : object.kind === 'HTTPRoute' ? [gateway] : [];
       const resource = releaseResource(name, object, { parent: this, dependsOn: [namespace, ...crdsOf(object, args), ...after] });
@@ -120,11 +139,20 @@ export class InferenceService extends pulumi.ComponentResource {
 
     this.namespace = ns;
     this.endpoint = args.hostname
-      ? pulumi.output(`http://${args.hostname}`)
+      ? pulumi.output(`${tls ? 'https' : 'http'}://${args.hostname}`)
       : (gateway as unknown as { status: pulumi.Output<{ addresses?: { value: string }[] } | undefined> }).status.apply((status) => {
           const address = status?.addresses?.[0]?.value;
           return address ? `http://${address}` : `(pending) kubectl -n ${ns} get gateway ${GATEWAY_NAME} -o jsonpath='{.status.addresses[0].value}'`;
         });
     this.registerOutputs({ endpoint: this.endpoint, namespace: ns, port: CONTAINER_PORT });
+  }
+
+  /** The token Secret from stack config: its data is a Pulumi secret, so state and outputs hold it encrypted only. */
+  private tokenSecret(name: string, metadata: { name: string; namespace: string; labels: Record<string, string> }, tokens: pulumi.Output<string>, opts: pulumi.CustomResourceOptions): k8s.core.v1.Secret {
+    return new k8s.core.v1.Secret(
+      `${name}-auth-tokens`,
+      { metadata, type: 'Opaque', stringData: { [AUTH_SECRET_KEY]: pulumi.secret(tokens) } },
+      { ...opts, additionalSecretOutputs: ['data', 'stringData'] },
+    );
   }
 }

@@ -18,6 +18,8 @@ export interface RecordedResource {
   ignoreChanges?: string[];
   /** `type::name` of every explicit `dependsOn` resource. */
   dependsOn: string[];
+  /** Dotted paths of the inputs that reached the engine as secrets (`stringData.tokens`). */
+  secretPaths: string[];
 }
 
 /** The program's resource graph plus its stack outputs (resolved). */
@@ -38,6 +40,14 @@ function unwrapSecrets(value: unknown): Json {
   const record = value as Record<string, unknown>;
   if (record[SIG_KEY] === SECRET_SIG) return unwrapSecrets(record.value);
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
+
+/** Where secret wrappers sit in the inputs the engine received. */
+function secretPaths(value: unknown, path = ''): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  const record = value as Record<string, unknown>;
+  if (record[SIG_KEY] === SECRET_SIG) return [path];
+  return Object.entries(record).flatMap(([k, v]) => secretPaths(v, path ? `${path}.${k}` : k));
 }
 
 /** Outputs that providers compute and later code reads (a kubeconfig, an endpoint). */
@@ -63,7 +73,7 @@ export async function runProgram(stack: string, config: Record<string, string>, 
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs), provider: args.provider, dependsOn: [] });
+        resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs), provider: args.provider, dependsOn: [], secretPaths: secretPaths(args.inputs) });
         return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.inputs) } };
       },
       call(args) {

@@ -2,14 +2,18 @@
 import { describe, expect, test } from 'vitest';
 import {
   analysisFailsClosed,
+  endpointProtectedAdvisory,
   gpuNodesTainted,
   gpuPodsTolerateTaint,
   imagesPinnedByDigest,
   noPublicLoadBalancer,
   nonRootWithLimits,
   productionReplicas,
+  productionEndpointProtected,
   productionRolloutAnalysis,
 } from '../../infra/policy/policies.js';
+import type { StackValidationArgs, StackValidationPolicy } from '@pulumi/policy';
+import { gatewaySpec } from '../../infra/render/traffic.js';
 import { renderService } from '../../infra/render/index.js';
 import { loadDeploySpec } from '../../contract/deploy-spec.js';
 import type { Json } from './harness.js';
@@ -213,5 +217,39 @@ describe('analysis fails closed', () => {
   test('leaves metrics of other providers alone', async () => {
     const template = { metadata: { name: 'p' }, spec: { metrics: [{ name: 'errors', provider: { prometheus: { query: 'x' } } }] } };
     expect(await violations(analysisFailsClosed, policyArgs(TEMPLATE, template))).toEqual([]);
+  });
+});
+
+describe('the inference endpoint is protected in production (stack policy)', () => {
+  const spec = { ...loadDeploySpec('deploy/production.yaml'), environment: 'staging' };
+  const asStack = (objects: { kind: string; apiVersion: string; metadata: { name: string } }[], stack: string) =>
+    objects.map((o) => ({ type: `kubernetes:${o.apiVersion.includes('/') ? o.apiVersion : `core/${o.apiVersion}`}:${o.kind}`, props: o as unknown as Json, name: o.metadata.name, urn: `urn:pulumi:${stack}::keelson::x::${o.metadata.name}` }));
+  const gateway = (tls: boolean) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'keelson' }, spec: gatewaySpec('keelson-envoy', 'keelson.example.com', tls ? { secretName: 'keelson-tls', hostname: 'keelson.example.com' } : undefined) });
+  const run = async (policy: StackValidationPolicy, resources: unknown[]) => {
+    const found: string[] = [];
+    await policy.validateStack!({ resources } as unknown as StackValidationArgs, (message) => found.push(message ?? ''));
+    return found;
+  };
+  const prodOpen = asStack([...renderService({ ...spec, environment: 'production' }), gateway(false)], 'production');
+
+  test('production with neither a token nor TLS is refused (mandatory), naming the settings', async () => {
+    expect(productionEndpointProtected.enforcementLevel).toBe('mandatory');
+    const found = await run(productionEndpointProtected, prodOpen);
+    expect(found).toEqual([expect.stringMatching(/^Rollout keelson: the inference endpoint has neither a bearer token .* nor TLS at the Gateway .*expected keelson:inferenceAuth \{"secretName": .*keelson:tls \{"secretName": .* with keelson:hostname/) as unknown]);
+    expect(await run(endpointProtectedAdvisory, prodOpen)).toEqual([]);
+  });
+
+  test('a token alone, or TLS alone, passes in production', async () => {
+    const withToken = asStack([...renderService({ ...spec, environment: 'production' }, { inferenceAuth: { secretName: 'keelson-auth' } }), gateway(false)], 'production');
+    const withTls = asStack([...renderService({ ...spec, environment: 'production' }, { hostname: 'keelson.example.com', tls: { secretName: 'keelson-tls' } }), gateway(true)], 'production');
+    expect(await run(productionEndpointProtected, withToken)).toEqual([]);
+    expect(await run(productionEndpointProtected, withTls)).toEqual([]);
+  });
+
+  test('outside production the same open endpoint is only an advisory; the environment label wins over the stack name', async () => {
+    expect(endpointProtectedAdvisory.enforcementLevel).toBe('advisory');
+    const staging = asStack([...renderService(spec), gateway(false)], 'production');
+    expect(await run(productionEndpointProtected, staging)).toEqual([]);
+    expect(await run(endpointProtectedAdvisory, staging)).toHaveLength(1);
   });
 });

@@ -12,6 +12,7 @@ const image = /image: (\S+)/.exec(spec)![1]!;
 const specPath = join(mkdtempSync(join(tmpdir(), 'keelson-infra-eks-')), 'production.yaml');
 writeFileSync(specPath, spec);
 let run: ProgramRun;
+const TOKENS = 'tok-old-3f9a\ntok-new-77c1\n';
 
 beforeAll(async () => {
   run = await runProgram(
@@ -21,14 +22,59 @@ beforeAll(async () => {
       deploySpec: specPath,
       gpuInstanceType: 'g6.xlarge',
       drainTimeout: '20s',
+      hostname: 'keelson.example.com',
+      inferenceAuth: JSON.stringify({ secretName: 'keelson-auth' }),
+      inferenceTokens: TOKENS,
+      tls: JSON.stringify({ secretName: 'keelson-tls' }),
       grafanaAdminPassword: 'correct-horse',
       alertmanagerReceivers: JSON.stringify([{ name: 'oncall', webhook_configs: [{ url: 'https://hooks.example.com/alert' }] }]),
     },
-    ['grafanaAdminPassword', 'alertmanagerReceivers'],
+    ['grafanaAdminPassword', 'alertmanagerReceivers', 'inferenceTokens'],
   );
 }, 180_000);
 
 describe('EKS mode', () => {
+  test('securing the endpoint: the Rollout mounts the token Secret and passes --auth-token-file; probes and scrapes stay on open paths', () => {
+    const pod = single(run, 'Rollout', 'keelson').inputs.spec.template.spec;
+    const container = pod.containers.find((c: { name: string }) => c.name === 'keelson');
+    expect(container.args.slice(-2)).toEqual(['--auth-token-file', '/var/run/secrets/keelson/auth/tokens']);
+    expect(container.volumeMounts).toContainEqual({ name: 'auth-tokens', mountPath: '/var/run/secrets/keelson/auth', readOnly: true });
+    expect(pod.volumes).toContainEqual({
+      name: 'auth-tokens',
+      projected: { defaultMode: 0o440, sources: [{ secret: { name: 'keelson-auth', items: [{ key: 'tokens', path: 'tokens' }] } }] },
+    });
+    // The service checks tokens on /v2/models/* and /v1/* only: probes and /metrics carry none.
+    for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe]) expect(probe.httpGet.path).toMatch(/^\/v2\/health\//);
+    expect(single(run, 'ServiceMonitor', 'keelson').inputs.spec.endpoints[0].path).toBe('/metrics');
+  });
+
+  test('the token Secret from keelson:inferenceTokens is a Pulumi secret, created before the Rollout, and in no output', () => {
+    const secret = single(run, 'Secret', 'keelson-auth');
+    expect(secret.inputs).toMatchObject({ type: 'Opaque', metadata: { namespace: 'keelson' }, stringData: { tokens: TOKENS } });
+    expect(secret.secretPaths).toEqual(['stringData']);
+    expect(single(run, 'Rollout', 'keelson').dependsOn).toContain(`${secret.type}::${secret.name}`);
+    const outputs = JSON.stringify(run.outputs);
+    for (const token of ['tok-old-3f9a', 'tok-new-77c1']) expect(outputs).not.toContain(token);
+  });
+
+  test('the Gateway terminates TLS on 443 with the Secret, HTTP only redirects, and the endpoint is https', () => {
+    const listeners = single(run, 'Gateway', 'keelson').inputs.spec.listeners;
+    expect(listeners).toEqual([
+      { name: 'http', protocol: 'HTTP', port: 80, hostname: 'keelson.example.com', allowedRoutes: { namespaces: { from: 'Same' } } },
+      {
+        name: 'https', protocol: 'HTTPS', port: 443, hostname: 'keelson.example.com', allowedRoutes: { namespaces: { from: 'Same' } },
+        tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'keelson-tls' }] },
+      },
+    ]);
+    expect(single(run, 'HTTPRoute', 'keelson').inputs.spec.parentRefs).toEqual([{ name: 'keelson', sectionName: 'https' }]);
+    const redirect = single(run, 'HTTPRoute', 'keelson-https-redirect').inputs.spec;
+    expect(redirect.parentRefs).toEqual([{ name: 'keelson', sectionName: 'http' }]);
+    expect(redirect.rules).toEqual([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
+    expect(redirect.rules[0].backendRefs).toBeUndefined();
+    expect(run.outputs.serviceEndpoint).toBe('https://keelson.example.com');
+  });
+
+
   registerGraphChecks(() => run, { stack: 'production', namespace: 'keelson', drainTimeout: '20s', preStopSleep: '5s', image, specPath });
 
   const nodeGroups = () => ofType(run, 'eks:index:ManagedNodeGroup');

@@ -20,6 +20,8 @@ beforeAll(async () => {
       preStopSleep: '3s',
       elasticVersion: '8.19.0',
       logRetentionDays: '3',
+      // The committed spec says environment production: the policy pack wants a token or TLS even on kind.
+      inferenceAuth: JSON.stringify({ secretName: 'keelson-auth' }),
       grafanaAdminPassword: 'pw',
     },
     ['kubeconfig', 'grafanaAdminPassword'],
@@ -28,6 +30,14 @@ beforeAll(async () => {
 
 describe('existing-cluster mode', () => {
   registerGraphChecks(() => run, { stack: 'dev', namespace: 'ml', drainTimeout: '10s', preStopSleep: '3s', image, specPath: 'deploy/production.yaml' });
+
+  test('bearer tokens from a Secret the operator creates: mounted and passed, not created by Pulumi; plain http', () => {
+    const args = single(run, 'Rollout', 'keelson').inputs.spec.template.spec.containers[0].args;
+    expect(args.slice(-2)).toEqual(['--auth-token-file', '/var/run/secrets/keelson/auth/tokens']);
+    expect(ofKind(run, 'Secret')).toEqual([]);
+    expect(single(run, 'Gateway', 'keelson').inputs.spec.listeners.map((l: { name: string }) => l.name)).toEqual(['http']);
+    expect(ofKind(run, 'HTTPRoute').map((r) => r.inputs.metadata.name)).toEqual(['keelson']);
+  });
 
   test('no cloud resources: only the Kubernetes provider built from the configured kubeconfig and context', () => {
     expect(run.resources.filter((r) => /^(aws|eks|gcp):/.test(r.type))).toEqual([]);

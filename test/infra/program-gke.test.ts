@@ -9,11 +9,20 @@ const image = /image: (\S+)/.exec(readFileSync('deploy/production.yaml', 'utf8')
 let run: ProgramRun;
 
 beforeAll(async () => {
-  run = await runProgram('production', { provider: 'gke', location: 'europe-west4-a', grafanaAdminPassword: 'pw' }, ['grafanaAdminPassword']);
+  // TLS at the Gateway without bearer tokens: enough for the policy pack in production.
+  const tls = { hostname: 'keelson.example.com', tls: JSON.stringify({ secretName: 'keelson-tls' }) };
+  run = await runProgram('production', { provider: 'gke', location: 'europe-west4-a', ...tls, grafanaAdminPassword: 'pw' }, ['grafanaAdminPassword']);
 }, 180_000);
 
 describe('GKE mode', () => {
   registerGraphChecks(() => run, { stack: 'production', namespace: 'keelson', drainTimeout: '10s', preStopSleep: '5s', image, specPath: 'deploy/production.yaml' });
+
+  test('TLS only: GKE\'s gateway gets the HTTPS listener and the redirect; the pods take no token', () => {
+    expect(single(run, 'Gateway', 'keelson').inputs.spec.listeners.map((l: { name: string; port: number }) => [l.name, l.port])).toEqual([['http', 80], ['https', 443]]);
+    expect(single(run, 'HTTPRoute', 'keelson-https-redirect').inputs.spec.parentRefs).toEqual([{ name: 'keelson', sectionName: 'http' }]);
+    expect(single(run, 'Rollout', 'keelson').inputs.spec.template.spec.containers[0].args).not.toContain('--auth-token-file');
+    expect(run.outputs.serviceEndpoint).toBe('https://keelson.example.com');
+  });
 
   const pools = () => ofType(run, 'gcp:container/nodePool:NodePool');
   const gpuPool = () => pools().find((p) => p.name === 'keelson-gpu')!.inputs;

@@ -150,3 +150,30 @@ describe('the Argo Rollouts schemas really check', () => {
     expect(() => validateKubernetesObject(template)).toThrow(/provider\/web must have required property url/);
   });
 });
+
+describe('renderService with a bearer token Secret and TLS (keelson:inferenceAuth, keelson:tls)', () => {
+  const objects = renderService(production, { hostname: 'keelson.example.com', inferenceAuth: { secretName: 'keelson-auth' }, tls: { secretName: 'keelson-tls' } });
+
+  test('every object still passes its schema; the Rollout mounts the Secret read-only and passes it as --auth-token-file', () => {
+    for (const object of objects) expect(() => validateKubernetesObject(object as unknown as Record<string, unknown>), `${object.kind}/${object.metadata.name}`).not.toThrow();
+    const pod = find(objects, 'Rollout').spec.template.spec;
+    const container = pod.containers[0];
+    expect(container.args.slice(-2)).toEqual(['--auth-token-file', '/var/run/secrets/keelson/auth/tokens']);
+    expect(container.volumeMounts).toContainEqual({ name: 'auth-tokens', mountPath: '/var/run/secrets/keelson/auth', readOnly: true });
+    expect(pod.volumes.find((v: Json) => v.name === 'auth-tokens').projected).toEqual({ defaultMode: 0o440, sources: [{ secret: { name: 'keelson-auth', items: [{ key: 'tokens', path: 'tokens' }] } }] });
+    // Probes stay on the probe port, which serves no authenticated route.
+    expect(container.readinessProbe.httpGet.port).toBe('probes');
+  });
+
+  test('the route attaches to the HTTPS listener only; without the options nothing changes', () => {
+    expect(find(objects, 'HTTPRoute').spec.parentRefs).toEqual([{ name: 'keelson', sectionName: 'https' }]);
+    const plain = renderService(production);
+    expect(find(plain, 'HTTPRoute').spec.parentRefs).toEqual([{ name: 'keelson' }]);
+    expect(find(plain, 'Rollout').spec.template.spec.containers[0].args).not.toContain('--auth-token-file');
+    expect(find(plain, 'Rollout').spec.template.spec.volumes.map((v: Json) => v.name)).toEqual(['tmp']);
+  });
+
+  test('TLS without a host name is refused, naming the Secret', () => {
+    expect(() => renderService(production, { tls: { secretName: 'keelson-tls' } })).toThrow('TLS with Secret keelson-tls needs a hostname');
+  });
+});

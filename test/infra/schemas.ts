@@ -14,7 +14,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ClusterRole, ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1';
-import { ConfigMap, Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 
 interface Validatable {
   validate(): void;
@@ -23,7 +23,7 @@ type ModelClass = new (data: unknown) => Validatable;
 
 const MODELS: Record<string, ModelClass> = {};
 for (const model of [
-  Namespace, ServiceAccount, Service, ConfigMap, Deployment, HorizontalPodAutoscaler, NetworkPolicy, PodDisruptionBudget,
+  Namespace, ServiceAccount, Service, ConfigMap, Secret, Deployment, HorizontalPodAutoscaler, NetworkPolicy, PodDisruptionBudget,
   ClusterRole, ClusterRoleBinding, StorageClass, ServiceMonitor, PrometheusRule, Gateway, GatewayClass, HTTPRoute, HealthCheckPolicy,
   Rollout, AnalysisTemplate,
 ] as unknown as (ModelClass & { apiVersion: string; kind: string })[]) {

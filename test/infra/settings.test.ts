@@ -17,6 +17,22 @@ describe('resolveSettings', () => {
     expect(s.logging.elasticNodeCount).toBe(3);
   });
 
+  test('inferenceAuth and tls name Secrets; tls needs the host name its certificate is for', () => {
+    const s = settings({ provider: 'eks', hostname: 'keelson.example.com', inferenceAuth: '{"secretName":"keelson-auth"}', tls: '{"secretName":"keelson-tls"}' });
+    expect([s.inferenceAuth, s.tls]).toEqual([{ secretName: 'keelson-auth' }, { secretName: 'keelson-tls' }]);
+    expect(settings({ provider: 'eks' })).toMatchObject({ inferenceAuth: undefined, tls: undefined });
+  });
+
+  test.each([
+    [{ tls: '{"secretName":"keelson-tls"}' }, 'keelson:hostname = (unset): expected a DNS host name such as keelson.example.com: keelson:tls (Secret keelson-tls) needs the name its certificate is for'],
+    [{ inferenceAuth: 'keelson-auth' }, 'keelson:inferenceAuth = "keelson-auth": expected {"secretName": "<a Kubernetes Secret name>"}, the Secret holding the bearer tokens'],
+    [{ inferenceAuth: '{"secretName":"Keelson_Auth"}' }, 'keelson:inferenceAuth = "{\\"secretName\\":\\"Keelson_Auth\\"}": expected {"secretName"'],
+    [{ inferenceAuth: '{"secretName":"a","key":"tokens"}' }, 'expected {"secretName": "<a Kubernetes Secret name>"}'],
+    [{ hostname: 'k.example.com', tls: '{"name":"keelson-tls"}' }, 'keelson:tls = "{\\"name\\":\\"keelson-tls\\"}": expected {"secretName": "<a Kubernetes Secret name>"}, the kubernetes.io/tls Secret'],
+  ])('securing the endpoint: %j is refused: %s', (values, message) => {
+    expect(() => settings({ provider: 'eks', ...values })).toThrow(message);
+  });
+
   test('GKE picks GKE machine types; existing clusters get no node pools and no operator unless asked', () => {
     expect(settings({ provider: 'gke' }).gpu.instanceType).toBe('g2-standard-4');
     expect(settings({ provider: 'gke' }).gke.systemMachineType).toBe('e2-standard-4');
