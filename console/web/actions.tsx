@@ -37,15 +37,17 @@ export function Actions(props: { rollout: RolloutSummary }) {
         : { kind: 'error', text: answer.kind === 'error' ? `Refused (${answer.status}): ${answer.message}` : '' },
     );
   };
+  // Kept mounted after the rollout ends, so the answer to the person's action stays on the page.
+  if (!props.rollout.running && !message) return null;
   return (
     <section aria-labelledby="actions-h" class="card actions">
       <h2 id="actions-h">Actions</h2>
-      {session && !session.loggedIn && (
+      {props.rollout.running && session && !session.loggedIn && (
         <p class="hint">
           Read-only: to promote or roll back, {session.login}.
         </p>
       )}
-      <div class="buttons">
+      <div class="buttons" hidden={!props.rollout.running}>
         <button type="button" class="primary" onClick={() => ask('promote')}>
           Promote…
         </button>
@@ -53,7 +55,7 @@ export function Actions(props: { rollout: RolloutSummary }) {
           Roll back…
         </button>
       </div>
-      <p class="hint">Pause and resume: the platform has no such control; a rollout holds its weights by itself while the judge lacks evidence.</p>
+      <p class="hint" hidden={!props.rollout.running}>Pause and resume: the platform has no such control; a rollout holds its weights by itself while the judge lacks evidence.</p>
       {message && (
         <p class={message.kind === 'ok' ? 'notice good' : 'notice bad'} role="alert">
           {message.text}

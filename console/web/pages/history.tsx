@@ -14,7 +14,7 @@ export function History() {
       {rows.length === 0 ? (
         <p>No rollouts yet.</p>
       ) : (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table>
             <thead>
               <tr>

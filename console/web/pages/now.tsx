@@ -40,7 +40,7 @@ export function Now() {
       )}
       <section aria-labelledby="inst-h">
         <h2 id="inst-h">Instances</h2>
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table>
             <thead>
               <tr>

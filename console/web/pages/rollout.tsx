@@ -42,7 +42,7 @@ export function RolloutPage(props: { id: string }) {
           {r.policy.steps.map((p) => `${p}%`).join(', ')} every {seconds(r.policy.intervalMs)}; metric source {r.source}
         </dd>
       </dl>
-      {s.running && <Actions rollout={s} />}
+      <Actions rollout={s} />
       <section aria-labelledby="steps-h">
         <h2 id="steps-h">Steps and weights</h2>
         <Chart
@@ -112,7 +112,7 @@ export function RolloutPage(props: { id: string }) {
       </section>
       <section aria-labelledby="looks-h">
         <h2 id="looks-h">Every look</h2>
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table>
             <thead>
               <tr>
