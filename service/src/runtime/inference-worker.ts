@@ -25,10 +25,28 @@ port.on('message', (request: WorkerRequest) => {
   void handle(request).then((response) => {
     active--;
     if (ending === 'crash') return void end(); // dies before answering, like a crash mid-run
-    port.postMessage(response);
+    postAnswer(response);
     if (ending && active === 0) void end();
   });
 });
+
+/**
+ * Output buffers are moved to the main thread rather than copied (a 64-row batch of a wide model is hundreds of
+ * KiB that the main thread would otherwise wait to clone); a buffer that cannot be moved is copied as before.
+ */
+function postAnswer(response: WorkerResponse): void {
+  if (response.kind !== 'result') return port!.postMessage(response);
+  const buffers = new Set<ArrayBuffer>();
+  for (const name in response.outputs) {
+    const buffer = response.outputs[name]!.data.buffer;
+    if (buffer instanceof ArrayBuffer) buffers.add(buffer);
+  }
+  try {
+    port!.postMessage(response, [...buffers]);
+  } catch {
+    port!.postMessage(response);
+  }
+}
 
 async function end(): Promise<void> {
   if (ending === 'crash') {
