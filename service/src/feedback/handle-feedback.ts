@@ -3,15 +3,24 @@
  * features now), counts it (`model_feedback_total`, confusion, delay) and records it (ECS log event, file log).
  */
 import { badRequest, conflict, describeValue, gone, notFound, unavailable } from '../errors.js';
-import type { AppDeps } from '../http/app-env.js';
-import type { ModelVersion, ReadyModel } from '../models/model-registry.js';
+import type { Logger } from '../logging/logger.js';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
+import type { ModelRegistry, ModelVersion, ReadyModel } from '../models/model-registry.js';
 import { parseInferRequest } from '../protocol/v2-infer.js';
+import type { Inference } from '../runtime/inference-engine.js';
 import type { FeedbackRecord } from './feedback-log.js';
 import { parseFeedbackRequest, type FeedbackById, type FeedbackInline } from './feedback-request.js';
 import { heldClass, heldFeatures, heldRows, MAX_ROWS_HELD } from './prediction-store.js';
 import type { Feedback } from './remember.js';
 
-type Deps = Pick<AppDeps, 'models' | 'metrics' | 'logger' | 'inference'> & { feedback: Feedback };
+/** What feedback handling needs of the app (the same objects as the HTTP app's dependencies). */
+interface Deps {
+  models: ModelRegistry;
+  metrics: ServiceMetrics;
+  logger: Logger;
+  inference: Inference;
+  feedback: Feedback;
+}
 
 /** The answer to one feedback request. */
 export type FeedbackAnswer =
