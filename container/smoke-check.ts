@@ -31,6 +31,11 @@ interface OipOutput {
  * Each problem names the field, what came back and what was expected.
  */
 export function checkSmokeResponse(status: number, body: unknown): string[] {
+  return [...checkSmokeShape(status, body), ...smokeLabelMismatches(body)];
+}
+
+/** The serving contract only: status, tensors, datatypes, shapes, probabilities summing to 1 (not which label wins). */
+export function checkSmokeShape(status: number, body: unknown): string[] {
   if (status !== 200) return [`status ${status}, expected 200 (body: ${JSON.stringify(body).slice(0, 300)})`];
   const outputs = (body as { outputs?: unknown })?.outputs;
   if (!Array.isArray(outputs)) return [`'outputs' is ${JSON.stringify(outputs)}, expected an array of tensors`];
@@ -51,16 +56,20 @@ export function checkSmokeResponse(status: number, body: unknown): string[] {
 
   const label = byName.get('label');
   if (!label) problems.push(`no 'label' output (got: ${[...byName.keys()].join(', ')})`);
-  else {
-    problems.push(...checkTensor('label', label, 'INT64', [n]));
-    const data = label.data as unknown[];
-    smokeRows.forEach((row, i) => {
-      const index = Array.isArray(data) ? Number(data[i]) : NaN;
-      const got = PENGUIN_LABELS[index] ?? `class index ${String(data?.[i])}`;
-      if (got !== row.species) problems.push(`'label' row ${i} is ${got}, expected ${row.species} for ${row.features.join(', ')}`);
-    });
-  }
+  else problems.push(...checkTensor('label', label, 'INT64', [n]));
   return problems;
+}
+
+/** Rows whose predicted label is not the species of the smoke row (a wrong model, or a deliberately shifted one). */
+export function smokeLabelMismatches(body: unknown): string[] {
+  const outputs = (body as { outputs?: unknown })?.outputs;
+  const label = Array.isArray(outputs) ? (outputs as OipOutput[]).find((o) => o.name === 'label') : undefined;
+  if (!label || !Array.isArray(label.data)) return [];
+  const data = label.data as unknown[];
+  return smokeRows.flatMap((row, i) => {
+    const got = PENGUIN_LABELS[Number(data[i])] ?? `class index ${String(data[i])}`;
+    return got === row.species ? [] : [`'label' row ${i} is ${got}, expected ${row.species} for ${row.features.join(', ')}`];
+  });
 }
 
 function checkTensor(name: string, tensor: OipOutput, datatype: string, shape: number[]): string[] {

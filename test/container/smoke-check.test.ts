@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSmokeResponse, healthcheckArgv, smokeRequest } from '../../container/smoke-check.js';
+import { checkSmokeResponse, checkSmokeShape, healthcheckArgv, smokeLabelMismatches, smokeRequest } from '../../container/smoke-check.js';
 
 const goodAnswer = {
   model_name: 'penguins',
@@ -35,6 +35,14 @@ describe('smoke inference check', () => {
       "'probabilities' row 0 sums to 1.5, expected 1",
       "'label' row 1 is Gentoo, expected Chinstrap for 49.5, 19, 200, 3800",
     ]);
+  });
+
+  it("separates the serving contract from which label wins (release warns, the canary's judge decides)", () => {
+    // What sample penguins 4 (shifted predictions) answers: the Gentoo row comes back as Chinstrap.
+    const shifted = { ...goodAnswer, outputs: goodAnswer.outputs.map((o) => (o.name === 'label' ? { ...o, data: [0, 1, 1] } : o)) };
+    expect(checkSmokeShape(200, shifted)).toEqual([]);
+    expect(smokeLabelMismatches(shifted)).toEqual(["'label' row 2 is Chinstrap, expected Gentoo for 47.3, 13.8, 216, 4725"]);
+    expect(checkSmokeResponse(200, shifted)).toEqual(smokeLabelMismatches(shifted));
   });
 
   it('names missing outputs', () => {
