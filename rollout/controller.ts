@@ -170,6 +170,8 @@ async function look(
   }
   const verdict = snapshot ? ctx.judge.evaluate(snapshot, { final: isFinalLook(state, ctx.policy, now) }) : null;
   ctx.book.samples.push({ t, step: state.step, weights: platform.weights, answered, snapshot, verdict, ...(sourceError ? { sourceError } : {}) });
+  // Journaled before the verdict is acted on, so whoever sees the rollout end also finds the look that ended it.
+  ctx.onPoll?.();
   const detail = verdict
     ? `step ${state.step + 1}/${ctx.policy.steps.length}: ${verdict.decision}${verdict.reasons[0] ? ` (${verdict.reasons[0]})` : ''}`
     : `step ${state.step + 1}/${ctx.policy.steps.length}: no data from the metric source (${sourceError}); holding`;

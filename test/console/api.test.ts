@@ -62,13 +62,13 @@ describe('console JSON API (real platform, real HTTP)', () => {
     expect((await get('api/rollouts/penguins-9-nope')).status).toBe(404);
     const bad = await post('api/actions/pause', { rolloutId: 'x' });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toContain("'action' \"pause\"");
+    expect(errorSchema.parse(await bad.json()).error).toContain("'action' \"pause\"");
   });
 
   it('refuses actions without a login (401 saying how to log in) and a login code without the control token', async () => {
     const refused = await post('api/actions/promote', { rolloutId: 'penguins-3-x' });
     expect(refused.status).toBe(401);
-    expect((await refused.json()).error).toContain('keelson console');
+    expect(errorSchema.parse(await refused.json()).error).toContain('keelson console');
     expect(sessionSchema.parse(await (await get('api/session')).json()).loggedIn).toBe(false);
     expect((await fetch(`${platform.controlUrl}/v1/console/login-codes`, { method: 'POST' })).status).toBe(401);
   });
@@ -89,10 +89,10 @@ describe('console JSON API (real platform, real HTTP)', () => {
     expect(foreign.status).toBe(403);
     const missing = await post('api/actions/rollback', { reason: 'x' }, { cookie });
     expect(missing.status).toBe(400);
-    expect((await missing.json()).error).toContain("'rolloutId'");
+    expect(errorSchema.parse(await missing.json()).error).toContain("'rolloutId'");
     const none = await post('api/actions/rollback', { rolloutId: 'penguins-3-x' }, { cookie: await login() });
     expect(none.status).toBe(409);
-    expect((await none.json()).error).toContain('not running');
+    expect(errorSchema.parse(await none.json()).error).toContain('not running');
     expect(platform.state().stable.version).toBe('2');
   });
 

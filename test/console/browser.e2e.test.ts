@@ -48,7 +48,7 @@ afterAll(async () => {
 async function expectAccessible(what: string): Promise<void> {
   await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown }> }> }> } }).axe.run();
+    const result = await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown }> }> }> } }).axe.run();
     return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))})`);
   });
   expect(violations, `${what}: axe violations`).toEqual([]);
@@ -68,7 +68,7 @@ describe.skipIf(!haveChromium)('the console in a real browser against a real pla
 
     const id = `penguins-4-console-${Date.now()}`;
     const rollout = runRollout({ model: 'penguins', version: '4', policy: FAST_POLICY, paths: platform.paths, reportsDir: reportsDir(), id });
-    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
     // The Now page learns of the rollout by itself (event stream), then its link opens the rollout page.
     await page.getByRole('link', { name: 'penguins:2 → penguins:4' }).click({ timeout: 30_000 });
     await outcomeBadge('RUNNING').waitFor();
@@ -82,9 +82,10 @@ describe.skipIf(!haveChromium)('the console in a real browser against a real pla
     await outcomeBadge('ROLLED BACK').waitFor({ timeout: 15_000 });
     await page.locator('.outcome', { hasText: /predict|class/i }).waitFor();
     expect(await page.locator('.outcome').innerText()).toContain(result.reason);
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 'the page updated without a reload').toBe(42);
+    expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker), 'the page updated without a reload').toBe(42);
     await page.locator('figcaption', { hasText: /predictions.*against its boundary/ }).first().waitFor();
     await page.locator('.sentence').first().waitFor();
+    await page.locator('tbody tr', { hasText: 'rollback' }).last().waitFor();
     expect(await page.locator('.uplot').count()).toBeGreaterThanOrEqual(5);
     await shot('rollout-rolled-back');
 
@@ -155,7 +156,10 @@ describe.skipIf(!haveChromium)('the console in a real browser against a real pla
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(consoleUrl);
     await page.getByRole('heading', { name: 'Now: penguins:1' }).waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
     expect(overflow, 'no sideways scrolling at phone width').toBeLessThanOrEqual(0);
     await expectAccessible('now, phone');
     await shot('now-phone');
