@@ -27,7 +27,7 @@ export class ModelGraph {
     for (const name of this.initializers.keys()) this.names.add(name);
   }
 
-  /** Decodes model bytes; refuses graphs with subgraph-holding or non-default-domain nodes it cannot reason about. */
+  /** Decodes model bytes; refuses bytes that are not an ONNX model with a graph. */
   static decode(bytes: Uint8Array): ModelGraph {
     let model: onnxProto.onnx.ModelProto;
     try {

@@ -37,6 +37,18 @@ describe('choosing an execution provider (pure)', () => {
   });
 });
 
+describe('keelson serve refuses an unknown provider at start-up', () => {
+  it('exit 2, naming the flag, the value and the accepted names', { timeout: 30_000 }, async () => {
+    const server = spawnKeelson(['serve', '--models', inject('modelsDir'), '--model', 'penguins:2', '--port', '0', '--execution-provider', 'gpu,cpu']);
+    try {
+      expect((await server.exited).code).toBe(2);
+      expect(server.stderr()).toContain(`keelson: --execution-provider "gpu,cpu": unknown execution provider 'gpu'; expected some of cpu, cuda, tensorrt, webgpu, dml, coreml, qnn`);
+    } finally {
+      killIfRunning(server);
+    }
+  });
+});
+
 describe('execution providers of the real onnxruntime-node', () => {
   it('the CPU provider always works', async () => {
     expect(await probeExecutionProvider('cpu')).toEqual({ ok: true });
