@@ -28,6 +28,7 @@ export function register(program: Command): void {
     .addOption(new Option('--auth-token-file <path>', 'require "Authorization: Bearer <token>" on model routes, token read from this file (or set KEELSON_AUTH_TOKEN)'))
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent').env('LOG_LEVEL'))
     .addOption(new Option('--workers <n>', 'inference worker threads (default: cores / intra-op threads)').env('KEELSON_WORKERS'))
+    .addOption(new Option('--http-workers <n>', 'processes serving HTTP on the port, each with its own inference workers (cores ÷ n each); /metrics answers for all').env('KEELSON_HTTP_WORKERS'))
     .addOption(new Option('--intra-op-threads <n>', 'onnxruntime threads per session (default 1); workers × this ≤ cores').env('KEELSON_INTRA_OP_THREADS'))
     .addOption(new Option('--max-batch-size <n>', 'dynamic batching: most rows per batch, overrides model.json (0 or 1 = off)').env('KEELSON_MAX_BATCH_SIZE'))
     .addOption(new Option('--max-queue-delay-us <us>', 'dynamic batching: longest wait for a batch to fill, overrides model.json').env('KEELSON_MAX_QUEUE_DELAY_US'))

@@ -22,6 +22,7 @@ export interface ServeFlags {
   logLevel?: string;
   workers?: string;
   intraOpThreads?: string;
+  httpWorkers?: string;
   maxBatchSize?: string;
   maxQueueDelayUs?: string;
   maxQueueSize?: string;
@@ -66,6 +67,7 @@ export function serverOptionsFromFlags(flags: ServeFlags, env: NodeJS.ProcessEnv
     metricsPort: optionalInt(flags.metricsPort, '--metrics-port', 0, 65535),
     workers: optionalInt(flags.workers, '--workers', 1, 256),
     intraOpThreads: optionalInt(flags.intraOpThreads, '--intra-op-threads', 1, 256),
+    httpWorkers: optionalInt(flags.httpWorkers, '--http-workers', 1, 64),
     maxBatchSize: optionalInt(flags.maxBatchSize, '--max-batch-size', 0),
     maxQueueDelayUs: optionalInt(flags.maxQueueDelayUs, '--max-queue-delay-us', 0, 10_000_000),
     maxQueueSize: optionalInt(flags.maxQueueSize, '--max-queue-size', 1),

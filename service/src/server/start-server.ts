@@ -20,6 +20,7 @@ import { checkHttpTimeouts, HTTP_TIMEOUTS, type HttpTimeouts } from './http-time
 import { loadModels } from './load-models.js';
 import { observerFor } from './wiring.js';
 import { executionProviderFor, type ExecutionProviderRequest } from './execution-provider-choice.js';
+import { clusterExposition, httpWorkerIndex, isHttpWorker } from './http-workers.js';
 import { startProbeServer, type ProbeServer } from './probe-server.js';
 import { threadPlan } from './units.js';
 import { loadTokenFile, watchTokenFile } from './token-file.js';
@@ -45,6 +46,8 @@ export interface ServerOptions extends SchedulingOverrides, ExecutionProviderReq
   authReloadMs?: number;
   workers?: number;
   intraOpThreads?: number;
+  /** Processes serving HTTP on the port (`--http-workers`, default 1); each gets cores ÷ this for its workers. */
+  httpWorkers?: number;
   /** Prediction cache size; 0 or undefined = off. */
   cacheBytes?: number;
   driftWindowRows?: number;
@@ -75,7 +78,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info', serviceVersion: SERVER_VERSION });
   const specs = (options.models ?? []).map((m) => (typeof m === 'string' ? parseModelSpec(m) : m));
   const selected = selectVersions(await scanRepository(options.modelsDir), specs, options.modelsDir);
-  const threads = threadPlan(availableParallelism(), options.workers, options.intraOpThreads);
+  const httpWorkers = options.httpWorkers ?? 1;
+  const threads = threadPlan(Math.max(1, Math.floor(availableParallelism() / httpWorkers)), options.workers, options.intraOpThreads);
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes;
   if (bodyLimitBytes < 1024) throw new ConfigError(`--body-limit ${bodyLimitBytes}: expected at least 1024 bytes`);
   const httpTimeouts = checkHttpTimeouts({ ...HTTP_TIMEOUTS, ...options.httpTimeouts });
@@ -84,6 +88,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   logEvent(logger, { kind: 'execution_provider', provider: provider.provider, preference: provider.preference, fallbacks: provider.fallbacks });
 
   const metrics = new ServiceMetrics();
+  if (isHttpWorker()) metrics.exposition = clusterExposition(metrics.registry);
   const registry = new ModelRegistry(selected);
   const pool = new WorkerPool({ workers: threads.workers, intraOpNumThreads: threads.intraOpThreads, executionProvider: provider.provider, onEvent: (event) => logEvent(logger, event) });
   const scheduler = new Scheduler(pool, options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs);
@@ -112,7 +117,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await pool.close();
     throw new ConfigError(`cannot listen on ${host}:${options.port ?? DEFAULTS.port}: ${(error as Error).message}`);
   }
-  if (options.metricsPort !== undefined) {
+  // One probe thread per server: the first HTTP worker's (its readiness and heartbeat stand for the others').
+  if (options.metricsPort !== undefined && httpWorkerIndex() === 0) {
     try {
       probes = await startProbeServer({ host, port: options.metricsPort, httpTimeouts, metrics, readiness: () => readiness({ isDraining: () => draining, models: registry }) });
     } catch (error) {
