@@ -22,7 +22,7 @@ function createEngine(policy: JudgePolicy): JudgeEngine {
 
 /** Why an arm's snapshot cannot be used, or null. */
 function armProblem(arm: ArmSnapshot): string | null {
-  const numbers = [arm.requests, arm.errors, arm.latency.count, ...Object.values(arm.predictions)];
+  const numbers = [arm.requests, arm.errors, arm.latency.count, ...Object.values(arm.predictions), ...Object.values(arm.feedback ?? {})];
   if (numbers.some((n) => typeof n !== 'number' || !Number.isFinite(n) || n < 0)) return 'counts must be finite numbers ≥ 0';
   if (arm.errors > arm.requests) return `errors (${arm.errors}) exceed requests (${arm.requests})`;
   return histogramProblem(arm.latency);

@@ -31,6 +31,8 @@ const policySchema = z.strictObject({
         .strictObject({ ...metricBase, tolerance: z.number().min(0).max(100).default(0.1), negligibleRate: z.number().gt(0).lt(1).default(0.001) })
         .prefault({}),
       predictions: z.strictObject({ ...metricBase, tolerance: z.number().min(0).max(1).default(0.05) }).prefault({}),
+      // Off unless the policy names it (its share of alpha would cost the other metrics power where no labels come).
+      accuracy: z.strictObject({ ...metricBase, tolerance: z.number().min(0).max(1).default(0.02) }).prefault({ enabled: false }),
     })
     .prefault({}),
   kayenta: z
@@ -72,7 +74,7 @@ const EXPECTED: Record<string, string> = {
   canaryShare: "a number between 0 and 1 (exclusive): the canary's share of the traffic sent to baseline and canary (0.5 when both get equal weight)",
   minRequestsPerArm: 'a whole number ≥ 1: requests each arm (baseline and canary) must see before the judge decides',
   noDataDecision: "one of 'rollback' (default), 'continue' (hold for a person): the verdict at the end without enough data",
-  metrics: 'a mapping with fields latency, errors, predictions',
+  metrics: 'a mapping with fields latency, errors, predictions, accuracy',
   enabled: 'true or false',
   critical: 'true or false (a critical metric rolls back on its own)',
   'metrics.latency.tolerance': 'a number between 0 and 10: how much slower the canary may be, relative (0.1 = +10%)',
@@ -83,6 +85,8 @@ const EXPECTED: Record<string, string> = {
   'metrics.errors.tolerance': "a number between 0 and 100: how much higher the canary's error rate may be, relative (0.1 = +10%)",
   'metrics.errors.negligibleRate': 'a rate between 0 and 1 (exclusive), e.g. 0.001: a canary error rate at or below it is never a regression',
   'metrics.predictions.tolerance': 'a number between 0 and 1: the largest acceptable total-variation distance between the class mixes',
+  'metrics.accuracy': 'a mapping with fields enabled, critical, tolerance (naming it enables the accuracy test)',
+  'metrics.accuracy.tolerance': "a number between 0 and 1: how far the canary's accuracy may fall below the baseline's, absolute (0.02 = 2 points)",
   kayenta: 'a mapping with fields confidence, tolerance, passScore, marginalScore, minIntervals, weights',
   'kayenta.confidence': 'a probability between 0 and 1 (exclusive), e.g. 0.98',
   'kayenta.tolerance': 'a number ≥ 0, e.g. 0.25 (fraction of the Hodges–Lehmann estimate)',
@@ -170,7 +174,13 @@ export function parseJudgePolicy(input: unknown): JudgePolicy {
       `'kayenta.marginalScore' is ${policy.kayenta.marginalScore}: expected less than 'kayenta.passScore' (${policy.kayenta.passScore})`,
     ]);
   }
-  const enabled = Object.entries(policy.metrics).filter(([, m]) => m.enabled);
-  if (enabled.length === 0) throw new JudgePolicyError(["'metrics' enables no metric: expected at least one of latency, errors, predictions enabled"]);
+  const { latency, errors, predictions, accuracy } = policy.metrics;
+  // Accuracy alone would promote at once wherever no labels come: it waits for labels and takes no part until then.
+  if (![latency, errors, predictions].some((m) => m.enabled)) {
+    throw new JudgePolicyError(["'metrics' enables no metric: expected at least one of latency, errors, predictions enabled (accuracy counts only where labels come)"]);
+  }
+  if (accuracy.enabled && policy.mode !== 'sequential') {
+    throw new JudgePolicyError([`'metrics.accuracy' is enabled with mode '${policy.mode}': the accuracy test exists in mode 'sequential' only; remove 'metrics.accuracy' or use mode 'sequential'`]);
+  }
   return policy;
 }

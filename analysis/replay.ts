@@ -24,6 +24,7 @@ const armSchema = z
     errors: count,
     latency: z.object({ buckets: z.array(z.number().positive()), counts: z.array(count), count }),
     predictions: z.record(z.string(), count).default({}),
+    feedback: z.object({ correct: count, incorrect: count }).optional(),
   })
   .nullable();
 const scenarioSchema = z.object({

@@ -14,6 +14,14 @@ export interface ArmSnapshot {
   latency: LatencyHistogram;
   /** Predicted rows per class label. */
   predictions: Record<string, number>;
+  /** Labelled feedback on this arm's predictions (`model_feedback_total{outcome}`); absent or zero without labels. */
+  feedback?: FeedbackCounts;
+}
+
+/** Predictions a client later labelled, by whether the prediction was right. */
+export interface FeedbackCounts {
+  correct: number;
+  incorrect: number;
 }
 
 /** What the judge sees at one look; an arm is null when its source returned no data for this interval. */
@@ -26,7 +34,7 @@ export interface Snapshot {
   missing?: Partial<Record<'baseline' | 'canary', string>>;
 }
 
-export type MetricKind = 'latency' | 'errors' | 'predictions';
+export type MetricKind = 'latency' | 'errors' | 'predictions' | 'accuracy';
 
 /**
  * fail: a regression beyond tolerance is established; pass: the canary is established to be within tolerance;
@@ -50,12 +58,13 @@ export interface MetricResult {
   statistic: MetricStatistic;
   /**
    * The effect, in `unit`: latency 'relative' (0.23 = canary 23% slower), errors 'ratio' (canary/baseline error
-   * rate), predictions 'tv' (total-variation distance of the class mixes), threshold mode the canary's own value.
+   * rate), predictions 'tv' (total-variation distance of the class mixes), accuracy 'difference' (canary − baseline
+   * accuracy, −0.05 = 5 points lower), threshold mode the canary's own value.
    */
   estimate: number | null;
   lower: number | null;
   upper: number | null;
-  unit: 'relative' | 'ratio' | 'tv' | 'rate' | 'seconds' | 'shift';
+  unit: 'relative' | 'ratio' | 'tv' | 'difference' | 'rate' | 'seconds' | 'shift';
   /** Confidence of [lower, upper], e.g. 0.95. */
   confidence: number;
   tolerance: number;

@@ -28,7 +28,7 @@ export interface ReplayOptions {
 }
 
 /**
- * Replays every look since the analysis started: both arms read from Prometheus at each look's time (three range
+ * Replays every look since the analysis started: both arms read from Prometheus at each look's time (four range
  * queries, one point per look), fed in order to a fresh judge, stopping at the first promote or rollback. Nothing is
  * kept between calls, so a restarted or scaled-out judge answers the same for the same data. Throws `PrometheusUnavailable` when Prometheus fails.
  */

@@ -2,6 +2,7 @@ import { centeredPrior, logMixtureAbove, logMixtureBelow } from '../stats/beta-m
 import { count } from '../format.js';
 import type { JudgeEngine } from '../engine.js';
 import type { JudgePolicy } from '../policy.js';
+import { createAccuracyTest, waitingForLabels } from './accuracy.js';
 import { createErrorsTest } from './errors.js';
 import { createLatencyTest } from './latency.js';
 import { createPredictionsTest } from './predictions.js';
@@ -16,10 +17,11 @@ const SPLIT_ALPHA = 0.001;
  * The default judge: anytime-valid tests per metric, α split evenly across the enabled metrics (Bonferroni), so the
  * chance of any false rollback stays ≤ α however often it looks. Rollback as soon as a critical metric (or two
  * non-critical ones) shows a regression beyond tolerance; promote early once every metric is shown to be within
- * tolerance; at the end of the window, promote if nothing regressed and every critical metric had data.
+ * tolerance; at the end of the window, promote if nothing regressed and every critical metric had data. The accuracy
+ * test, while it waits for labels, takes no part (it neither blocks a promotion nor counts as a critical metric without data).
  */
 export function createSequentialEngine(policy: JudgePolicy): JudgeEngine {
-  const enabled = (['latency', 'errors', 'predictions'] as const).filter((name) => policy.metrics[name].enabled);
+  const enabled = (['latency', 'errors', 'predictions', 'accuracy'] as const).filter((name) => policy.metrics[name].enabled);
   const { latency } = policy.metrics;
   const tail = latency.enabled && latency.tail.enabled;
   const alpha = policy.alpha / (enabled.length + (tail ? 1 : 0));
@@ -29,6 +31,7 @@ export function createSequentialEngine(policy: JudgePolicy): JudgeEngine {
     const settings = { ...common, tolerance: m.tolerance, critical: m.critical };
     if (name === 'latency') return createLatencyTest({ ...settings, quantiles: policy.metrics.latency.quantiles });
     if (name === 'errors') return createErrorsTest({ ...settings, negligibleRate: policy.metrics.errors.negligibleRate });
+    if (name === 'accuracy') return createAccuracyTest(settings);
     return createPredictionsTest(settings);
   });
   // After the body test, so a latency rollback explains the body first; it shares the latency metric's criticality.
@@ -37,7 +40,9 @@ export function createSequentialEngine(policy: JudgePolicy): JudgeEngine {
   return {
     observe: (previous, current) => tests.forEach((t) => t.observe(previous, current)),
     metrics: (current) => tests.map((t) => t.result(current)),
-    decide(metrics, current, final) {
+    decide(reported, current, final) {
+      // Reasons still list the accuracy test's "no labels"; the decision rules below do not see it.
+      const metrics = reported.filter((m) => !waitingForLabels(m));
       const failing = metrics.filter((m) => m.status === 'fail');
       // A clear split mismatch breaks the tests' premise: it is reported first (it is the likely cause of a
       // failure), may not promote, and still lets a failure roll back (the safe direction).
@@ -45,7 +50,7 @@ export function createSequentialEngine(policy: JudgePolicy): JudgeEngine {
       if (failing.some((m) => m.critical) || failing.length >= 2) {
         return { decision: 'rollback', reasons: [...(mismatch ? [mismatch] : []), ...failing.map((m) => m.sentence)] };
       }
-      const sentences = metrics.map((m) => m.sentence);
+      const sentences = reported.map((m) => m.sentence);
       if (!mismatch && metrics.every((m) => m.status === 'pass')) {
         return { decision: 'promote', reasons: ['every metric is within tolerance', ...sentences] };
       }

@@ -2,7 +2,8 @@ import type { ArmSnapshot } from '../types.js';
 
 /**
  * One arm's raw counters as a flat map, the shape both sources produce before the judge sees them:
- * `requests`, `errors`, `le:<bound>` (cumulative bucket counts, `le:+Inf` the total), `label:<class>` predictions.
+ * `requests`, `errors`, `le:<bound>` (cumulative bucket counts, `le:+Inf` the total), `label:<class>` predictions,
+ * `feedback:correct` and `feedback:incorrect` labelled predictions.
  */
 export type RawCounters = Map<string, number>;
 
@@ -26,7 +27,16 @@ export function toArmSnapshot(counters: RawCounters): ArmSnapshot {
     errors: Math.min(counters.get('errors') ?? 0, requests),
     latency: { buckets: bounds, counts: bounds.map((b) => counters.get(`le:${b}`) ?? 0), count: counters.get('le:+Inf') ?? 0 },
     predictions,
+    // Only once a label came: most services get none, and their snapshots stay as they were.
+    ...(counters.has('feedback:correct') || counters.has('feedback:incorrect')
+      ? { feedback: { correct: counters.get('feedback:correct') ?? 0, incorrect: counters.get('feedback:incorrect') ?? 0 } }
+      : {}),
   };
+}
+
+/** The counter key of a `model_feedback_total` outcome, or null for an outcome the judge does not count. */
+export function feedbackKey(outcome: string | undefined): string | null {
+  return outcome === 'correct' || outcome === 'incorrect' ? `feedback:${outcome}` : null;
 }
 
 /**

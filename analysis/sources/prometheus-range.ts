@@ -38,20 +38,20 @@ function addToLooks(series: MatrixSeries[], range: LookRange, query: number, loo
 }
 
 /**
- * Every look's snapshot from three range queries per `maxPoints` looks (latency, requests, predictions), evaluated at
+ * Every look's snapshot from four range queries per `maxPoints` looks (latency, requests, predictions, feedback), evaluated at
  * exactly the times the per-look replay queries, so the snapshots — and the judge's verdicts — are the same as
  * `createPrometheusSource({at: start}).snapshot(n · step)` for each look n in turn. Throws `PrometheusUnavailable`.
  */
 export async function prometheusLooks(options: PrometheusSourceOptions, range: LookRange): Promise<Snapshot[]> {
   const queries = prometheusQueries(options);
   const perChunk = Math.min(range.maxPoints ?? MAX_RANGE_POINTS, MAX_RANGE_POINTS);
-  const results = Array.from({ length: range.looks }, (): LookResults => [[], [], []]);
+  const results = Array.from({ length: range.looks }, (): LookResults => [[], [], [], []]);
   const chunks = Array.from({ length: Math.ceil(range.looks / perChunk) }, (_, i) => i * perChunk);
   try {
     await Promise.all(
       chunks.flatMap((first) => {
         const last = Math.min(range.looks, first + perChunk) - 1;
-        return [queries.latency, queries.requests, queries.predictions].map(async (promql, q) => {
+        return [queries.latency, queries.requests, queries.predictions, queries.feedback].map(async (promql, q) => {
           const series = await rangeQuery(options, promql, range.start + first * range.step, range.start + last * range.step, range.step);
           addToLooks(series, range, q, results);
         });

@@ -3,7 +3,7 @@ import { describeFailure, snapshotOf, type ArmReading, type MetricSource } from 
 import { ERROR_OUTCOMES, SERVICE_METRICS as M, VARIANT_LABEL } from '../../contract/metrics.js';
 import { INFER_ROUTE_TEMPLATES } from '../../contract/routes.js';
 import { PrometheusUnavailable } from '../errors.js';
-import { add, createCounterOrigin, toArmSnapshot, type RawCounters } from './counters.js';
+import { add, createCounterOrigin, feedbackKey, toArmSnapshot, type RawCounters } from './counters.js';
 
 export interface PrometheusSourceOptions {
   /** Base URL of the Prometheus server, e.g. http://127.0.0.1:9090. */
@@ -29,8 +29,8 @@ export interface VectorSample {
   value: [number, string];
 }
 
-/** The three queries' answers at one time, in the order of `prometheusQueries`: latency, requests, predictions. */
-export type LookResults = [latency: VectorSample[], requests: VectorSample[], predictions: VectorSample[]];
+/** The queries' answers at one time, in the order of `prometheusQueries`: latency, requests, predictions, feedback. */
+export type LookResults = [latency: VectorSample[], requests: VectorSample[], predictions: VectorSample[], feedback: VectorSample[]];
 
 /** A PromQL string literal. */
 function quote(value: string): string {
@@ -42,8 +42,8 @@ export function anyOf(values: readonly string[]): string {
   return quote(values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
 }
 
-/** The three instant queries, each summed per arm: latency buckets, requests by outcome, predictions by class. */
-export function prometheusQueries(options: Pick<PrometheusSourceOptions, 'model' | 'armLabel' | 'values'>): { latency: string; requests: string; predictions: string } {
+/** The four instant queries, each summed per arm: latency buckets, requests by outcome, predictions by class, labelled feedback by outcome. */
+export function prometheusQueries(options: Pick<PrometheusSourceOptions, 'model' | 'armLabel' | 'values'>): { latency: string; requests: string; predictions: string; feedback: string } {
   const label = options.armLabel ?? VARIANT_LABEL;
   const values = options.values ?? { baseline: 'baseline', canary: 'canary' };
   const arms = `${label}=~${anyOf([values.baseline, values.canary])}`;
@@ -52,6 +52,7 @@ export function prometheusQueries(options: Pick<PrometheusSourceOptions, 'model'
     latency: `sum by (${label}, le) (${M.httpDuration}_bucket{${arms}, route=~${anyOf(INFER_ROUTE_TEMPLATES)}})`,
     requests: `sum by (${label}, outcome) (${M.inferenceRequests}{${arms}${model}})`,
     predictions: `sum by (${label}, label) (${M.predictions}{${arms}${model}})`,
+    feedback: `sum by (${label}, outcome) (${M.feedback}{${arms}${model}})`,
   };
 }
 
@@ -79,15 +80,16 @@ export async function armsStartTime(options: PrometheusSourceOptions & { armLabe
 
 /**
  * Turns each look's query results into a snapshot, in order: counters relative to each arm's first look with data
- * (carried across counter resets). An arm with no series in any of the three results is null, since Prometheus has
- * not seen it (not scraped yet, stale, or mislabelled) — the same for an instant query and a range query's point.
+ * (carried across counter resets). An arm with no series in the latency, requests and predictions results is null,
+ * since Prometheus has not seen it (not scraped yet, stale, or mislabelled) — the same for an instant query and a
+ * range query's point. Feedback has series only once labels come, so it never decides whether an arm is there.
  */
 export function createSnapshotReader(options: Pick<PrometheusSourceOptions, 'armLabel' | 'values'>): (t: number, results: LookResults) => Snapshot {
   const label = options.armLabel ?? VARIANT_LABEL;
   const values = options.values ?? { baseline: 'baseline', canary: 'canary' };
   const origins = { baseline: createCounterOrigin(), canary: createCounterOrigin() };
 
-  function countersOf(arm: string, [latency, requests, predictions]: LookResults): RawCounters | null {
+  function countersOf(arm: string, [latency, requests, predictions, feedback]: LookResults): RawCounters | null {
     const mine = (s: VectorSample): boolean => s.metric[label] === arm;
     if (![latency, requests, predictions].some((result) => result.some(mine))) return null;
     const counters: RawCounters = new Map([['requests', 0], ['errors', 0], ['le:+Inf', 0]]);
@@ -97,6 +99,10 @@ export function createSnapshotReader(options: Pick<PrometheusSourceOptions, 'arm
       if (ERROR_OUTCOMES.includes(s.metric.outcome ?? '')) add(counters, 'errors', Number(s.value[1]));
     }
     for (const s of predictions.filter(mine)) if (s.metric.label !== undefined) add(counters, `label:${s.metric.label}`, Number(s.value[1]));
+    for (const s of feedback.filter(mine)) {
+      const key = feedbackKey(s.metric.outcome);
+      if (key) add(counters, key, Number(s.value[1]));
+    }
     return counters;
   }
 
@@ -122,7 +128,7 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Metric
       let results: LookResults;
       try {
         const time = options.at === undefined ? undefined : options.at + t;
-        results = (await Promise.all([queries.latency, queries.requests, queries.predictions].map((q) => instantQuery(options, q, time)))) as LookResults;
+        results = (await Promise.all([queries.latency, queries.requests, queries.predictions, queries.feedback].map((q) => instantQuery(options, q, time)))) as LookResults;
       } catch (error) {
         const why = `Prometheus at ${options.url}: ${describeFailure(error)}`;
         if (options.onFailure === 'throw') throw new PrometheusUnavailable(why);

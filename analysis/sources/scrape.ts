@@ -1,7 +1,7 @@
 import { describeFailure, snapshotOf, type ArmReading, type MetricSource } from './source.js';
 import { ERROR_OUTCOMES, SERVICE_METRICS as M } from '../../contract/metrics.js';
 import { isInferRoute } from '../../contract/routes.js';
-import { add, createCounterOrigin, toArmSnapshot, type RawCounters } from './counters.js';
+import { add, createCounterOrigin, feedbackKey, toArmSnapshot, type RawCounters } from './counters.js';
 import { parseExposition, type Sample } from './exposition.js';
 
 const LATENCY_BUCKETS = `${M.httpDuration}_bucket`;
@@ -30,6 +30,9 @@ function countersFromSamples(samples: Sample[], model?: string): RawCounters {
       if (ERROR_OUTCOMES.includes(s.labels.outcome ?? '')) add(counters, 'errors', s.value);
     } else if (s.name === M.predictions && ofModel(s) && s.labels.label !== undefined) {
       add(counters, `label:${s.labels.label}`, s.value);
+    } else if (s.name === M.feedback && ofModel(s)) {
+      const key = feedbackKey(s.labels.outcome);
+      if (key) add(counters, key, s.value);
     }
   }
   return counters;

@@ -19,6 +19,8 @@ interface ArmRates {
   seen?: (t: number) => boolean;
   /** Seconds since START at which the process restarted (its counters start again from 0). */
   restartAt?: number;
+  /** Labelled feedback per second and the share of it that is correct; no `model_feedback_total` series when absent. */
+  labels?: { perSecond: number; accuracy: number };
 }
 
 type Sample = { metric: Record<string, string>; value: [number, string] };
@@ -34,6 +36,12 @@ function vectors(query: string, time: number, rates: Partial<Record<string, ArmR
     if (query.includes('process_start_time_seconds')) return [sample({}, START)];
     if (query.includes('_bucket')) return [sample({ le: '0.1' }, Math.round(total * 0.8)), sample({ le: '0.5' }, total), sample({ le: '+Inf' }, total)];
     if (query.includes('model_inference_requests_total')) return [sample({ outcome: 'success' }, total - errors), sample({ outcome: 'server_error' }, errors)];
+    if (query.includes('model_feedback_total')) {
+      if (!rate.labels) return [];
+      const labelled = Math.round((total / rate.rps) * rate.labels.perSecond);
+      const correct = Math.round(labelled * rate.labels.accuracy);
+      return [sample({ outcome: 'correct' }, correct), sample({ outcome: 'incorrect' }, labelled - correct)];
+    }
     return [sample({ label: 'Adelie' }, Math.round(total * 0.6)), sample({ label: 'Gentoo' }, total - Math.round(total * 0.6))];
   });
 }
@@ -100,7 +108,7 @@ async function judge(app: ReturnType<typeof createJudgeApp>, payload: unknown) {
 const appAt = (now: number, url = prometheusUrl) => createJudgeApp({ prometheusUrl: url, intervalMs: 10_000, now: () => now });
 
 describe('keelson judge serve: POST /v1/judge', () => {
-  it('replays every look from three range queries and rolls back an erroring canary', async () => {
+  it('replays every look from four range queries and rolls back an erroring canary', async () => {
     rates = { [ARMS.baseline]: { rps: 20, errorShare: 0 }, [ARMS.canary]: { rps: 20, errorShare: 0.3 } };
     queried.length = 0;
     const { status, body: answer } = await judge(appAt(START + 305), body());
@@ -109,8 +117,26 @@ describe('keelson judge serve: POST /v1/judge', () => {
     // What the AnalysisTemplate's jsonPath reads, and Argo keeps as the measurement's value.
     expect(answer.verdict).toEqual({ decision: 'rollback', reasons: answer.reasons });
     expect(answer.looks).toBeGreaterThan(1);
-    // Looks at START + 10 s × n up to now (31 looks), one point each: three range queries, not three per look.
-    expect(queried).toEqual(Array.from({ length: 3 }, () => ({ path: '/api/v1/query_range', start: START, end: START + 300, step: 10 })));
+    // Looks at START + 10 s × n up to now (31 looks), one point each: four range queries (latency, requests,
+    // predictions, feedback), not four per look.
+    expect(queried).toEqual(Array.from({ length: 4 }, () => ({ path: '/api/v1/query_range', start: START, end: START + 300, step: 10 })));
+  });
+
+  it('reads labelled feedback per arm: rolls back a less accurate canary when the policy names accuracy, "no labels" without feedback', async () => {
+    const accurate = { perSecond: 2, accuracy: 0.98 };
+    rates = { [ARMS.baseline]: { rps: 20, errorShare: 0, labels: accurate }, [ARMS.canary]: { rps: 20, errorShare: 0, labels: { perSecond: 2, accuracy: 0.75 } } };
+    const policy = { minRequestsPerArm: 50, metrics: { accuracy: { tolerance: 0.02 } } };
+    const shifted = await judge(appAt(START + 305), body({ policy }));
+    expect(shifted.status).toBe(200);
+    expect(shifted.body.decision).toBe('rollback');
+    expect(shifted.body.reasons![0]).toMatch(/^canary accuracy 7\d(\.\d)?% vs baseline 9\d(\.\d)?% \(−2\d(\.\d)? pts, 95% bounds .* pts\) after \d+ labelled canary predictions: below baseline beyond the 2 pts tolerance$/);
+    // The default policy does not read accuracy at all.
+    expect((await judge(appAt(START + 305), body({ policy: { minRequestsPerArm: 50 } }))).body.decision).not.toBe('rollback');
+
+    rates = { [ARMS.baseline]: { rps: 20, errorShare: 0 }, [ARMS.canary]: { rps: 20, errorShare: 0 } };
+    const unlabelled = await judge(appAt(START + 305), body({ policy }));
+    expect(unlabelled.body.decision).not.toBe('rollback');
+    expect(unlabelled.body.reasons).toContain('accuracy: no labels (no labelled feedback in either arm); it takes part once both arms have some');
   });
 
   it('splits the looks into range queries of at most rangePoints points, with the same answer', async () => {
@@ -122,7 +148,7 @@ describe('keelson judge serve: POST /v1/judge', () => {
     // 21 looks: 0–7, 8–15, 16–20.
     const ranges = new Set(queried.map((q) => `${q.path} ${q.start! - START}..${q.end! - START}`));
     expect([...ranges].sort()).toEqual(['/api/v1/query_range 0..70', '/api/v1/query_range 160..200', '/api/v1/query_range 80..150']);
-    expect(queried).toHaveLength(9);
+    expect(queried).toHaveLength(12);
   });
 
   it('gives the same answer after a restart (a second app instance) and counts verdicts on /metrics', async () => {

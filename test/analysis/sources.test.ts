@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createPrometheusSource, createScrapeSource, prometheusQueries } from '../../analysis/index.js';
 
 /** The service's /metrics text for one arm (what prom-client serves), with `requests` inferences so far. */
-function exposition(requests: number, errors: number, fast: number, labels: Record<string, number>): string {
+function exposition(requests: number, errors: number, fast: number, labels: Record<string, number>, feedback?: { correct: number; incorrect: number }): string {
   const route = 'route="/v2/models/:model/infer"';
   return [
     '# TYPE http_request_duration_seconds histogram',
@@ -18,6 +18,14 @@ function exposition(requests: number, errors: number, fast: number, labels: Reco
     `model_inference_requests_total{model="penguins",version="2",outcome="client_error"} ${errors}`,
     'model_inference_requests_total{model="other",version="1",outcome="success"} 500',
     ...Object.entries(labels).map(([label, n]) => `model_predictions_total{model="penguins",version="2",label="${label}"} ${n}`),
+    ...(feedback
+      ? [
+          `model_feedback_total{model="penguins",version="2",outcome="correct"} ${feedback.correct}`,
+          `model_feedback_total{model="penguins",version="2",outcome="incorrect"} ${feedback.incorrect}`,
+          // Another model's labels: must not count.
+          'model_feedback_total{model="other",version="1",outcome="incorrect"} 70',
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -50,6 +58,27 @@ describe('scrape source', () => {
     expect(second.t).toBe(10);
     expect(second.baseline).toEqual({ requests: 150, errors: 1, latency: { buckets: [0.005, 0.01], counts: [91, 150], count: 150 }, predictions: { Adelie: 80, Gentoo: 69 } });
     expect(second.canary).toEqual({ requests: 150, errors: 30, latency: { buckets: [0.005, 0.01], counts: [70, 150], count: 150 }, predictions: { Adelie: 70, Gentoo: 50 } });
+  });
+
+  it('reads labelled feedback (model_feedback_total) as counters from the first snapshot; none before the first label', async () => {
+    const source = createScrapeSource({
+      baselineUrl: 'http://b',
+      canaryUrl: 'http://c',
+      model: 'penguins',
+      fetch: fakeFetch({
+        'http://b/': [exposition(10, 0, 5, {}, { correct: 4, incorrect: 0 }), exposition(50, 0, 25, {}, { correct: 44, incorrect: 1 }), exposition(5, 0, 2, {}, { correct: 3, incorrect: 0 })],
+        'http://c/': [exposition(10, 0, 5, {}), exposition(50, 0, 25, {}, { correct: 30, incorrect: 10 }), exposition(60, 0, 30, {}, { correct: 36, incorrect: 12 })],
+      }),
+    });
+    const first = await source.snapshot(0);
+    expect(first.baseline!.feedback).toEqual({ correct: 0, incorrect: 0 });
+    expect(first.canary!.feedback).toBeUndefined();
+    const second = await source.snapshot(1);
+    expect(second.baseline!.feedback).toEqual({ correct: 40, incorrect: 1 });
+    // Labels the canary got before its first series existed count from 0.
+    expect(second.canary!.feedback).toEqual({ correct: 30, incorrect: 10 });
+    // The baseline restarted: its counters go on from where they were.
+    expect((await source.snapshot(2)).baseline!.feedback).toEqual({ correct: 43, incorrect: 1 });
   });
 
   it('keeps counting across a restarted process (counters back to 0)', async () => {
@@ -109,6 +138,7 @@ describe('Prometheus source', () => {
     expect(q.requests).toBe('sum by (track, outcome) (model_inference_requests_total{track=~"base|can\\\\.ary", model="penguins"})');
     expect(q.latency).toContain('sum by (track, le) (http_request_duration_seconds_bucket{track=~"base|can\\\\.ary", route=~"/v2/models/:model/infer|');
     expect(q.predictions).toBe('sum by (track, label) (model_predictions_total{track=~"base|can\\\\.ary", model="penguins"})');
+    expect(q.feedback).toBe('sum by (track, outcome) (model_feedback_total{track=~"base|can\\\\.ary", model="penguins"})');
   });
 
   const vector = (result: { metric: Record<string, string>; value: number }[]) =>
@@ -127,6 +157,8 @@ describe('Prometheus source', () => {
         ...(canary ? [{ metric: { variant: 'canary', outcome: 'success' }, value: n - 10 }, { metric: { variant: 'canary', outcome: 'server_error' }, value: 10 }] : []),
       ]),
       vector([{ metric: { variant: 'baseline', label: 'Adelie' }, value: n }]),
+      // Labelled feedback: only the baseline's, and only from the second look (a series appears with its first label).
+      vector(canary ? [{ metric: { variant: 'baseline', outcome: 'correct' }, value: n / 10 }, { metric: { variant: 'baseline', outcome: 'incorrect' }, value: 3 }] : []),
     ];
     responses.push(...round(100, false), ...round(300, true));
     const fetch = (async () => new Response(responses.shift() ?? 'gone', { status: 200 })) as unknown as typeof globalThis.fetch;
@@ -136,7 +168,7 @@ describe('Prometheus source', () => {
     expect(first.missing).toEqual({ canary: 'Prometheus has no series with variant="canary" (not scraped yet, or labelled otherwise)' });
     expect(first.baseline!.requests).toBe(0);
     const second = await source.snapshot(5);
-    expect(second.baseline).toEqual({ requests: 200, errors: 0, latency: { buckets: [0.005], counts: [100], count: 200 }, predictions: { Adelie: 200 } });
+    expect(second.baseline).toEqual({ requests: 200, errors: 0, latency: { buckets: [0.005], counts: [100], count: 200 }, predictions: { Adelie: 200 }, feedback: { correct: 30, incorrect: 3 } });
     // The canary's first appearance is its origin.
     expect(second.canary).toEqual({ requests: 0, errors: 0, latency: { buckets: [0.005], counts: [0], count: 0 }, predictions: {} });
   });
