@@ -2,8 +2,8 @@ import { isMap, isScalar, parseDocument, Scalar, type Document } from 'yaml';
 
 /** What a release writes into `deploy/<env>.yaml`: the pushed image and, when the model changed, its new pin. */
 export interface ReleasedFields {
-  /** `name@sha256:<64 hex>` */
-  image: string;
+  /** `name@sha256:<64 hex>`; absent when only the model moves (`keelson models retrain --propose`). */
+  image?: string;
   model?: { version: string; uri: string; sha256: string };
 }
 
@@ -22,7 +22,7 @@ interface Splice {
 export function writeReleasedFields(text: string, fields: ReleasedFields): string {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) throw new Error(`the deploy spec is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
-  const splices: Splice[] = [imageSplice(doc, text, fields.image)];
+  const splices: Splice[] = fields.image === undefined ? [] : [imageSplice(doc, text, fields.image)];
   if (fields.model) {
     for (const key of ['version', 'uri', 'sha256'] as const) splices.push(valueSplice(doc, ['model', key], fields.model[key]));
   }
@@ -64,7 +64,7 @@ function scalarText(old: Scalar, value: string): string {
 function checkWritten(edited: string, fields: ReleasedFields): void {
   const back = parseDocument(edited);
   const read = (path: string[]) => String(back.getIn(path));
-  const expected: [string[], string][] = [[['service', 'image'], fields.image]];
+  const expected: [string[], string][] = fields.image === undefined ? [] : [[['service', 'image'], fields.image]];
   if (fields.model) for (const [key, value] of Object.entries(fields.model)) expected.push([['model', key], value]);
   const wrong = expected.filter(([path, value]) => back.errors.length > 0 || read(path) !== value);
   if (wrong.length > 0) throw new Error(`rewriting the deploy spec went wrong at ${wrong.map(([p]) => p.join('.')).join(', ')}; the file was not written`);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DEFAULT_TOLERANCE } from '../../retrain/gate.js';
 import { CliError } from '../cli-error.js';
 
 /** One row of `models list`. */
@@ -87,6 +88,22 @@ export function register(program: Command): void {
         throw error;
       }
     });
+
+  models
+    .command('retrain')
+    .description('train a penguins candidate on the training data plus labelled production rows; write it as a new version only if it is at least as good as the live version on the held-out split and on recent labelled traffic (exit 2 and the comparison otherwise)')
+    .requiredOption('-m, --models <dir>', 'model repository directory')
+    .requiredOption('--model <name>', 'model to retrain (a penguins classifier: four measurements, three species)')
+    .option('--data <file>', 'labelled rows: CSV with columns bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,truth, or NDJSON {"features":[...],"truth":"..."}; repeatable', collect, [])
+    .option('--feedback-log <dir>', "the service's --feedback-log directory (feedback.ndjson and its rotated files)")
+    .option('--as <version>', 'version to write (default: the next integer version)')
+    .option('--live <version>', 'the version to beat (default: the one deploy/<env>.yaml names with --propose, else the highest version that verifies)')
+    .option('--tolerance <fraction>', 'how far below the live accuracy the candidate may be on each set', String(DEFAULT_TOLERANCE))
+    .option('--propose <env>', 'write the new version into deploy/<env>.yaml (version, uri, sha256) and commit that file; the GitOps agent rolls it out as a canary')
+    .option('--repo <dir>', 'git repository holding deploy/<env>.yaml (with --propose)', '.')
+    .action(async (options: RetrainFlags) => {
+      await runRetrain(options);
+    });
 }
 
 interface OptimizeFlags {
@@ -99,6 +116,64 @@ interface OptimizeFlags {
   fullRange: boolean;
   rows: string;
   measureMs: string;
+}
+
+interface RetrainFlags {
+  models: string;
+  model: string;
+  data: string[];
+  feedbackLog?: string;
+  as?: string;
+  live?: string;
+  tolerance: string;
+  propose?: string;
+  repo: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+async function runRetrain(options: RetrainFlags): Promise<void> {
+  const [{ retrainModel }, { formatComparison }, { proposeTarget, proposeVersion }, { RetrainInputError }, { releaseGit }, { ReleaseError }, { DeploySpecError }, { zxExec }] = await Promise.all([
+    import('../../retrain/retrain.js'),
+    import('../../retrain/gate.js'),
+    import('../../retrain/propose.js'),
+    import('../../retrain/errors.js'),
+    import('../../pipelines/release-git.js'),
+    import('../../pipelines/release-error.js'),
+    import('../../contract/deploy-spec.js'),
+    import('../../steps/exec.js'),
+  ]);
+  const tolerance = Number(options.tolerance);
+  if (!(tolerance >= 0 && tolerance < 1)) throw new CliError(`--tolerance ${options.tolerance}: expected a fraction from 0 up to 1, e.g. 0.01`, 2);
+  const progress = (line: string): void => void process.stderr.write(`keelson models retrain: ${line}\n`);
+  try {
+    const git = releaseGit(zxExec, options.repo);
+    const target = options.propose === undefined ? undefined : await proposeTarget(options.repo, options.propose, options.model, git);
+    if (target && options.live !== undefined && options.live !== target.model.version) {
+      throw new CliError(`--live ${options.live} with --propose ${options.propose}: the live version is the one ${target.specPath} names (${target.model.version}); drop --live`, 2);
+    }
+    const live = target?.model.version ?? options.live;
+    const outcome = await retrainModel({
+      modelsDir: options.models,
+      name: options.model,
+      dataFiles: options.data,
+      ...(options.feedbackLog === undefined ? {} : { feedbackLog: options.feedbackLog }),
+      ...(options.as === undefined ? {} : { as: options.as }),
+      ...(live === undefined ? {} : { live }),
+      ...(target ? { liveSha256: target.model.sha256 } : {}),
+      tolerance,
+      onProgress: progress,
+    });
+    process.stdout.write(formatComparison(outcome.verdict, { live: `${options.model}:${outcome.live}`, candidate: `${options.model}:${outcome.candidate}` }, outcome.rows));
+    if (outcome.kind === 'refused') throw new CliError(`models retrain: the candidate is not as good as ${options.model}:${outcome.live}; nothing written`, 2);
+    if (!target) return;
+    const proposed = await proposeVersion(git, target, { version: outcome.candidate, dir: outcome.dir, sha256: outcome.manifest.sha256, scores: outcome.verdict.candidate });
+    progress(`committed ${proposed.commit.slice(0, 12)} to ${target.specPath}: ${proposed.message}`);
+  } catch (error) {
+    if (error instanceof RetrainInputError || error instanceof DeploySpecError) throw new CliError(error.message);
+    if (error instanceof ReleaseError) throw new CliError(error.hint ? `${error.message}\n  → ${error.hint}` : error.message);
+    throw error;
+  }
 }
 
 function positiveInt(value: string, flag: string): number {
