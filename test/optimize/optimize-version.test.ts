@@ -11,6 +11,7 @@ import { readModelVersion } from '../../service/src/repository/read-version.js';
 import { signatureProblems } from '../../service/src/models/signature-check.js';
 import { createOnnxSession } from '../../service/src/runtime/onnx-session.js';
 import { loadPenguins } from '../../tools/penguins.js';
+import { killIfRunning, spawnKeelson, waitFor200 } from '../service/serve-process.js';
 import { scratchRepository } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../../bin/keelson.mjs', import.meta.url));
@@ -69,6 +70,30 @@ describe('keelson models optimize on penguins 2 (a trained 4-16-3 tanh MLP)', ()
     const agree = a.filter((label, i) => label === b[i]).length / a.length;
     expect(rows.length).toBeGreaterThan(300);
     expect(agree).toBeGreaterThanOrEqual(0.99);
+  });
+});
+
+describe('an optimized version served by keelson serve (a real process)', () => {
+  it('int8 penguins answers an OIP request with the same species as the source for a known penguin', { timeout: 60_000 }, async () => {
+    await optimize('penguins:2', '14', { quantize: 'int8' });
+    const server = spawnKeelson(['serve', '--models', dir, '--model', 'penguins:2', '--model', 'penguins:14', '--port', '0', '--workers', '1']);
+    try {
+      const url = await server.listening;
+      await waitFor200(`${url}/v2/health/ready`);
+      const body = JSON.stringify({ inputs: [{ name: 'features', datatype: 'FP32', shape: [2, 4], data: [39.1, 18.7, 181, 3750, 46.5, 13.5, 210, 4550] }] });
+      const label = async (version: string) => {
+        const response = await fetch(`${url}/v2/models/penguins/versions/${version}/infer`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+        expect(response.status).toBe(200);
+        const json = (await response.json()) as { outputs: { name: string; data: number[] }[] };
+        return json.outputs.find((o) => o.name === 'label')!.data;
+      };
+      expect(await label('14')).toEqual([0, 2]); // Adelie, Gentoo
+      expect(await label('2')).toEqual([0, 2]);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      killIfRunning(server);
+    }
   });
 });
 
