@@ -7,6 +7,8 @@ import { buildDashboards, buildRuleGroups } from '../dashboards/index.js';
 import { loadDeploySpec } from '../contract/deploy-spec.js';
 import { Cluster } from './cluster/cluster.js';
 import { loadStackConfig } from './config/index.js';
+import { stackRenderOptions } from './stack/render-options.js';
+import { MONITORING_NAMESPACE } from './shared/names.js';
 import { gpuDesiredNodes } from './config/settings.js';
 import { GatewayController } from './gateway/gateway-controller.js';
 import { gatewayPlan } from './gateway/plan.js';
@@ -17,7 +19,6 @@ import { judgeEndpoint } from './render/index.js';
 import { ArgoRollouts } from './rollouts/argo-rollouts.js';
 import { InferenceService } from './service/inference-service.js';
 
-const MONITORING_NAMESPACE = 'monitoring';
 const LOGGING_NAMESPACE = 'logging';
 
 const config = loadStackConfig();
@@ -86,23 +87,13 @@ const gateway = new GatewayController('gateway', plan, inCluster);
 const service = new InferenceService(
   'keelson',
   {
-    namespace: s.namespace,
+    // The same options `keelson deploy` renders from this stack's file, so a release never reverts a setting.
+    ...stackRenderOptions(s),
     spec,
     specSource: s.deploySpecPath,
-    drainTimeoutMs: s.drainTimeoutMs,
-    preStopSleepMs: s.preStopSleepMs,
-    logLevel: s.logLevel,
-    maxReplicas: s.maxReplicas,
     gatewayClassName: gateway.gatewayClassName,
-    gatewaySource: plan.source,
     gkeHealthChecks: plan.gkeHealthChecks,
-    hostname: s.hostname,
-    inferenceAuth: s.inferenceAuth,
     inferenceTokens: config.inferenceTokens,
-    tls: s.tls,
-    monitoringNamespace: MONITORING_NAMESPACE,
-    prometheusUrl: monitoring.prometheusUrl,
-    rolloutsNamespace: rollouts.namespace,
     monitoringCrds: [monitoring.release],
     gatewayCrds: gateway.ready,
     rolloutsCrds: [rollouts.release],

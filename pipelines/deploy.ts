@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { loadDeploySpec } from '../contract/deploy-spec.js';
-import { isReleaseObject, renderService, type KubeObject } from '../infra/render/index.js';
+import { isReleaseObject, renderService, type KubeObject, type RenderOptions } from '../infra/render/index.js';
 import type { Cluster } from '../kubernetes/client.js';
 import { DeployError } from '../kubernetes/errors.js';
 import { followRollout } from '../kubernetes/follow.js';
@@ -19,6 +19,8 @@ import type { Reporter } from '../steps/reporter.js';
 export interface DeployOptions {
   /** `deploy/<env>.yaml` or `--spec FILE`. */
   specFile: string;
+  /** The stack's render settings (`Pulumi.<stack>.yaml`), so a release keeps them; the defaults without. */
+  render?: RenderOptions;
   namespace: string;
   timeoutMs: number;
   /** Wait for a Rollout progressing toward another revision instead of refusing. */
@@ -44,7 +46,7 @@ export async function deploy(reporter: Reporter, cluster: Cluster, options: Depl
   });
   const image = spec.service.image!;
   const model = `${spec.model.name}:${spec.model.version}`;
-  const objects = await runStep(reporter, 'render the cluster objects', async () => renderService(spec, { source: options.specFile, namespace }), {
+  const objects = await runStep(reporter, 'render the cluster objects', async () => renderService(spec, { ...options.render, source: options.specFile, namespace }), {
     summary: (list) => list.map((o) => `${o.kind}/${o.metadata.name}`).join(', '),
   });
   const before = await runStep(reporter, `read Rollout ${ROLLOUT_NAME} in ${namespace} on ${cluster.server}`, () => checkNotBusy(cluster, options, objects, note), {

@@ -9,6 +9,7 @@ interface ClusterFlags {
 
 interface DeployFlags extends ClusterFlags {
   spec?: string;
+  stack?: string;
   timeout: string;
   pollInterval: string;
   retryFor: string;
@@ -29,14 +30,15 @@ export function register(program: Command): void {
       .command('deploy')
       .description('apply the rendered deploy spec to the cluster (server-side apply) and follow the Argo Rollout to its verdict: exit 0 promoted or already deployed, 2 rolled back, 1 error')
       .option('--env <name>', 'environment: reads deploy/<env>.yaml')
-      .option('--spec <file>', 'deploy spec to use instead of deploy/<env>.yaml'),
+      .option('--spec <file>', 'deploy spec to use instead of deploy/<env>.yaml')
+      .option('--stack <file>', 'Pulumi stack file whose keelson:* settings the release is rendered with (default: Pulumi.<env>.yaml when it exists)'),
   )
     .option('--timeout <duration>', 'longest time to follow the Rollout', '30m')
     .option('--poll-interval <duration>', 'how often to read the Rollout', '2s')
     .option('--retry-for <duration>', 'how long API errors (unreachable, 5xx) are retried before giving up', '1m')
     .option('--summary <file>', 'also write a Markdown summary (e.g. "$GITHUB_STEP_SUMMARY")')
     .option('--wait', 'when the Rollout is progressing toward another revision, wait for it instead of refusing', false)
-    .action(async (flags: DeployFlags) => runDeploy(flags));
+    .action(async (flags: DeployFlags, command: Command) => runDeploy(flags, command.getOptionValueSource('namespace') === 'cli'));
 
   // Commander gives `deploy` every flag it knows, wherever it stands (`keelson deploy status --namespace x` included):
   // the subcommands declare the cluster flags for their help and read the values merged with deploy's.
@@ -63,7 +65,7 @@ async function open(flags: ClusterFlags) {
   return openCluster(loadClusterAccess({ ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}) }));
 }
 
-async function runDeploy(flags: DeployFlags): Promise<void> {
+async function runDeploy(flags: DeployFlags, namespaceGiven: boolean): Promise<void> {
   const [{ CliError }, { EXIT }, { parseDuration }, { DeploySpecError }, { createReporter }, { deploy }] = await Promise.all([
     import('../cli-error.js'),
     import('../errors.js'),
@@ -72,31 +74,55 @@ async function runDeploy(flags: DeployFlags): Promise<void> {
     import('../../steps/reporter.js'),
     import('../../pipelines/deploy.js'),
   ]);
-  if (!flags.env && !flags.spec) throw new CliError('keelson deploy needs --env NAME (reads deploy/<env>.yaml) or --spec FILE', EXIT.badFlag);
+  if (!flags.env && !flags.spec) throw new CliError('keelson deploy needs --env NAME (reads deploy/<env>.yaml) or --spec FILE', EXIT.failed);
   const duration = (flag: string, value: string) => {
     const ms = parseDuration(value);
-    if (ms === undefined || ms <= 0) throw new CliError(`${flag} ${value}: expected a duration such as 30s, 5m or 1h`, EXIT.badFlag);
+    if (ms === undefined || ms <= 0) throw new CliError(`${flag} ${value}: expected a duration such as 30s, 5m or 1h`, EXIT.failed);
     return ms;
   };
   const timeoutMs = duration('--timeout', flags.timeout);
   const pollMs = duration('--poll-interval', flags.pollInterval);
   const retryForMs = duration('--retry-for', flags.retryFor);
   const specFile = flags.spec ?? `deploy/${flags.env}.yaml`;
+  const render = await stackRender(flags);
+  // The stack's namespace unless --namespace names one.
+  const namespace = namespaceGiven || !render ? flags.namespace : render.namespace;
   const cluster = await open(flags);
   const reporter = createReporter();
   try {
     const result = await deploy(reporter, cluster, {
-      specFile, namespace: flags.namespace, timeoutMs, pollMs, retryForMs, wait: flags.wait,
+      specFile, namespace, timeoutMs, ...(render ? { render } : {}), pollMs, retryForMs, wait: flags.wait,
       ...(flags.summary ? { summaryFile: flags.summary } : {}),
     });
     reporter.close();
     const revision = 'revision' in result && result.revision ? `, revision ${result.revision}` : '';
-    if (result.kind === 'promoted') console.log(`promoted ${result.image} (model ${result.model}${revision}) in ${flags.namespace}`);
-    if (result.kind === 'already') console.log(`already deployed: ${result.image} (model ${result.model}${revision}) is stable in ${flags.namespace}; nothing changed`);
+    if (result.kind === 'promoted') console.log(`promoted ${result.image} (model ${result.model}${revision}) in ${namespace}`);
+    if (result.kind === 'already') console.log(`already deployed: ${result.image} (model ${result.model}${revision}) is stable in ${namespace}; nothing changed`);
     if (result.kind === 'rolled-back') throw new CliError(`rolled back ${result.image} (model ${result.model}): ${result.reason}`, EXIT.rolledBack);
   } catch (error) {
     reporter.close();
     if (error instanceof DeploySpecError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+/** The render settings of `--stack FILE`, or of `Pulumi.<env>.yaml` when it exists; undefined: the stack defaults. */
+async function stackRender(flags: DeployFlags) {
+  const [{ existsSync }, { CliError }, { EXIT }, { loadStackFile }, { stackRenderOptions }, { InfraConfigError }] = await Promise.all([
+    import('node:fs'),
+    import('../cli-error.js'),
+    import('../errors.js'),
+    import('../../infra/stack/stack-file.js'),
+    import('../../infra/stack/render-options.js'),
+    import('../../infra/config/settings.js'),
+  ]);
+  const file = flags.stack ?? (flags.env && existsSync(`Pulumi.${flags.env}.yaml`) ? `Pulumi.${flags.env}.yaml` : undefined);
+  if (file === undefined) return undefined;
+  if (!existsSync(file)) throw new CliError(`--stack ${file}: no such file; expected a Pulumi stack file such as Pulumi.production.yaml`, EXIT.failed);
+  try {
+    return stackRenderOptions(loadStackFile(file));
+  } catch (error) {
+    if (error instanceof InfraConfigError) throw new CliError(`${file}: ${error.message}`, EXIT.failed);
     throw error;
   }
 }

@@ -6,9 +6,10 @@ import { pinnedRelease } from '../shared/helm.js';
 import { CHARTS } from '../versions.js';
 import { dashboardConfigMaps, prometheusRuleObjects } from './provisioning.js';
 import { kubePrometheusStackValues, parseReceivers } from './values.js';
+import { MONITORING_RELEASE, prometheusUrl } from '../shared/names.js';
 
 /** Explicit release name: without it Pulumi appends a random suffix and every service name changes. */
-export const MONITORING_RELEASE = 'kube-prometheus-stack';
+export { MONITORING_RELEASE } from '../shared/names.js';
 
 export interface MonitoringArgs {
   namespace: string;
@@ -76,7 +77,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
     this.namespace = args.namespace;
     this.grafanaUrl = `http://${MONITORING_RELEASE}-grafana.${args.namespace}.svc`;
-    this.prometheusUrl = `http://${MONITORING_RELEASE}-prometheus.${args.namespace}.svc:9090`;
+    this.prometheusUrl = prometheusUrl(args.namespace);
     this.registerOutputs({ grafanaUrl: this.grafanaUrl, prometheusUrl: this.prometheusUrl });
   }
 }

@@ -8,8 +8,9 @@ import type { RolloutsPluginSettings } from '../config/settings.js';
 import { pinnedRelease } from '../shared/helm.js';
 import { CHARTS } from '../versions.js';
 import { argoRolloutsValues, CONTROLLER_SERVICE_ACCOUNT } from './values.js';
+import { ROLLOUTS_NAMESPACE } from '../shared/names.js';
 
-export const ROLLOUTS_NAMESPACE = 'argo-rollouts';
+export { ROLLOUTS_NAMESPACE };
 /** Explicit release name: the chart names its Deployment, ServiceAccount and ConfigMap after it. */
 const RELEASE_NAME = 'argo-rollouts';
 

@@ -184,6 +184,39 @@ describe('keelson deploy', () => {
     expect(fake.get('rollouts', 'keelson', 'keelson')!.spec.replicas).toBe(3);
   });
 
+  it("renders the release with the stack file's settings (token Secret, log level, namespace), so a release never reverts them", async () => {
+    const { fake, kubeconfig } = await startFake();
+    const stack = join(dir, 'Pulumi.production.yaml');
+    writeFileSync(
+      stack,
+      [
+        'config:',
+        '  keelson:provider: existing',
+        '  keelson:logLevel: debug',
+        '  keelson:inferenceAuth: \'{"secretName":"keelson-auth"}\'',
+        '  keelson:grafanaAdminPassword:',
+        '    secure: v1:AAAA',
+        '',
+      ].join('\n'),
+    );
+    scriptArgo(fake, [stepStarts(0, 5), measure(0, 'promote', ['ok']), stepStarts(1, 25), measure(1, 'promote', ['ok']), stepStarts(2, 50), measure(2, 'promote', ['ok']), healthy]);
+    const { code, stderr } = await keelson(['deploy', '--spec', specFile(DIGEST), '--stack', stack, '--kubeconfig', kubeconfig, ...fast]);
+    expect(code, stderr).toBe(0);
+    const rollout = fake.applied().find((o) => o.kind === 'Rollout');
+    expect(rollout, stderr).toBeDefined();
+    const args: string[] = rollout!.spec.template.spec.containers[0].args;
+    expect(args).toEqual(expect.arrayContaining(['--auth-token-file']));
+    expect(JSON.stringify(rollout!.spec.template)).toContain('keelson-auth');
+    expect(JSON.stringify(rollout!.spec.template)).toContain('debug');
+
+    const bad = join(dir, 'Pulumi.bad.yaml');
+    writeFileSync(bad, 'config:\n  keelson:provider: existing\n  keelson:logLevel: loud\n');
+    const refused = await keelson(['deploy', '--spec', specFile(DIGEST), '--stack', bad, '--kubeconfig', kubeconfig, ...fast]);
+    expect(refused.code).toBe(1);
+    expect(lastLine(refused.stderr)).toContain(`${bad}: `);
+    expect(lastLine(refused.stderr)).toContain('logLevel');
+  });
+
   it('is idempotent: rerun at the deployed spec applies nothing new and exits 0 "already deployed"', async () => {
     const { fake, kubeconfig } = await startFake();
     seed(fake, DIGEST, healthyStatus(1));
