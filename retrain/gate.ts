@@ -6,8 +6,11 @@ export interface Scores {
   traffic: number;
 }
 
-/** Default slack: 0.01 absorbs floating-point ties, not a lost held-out penguin (1/86 = 0.0116). */
-export const DEFAULT_TOLERANCE = 0.01;
+/**
+ * Default slack: one held-out penguin is 1/86 = 1.2 points, and retraining the same recipe on more rows may move
+ * one borderline penguin either way; 0.02 lets a candidate lose one of them, not two.
+ */
+export const DEFAULT_TOLERANCE = 0.02;
 
 export type GateVerdict =
   | { kind: 'accepted'; live: Scores; candidate: Scores; tolerance: number }
