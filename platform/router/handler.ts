@@ -3,9 +3,10 @@ import type { Variant } from '../../contract/variants.js';
 import { afterFailure, classifyFailure, exhaustedStatus, failureReason, nextUpstream } from './attempts.js';
 import type { Balancer, Upstream } from './balancer.js';
 import type { UpstreamConnections } from './connections.js';
+import { feedbackInstance, INSTANCE_HEADER, isFeedbackRequest, type PredictionOrigins } from './feedback-pinning.js';
 import { endToEndHeaders, forwardOnce } from './forward.js';
 import type { RouterMetrics } from './metrics.js';
-import { isIdempotent, pinnedVersion, readBody } from './request-rules.js';
+import { isIdempotent, isInferRequest, pinnedVersion, readBody } from './request-rules.js';
 import { replyThenLinger } from '../../service/src/http/lingering-close.js';
 
 export interface RequestHandlerOptions {
@@ -16,13 +17,22 @@ export interface RequestHandlerOptions {
   upstreamTimeoutMs: number;
   ejectMs: number;
   maxAttempts: number;
+  /** Which instance answered which request id, so feedback reaches the instance that holds the prediction. */
+  origins: PredictionOrigins;
 }
 
 /** The router's request listener: `GET /metrics`, or forward to an instance, retrying as `attempts.ts` decides. */
 export function createRequestHandler(options: RequestHandlerOptions): http.RequestListener {
-  const { balancer, connections, metrics } = options;
+  const { balancer, connections, metrics, origins } = options;
   const ejectedUntil = new Map<string, number>();
-  const pick = (exclude: ReadonlySet<string>, version: string | undefined) => balancer.pick(exclude, version);
+  /** The balancer's pick, trying `preferred` first when it is in the pool, not excluded, and of the pinned version. */
+  const pickPreferring = (preferred: string | undefined) => (exclude: ReadonlySet<string>, version: string | undefined) => {
+    if (preferred !== undefined && !exclude.has(preferred)) {
+      const named = balancer.list().find((u) => u.name === preferred && (version === undefined || u.version === version));
+      if (named) return named;
+    }
+    return balancer.pick(exclude, version);
+  };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
@@ -45,6 +55,8 @@ export function createRequestHandler(options: RequestHandlerOptions): http.Reque
     });
     const retryable = isIdempotent(method, path);
     const version = pinnedVersion(path);
+    const pick = pickPreferring(isFeedbackRequest(method, path) ? feedbackInstance(req.headers, body, origins) : undefined);
+    const inference = isInferRequest(method, path);
     const tried = new Set<string>();
     let lastError = 'no instance is ready';
     for (let attempt = 0; attempt < options.maxAttempts; attempt++) {
@@ -69,6 +81,8 @@ export function createRequestHandler(options: RequestHandlerOptions): http.Reque
         continue;
       }
       ejectedUntil.delete(upstream.name);
+      const requestId = upstreamRes.headers['x-request-id'];
+      if (inference && (upstreamRes.statusCode ?? 500) < 300 && typeof requestId === 'string') origins.remember(requestId, upstream.name);
       await relay(upstreamRes, res, upstream, done);
       metrics.requests.inc({ variant: upstream.role, code: String(upstreamRes.statusCode ?? 502) });
       metrics.answered[upstream.role] += 1;
@@ -92,7 +106,7 @@ export function createRequestHandler(options: RequestHandlerOptions): http.Reque
   function relay(upstreamRes: http.IncomingMessage, res: http.ServerResponse, upstream: Upstream, done: () => void): Promise<void> {
     const outHeaders = endToEndHeaders(upstreamRes.headers);
     outHeaders['x-keelson-variant'] = upstream.role;
-    outHeaders['x-keelson-instance'] = upstream.name;
+    outHeaders[INSTANCE_HEADER] = upstream.name;
     res.writeHead(upstreamRes.statusCode ?? 502, outHeaders);
     upstreamRes.pipe(res);
     return new Promise<void>((resolve) => {

@@ -31,8 +31,13 @@ export function readBody(req: http.IncomingMessage, maxBytes: number): Promise<B
   });
 }
 
+/** Whether a request is an inference (`POST` to an infer or predict route). */
+export function isInferRequest(method: string, path: string): boolean {
+  return method === 'POST' && matchInferPath(path.split('?', 1)[0] ?? '') !== null;
+}
+
 /** Whether a request may be sent twice (retried on another instance). */
 export function isIdempotent(method: string, path: string): boolean {
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return true;
-  return method === 'POST' && matchInferPath(path.split('?', 1)[0] ?? '') !== null;
+  return isInferRequest(method, path);
 }

@@ -5,6 +5,7 @@ import { checkHttpTimeouts, HTTP_TIMEOUTS, serverTimeoutOptions, type HttpTimeou
 import { ALL_STABLE, type Weights } from '../../contract/variants.js';
 import { Balancer, type Upstream } from './balancer.js';
 import { UpstreamConnections } from './connections.js';
+import { DEFAULT_PREDICTION_ORIGINS, PredictionOrigins } from './feedback-pinning.js';
 import { createRequestHandler } from './handler.js';
 import { createRouterMetrics, type RouterMetrics } from './metrics.js';
 
@@ -24,6 +25,8 @@ export interface RouterOptions {
   /** How long a client may take to send a request; keep-alive defaults to 65 s (longer than clients' pools). */
   httpTimeouts?: Partial<HttpTimeouts>;
   metrics?: RouterMetrics;
+  /** Request ids remembered with the instance that answered them, for feedback pinning (default 100,000; 0 = off). */
+  predictionOrigins?: number;
 }
 
 /** The weighted router: the local stand-in for the cluster's Gateway. */
@@ -54,6 +57,7 @@ export async function startRouter(options: RouterOptions = {}): Promise<Router> 
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? 30_000,
     ejectMs: options.ejectMs ?? 2_000,
     maxAttempts: options.maxAttempts ?? 3,
+    origins: new PredictionOrigins(options.predictionOrigins ?? DEFAULT_PREDICTION_ORIGINS),
   });
 
   const timeouts = checkHttpTimeouts({ ...HTTP_TIMEOUTS, keepAliveMs: 65_000, ...options.httpTimeouts });
