@@ -3,13 +3,17 @@
  * batching) against onnxruntime-node in-process with the same batch size (the served run's mean batch) and the same
  * threads (workers × intra-op threads), no HTTP. Reports rows per second of each and their ratio per model.
  *
- *   npx tsx bench/compute/run.ts [--seconds 10] [--rounds 2] [--big]   # --big adds a 1024-4096-4096-1024 MLP
+ *   npx tsx bench/compute/run.ts [--seconds 10] [--rounds 2] [--big] [--binary]
+ *   --big adds a 1024-4096-4096-1024 MLP; --binary sends rows as binary tensors (bench/binary/client.ts) instead of
+ *   JSON through wrk, and asks for binary outputs
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { encodeBinaryRequest } from '../../platform/traffic/binary-body.js';
 import { buildMlpModel } from '../../tools/samples/index.js';
+import { closedLoop } from '../binary/client.js';
 import { scrapeBatchTotals } from '../load/metrics.js';
 import { runWrk } from '../load/wrk.js';
 import { describeMachine } from '../machine.js';
@@ -27,6 +31,7 @@ const ROUNDS = argument('rounds', 2);
 const CONNECTIONS = argument('connections', 64);
 const WORKERS = argument('workers', availableParallelism());
 const INTRA = argument('intra-op-threads', 1);
+const BINARY = process.argv.includes('--binary');
 
 interface ModelCase { name: string; inputSize: number; hidden: number[]; outputSize: number }
 const CASES: ModelCase[] = [
@@ -57,6 +62,13 @@ async function inProcess(modelFile: string, c: ModelCase, batch: number): Promis
   const cpu = offMainCpu(process.pid) - cpu0;
   await Promise.all(threads.map((t) => t.terminate()));
   return { rowsPerSecond: rows / seconds, rowsPerCpuSecond: rows / cpu };
+}
+
+/** One-row binary requests at c=CONNECTIONS for SECONDS, in wrk's result shape (no latency percentiles). */
+async function binaryLoad(url: string, c: ModelCase): Promise<{ rps: number; requests: number; errors: number; p99Ms: number }> {
+  const row = Float32Array.from({ length: c.inputSize }, (_, j) => (j % 97) / 97);
+  const run = await closedLoop(url, encodeBinaryRequest([{ name: 'features', datatype: 'FP32', shape: [1, c.inputSize], data: row }]), CONNECTIONS, SECONDS);
+  return { rps: run.rps, requests: run.requests, errors: run.errors, p99Ms: Number.NaN };
 }
 
 function bodiesFor(dir: string, c: ModelCase): string {
@@ -94,7 +106,7 @@ async function main(): Promise<void> {
         const before = await scrapeBatchTotals(server.url, c.name, '1');
         const total0 = server.cpuSeconds();
         const main0 = mainCpu(server.pid);
-        served = await runWrk({ url, connections: CONNECTIONS, durationS: SECONDS, method: 'POST', bodiesFile: bodies });
+        served = BINARY ? await binaryLoad(url, c) : await runWrk({ url, connections: CONNECTIONS, durationS: SECONDS, method: 'POST', bodiesFile: bodies });
         const cpu = { total: server.cpuSeconds() - total0, main: mainCpu(server.pid) - main0 };
         const after = await scrapeBatchTotals(server.url, c.name, '1');
         batches = { rows: after.rows - before.rows, count: after.batches - before.batches, command, cpu };
@@ -114,8 +126,8 @@ async function main(): Promise<void> {
     results.push({ model: `${c.name} MLP ${[c.inputSize, ...c.hidden, c.outputSize].join('-')}`, rounds });
   }
   const date = new Date().toISOString();
-  const out = { date, machine, loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100), command: `npx tsx bench/compute/run.ts ${process.argv.slice(2).join(' ')}`.trim(), workers: WORKERS, intraOpThreads: INTRA, connections: CONNECTIONS, results };
-  const file = `bench/results/compute-${date.slice(0, 10)}.json`;
+  const out = { date, machine, loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100), command: `npx tsx bench/compute/run.ts ${process.argv.slice(2).join(' ')}`.trim(), encoding: BINARY ? 'binary' : 'json', workers: WORKERS, intraOpThreads: INTRA, connections: CONNECTIONS, results };
+  const file = `bench/results/compute-${BINARY ? 'binary-' : ''}${date.slice(0, 10)}.json`;
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   console.log('| model | served rows/s (c=' + CONNECTIONS + ') | mean batch | in-process ORT rows/s, same batch | served ÷ in-process | CPU per row, served (all threads) | CPU per row, in-process | main thread CPU / request |\n| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of results) {
