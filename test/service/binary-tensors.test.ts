@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startRouter, type Router } from '../../platform/router/router.js';
 import { decodeInferResponse, encodeBinaryRequest, typedOutput } from '../../platform/traffic/binary-body.js';
+import { runTraffic } from '../../platform/traffic/generator.js';
 import { fromFloat16Bits, toFloat16Bits } from '../../service/src/protocol/float16.js';
 import { writeFp16Model } from './fp16-model.js';
 import { killIfRunning, spawnKeelson, waitFor200, type KeelsonProcess } from './serve-process.js';
@@ -196,6 +197,14 @@ describe('through keelson router', () => {
     router.setPool([{ name: 'stable-1', role: 'stable', version: '2', host: '127.0.0.1', port }], { stable: 100, baseline: 0, canary: 0 });
   });
   afterAll(() => router?.close());
+
+  it('keelson traffic --binary: every request answered, the version read from the binary response header', async () => {
+    const report = await runTraffic({ url: router.url, rps: 40, durationMs: 500, binary: true, timeoutMs: 5_000 });
+    expect(report.sent).toBe(20);
+    expect(report.failed).toBe(0);
+    expect(report.byVersion).toEqual({ 2: 20 });
+    expect(report.failures).toEqual([]);
+  });
 
   it('passes binary request and response bodies through byte for byte', async () => {
     const request = penguinsBinary();
