@@ -62,5 +62,7 @@ describe('serve flags and environment', () => {
     expect(threadPlan(8, undefined, 2)).toEqual({ workers: 4, intraOpThreads: 2 });
     expect(threadPlan(1, undefined, 1)).toEqual({ workers: 1, intraOpThreads: 1 });
     expect(() => threadPlan(2, 2, 2)).toThrow(/--workers 2 × --intra-op-threads 2 = 4 threads exceeds the 2 available cores/);
+    expect(threadPlan(8, undefined, 2, 2)).toEqual({ workers: 2, intraOpThreads: 2 });
+    expect(() => threadPlan(2, 2, 1, 2)).toThrow(/--workers 2 × --intra-op-threads 1 = 2 threads exceeds the 1 cores of each HTTP worker \(2 cores ÷ --http-workers 2\)/);
   });
 });

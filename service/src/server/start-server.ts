@@ -79,7 +79,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const specs = (options.models ?? []).map((m) => (typeof m === 'string' ? parseModelSpec(m) : m));
   const selected = selectVersions(await scanRepository(options.modelsDir), specs, options.modelsDir);
   const httpWorkers = options.httpWorkers ?? 1;
-  const threads = threadPlan(Math.max(1, Math.floor(availableParallelism() / httpWorkers)), options.workers, options.intraOpThreads);
+  const threads = threadPlan(availableParallelism(), options.workers, options.intraOpThreads, httpWorkers);
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes;
   if (bodyLimitBytes < 1024) throw new ConfigError(`--body-limit ${bodyLimitBytes}: expected at least 1024 bytes`);
   const httpTimeouts = checkHttpTimeouts({ ...HTTP_TIMEOUTS, ...options.httpTimeouts });

@@ -27,12 +27,17 @@ export function parseInteger(text: string, flag: string, min = 0, max = Number.M
   return value;
 }
 
-/** Thread sizing: workers × intra-op threads must fit the cores, or the workers fight over them. */
-export function threadPlan(cores: number, workers?: number, intraOpThreads?: number): { workers: number; intraOpThreads: number } {
+/**
+ * Thread sizing: workers × intra-op threads must fit the cores, or the workers fight over them. With `httpWorkers`
+ * serving processes, each process gets its share of the cores.
+ */
+export function threadPlan(cores: number, workers?: number, intraOpThreads?: number, httpWorkers = 1): { workers: number; intraOpThreads: number } {
   const intra = intraOpThreads ?? 1;
-  const count = workers ?? Math.max(1, Math.floor(cores / intra));
-  if (count * intra > cores) {
-    throw new ConfigError(`--workers ${count} × --intra-op-threads ${intra} = ${count * intra} threads exceeds the ${cores} available cores; lower one of them`);
+  const share = Math.max(1, Math.floor(cores / httpWorkers));
+  const count = workers ?? Math.max(1, Math.floor(share / intra));
+  if (count * intra > share) {
+    const available = httpWorkers > 1 ? `${share} cores of each HTTP worker (${cores} cores ÷ --http-workers ${httpWorkers})` : `${cores} available cores`;
+    throw new ConfigError(`--workers ${count} × --intra-op-threads ${intra} = ${count * intra} threads exceeds the ${available}; lower one of them`);
   }
   return { workers: count, intraOpThreads: intra };
 }
