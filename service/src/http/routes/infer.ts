@@ -13,7 +13,7 @@ export function inferRoutes(deps: AppDeps): Hono<AppEnv> {
   const infer = async (c: Context<AppEnv>) => {
     const model = resolveModel(c, deps);
     const answer = await inferResponse(deps, model, await readBody(c), maxElements, c.get('requestId'));
-    return c.body(answer.kind === 'json' ? answer.text : new Uint8Array(answer.body), 200, inferResponseHeaders(answer));
+    return c.body(answer.kind === 'json' ? answer.text : new Uint8Array(answer.body.buffer as ArrayBuffer, answer.body.byteOffset, answer.body.byteLength), 200, inferResponseHeaders(answer));
   };
   const readBody = async (c: Context<AppEnv>): Promise<InferBody> => {
     const limit = deps.options.bodyLimitBytes;
