@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     outputsIdentical: true, summary, rounds,
   };
   mkdirSync('bench/results', { recursive: true });
-  const file = `bench/results/binary-${result.date.slice(0, 10)}.json`;
+  const file = `bench/results/binary-${result.date.slice(0, 16).replace(':', '')}.json`;
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   console.log('| input | encoding | rps | server CPU / request | main thread CPU / request |\n| :--- | :--- | ---: | ---: | ---: |');
   for (const s of summary) {

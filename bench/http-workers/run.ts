@@ -3,7 +3,7 @@
  * 2 HTTP workers, side by side in alternating rounds (wrk, c=64). Reports rps, CPU per request and the CPU per request
  * of the busiest thread, and writes bench/results/http-workers-<date>.json.
  *
- *   npx tsx bench/http-workers/run.ts [--seconds 20] [--rounds 4]
+ *   npx tsx bench/http-workers/run.ts [--seconds 20] [--rounds 4] [-- keelson serve flags, e.g. --feedback-capacity 0]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -23,6 +23,7 @@ const argument = (name: string, fallback: number): number => {
 const SECONDS = argument('seconds', 20);
 const ROUNDS = argument('rounds', 4);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SERVE_FLAGS = process.argv.includes('--') ? process.argv.slice(process.argv.indexOf('--') + 1) : [];
 
 async function bare(logDir: string, processes: number): Promise<Started> {
   const args = ['--import', 'tsx', join(ROOT, 'bench/servers/bare-http.ts')];
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   try {
     started.push(await bare(logDir, 1), await bare(logDir, 2));
     for (const n of [1, 2]) {
-      started.push(await startKeelson(logDir, { name: `keelson --http-workers ${n}`, modelsDir, model: 'penguins:2', flags: ['--http-workers', String(n), '--log-level', 'warn'] }));
+      started.push(await startKeelson(logDir, { name: `keelson --http-workers ${n}`, modelsDir, model: 'penguins:2', flags: ['--http-workers', String(n), '--log-level', 'warn', ...SERVE_FLAGS] }));
     }
     const targets = started.map((s, i) => ({
       id: ['bare1', 'bare2', 'keelson1', 'keelson2'][i]!, label: s.server.name, server: s.server, connections: 64,
@@ -60,9 +61,9 @@ async function main(): Promise<void> {
       keelsonBusiestThreadCpuMsPerRequest: byId(`keelson${n}`).busiestThreadCpuMsPerRequest, bareBusiestThreadCpuMsPerRequest: byId(`bare${n}`).busiestThreadCpuMsPerRequest,
     }));
     const date = new Date().toISOString();
-    const out = { date, machine, loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100), command: `npx tsx bench/http-workers/run.ts --seconds ${SECONDS} --rounds ${ROUNDS}`, commands: started.map((s) => s.command), summary, results };
+    const out = { date, machine, loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100), command: `npx tsx bench/http-workers/run.ts --seconds ${SECONDS} --rounds ${ROUNDS}${SERVE_FLAGS.length ? ` -- ${SERVE_FLAGS.join(' ')}` : ''}`, commands: started.map((s) => s.command), summary, results };
     mkdirSync('bench/results', { recursive: true });
-    const file = `bench/results/http-workers-${date.slice(0, 10)}.json`;
+    const file = `bench/results/http-workers-${date.slice(0, 16).replace(':', '')}.json`;
     writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
     console.log('| server | rps (c=64) | p99 | CPU / request | busiest thread CPU / request | mean batch |\n| :--- | ---: | ---: | ---: | ---: | ---: |');
     for (const r of results) console.log(`| ${r.label} | ${r.rps.toFixed(0)} | ${r.p99Ms.toFixed(1)} ms | ${r.cpuMsPerRequest.toFixed(3)} ms | ${r.busiestThreadCpuMsPerRequest.toFixed(3)} ms | ${Number.isNaN(r.meanBatchSize) ? '' : r.meanBatchSize.toFixed(1)} |`);
