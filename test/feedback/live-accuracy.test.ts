@@ -42,6 +42,8 @@ describe.skipIf(!hasPrometheus)('live accuracy: predictions → feedback → met
   const ports: Record<string, number> = {};
   let prometheus: RunningPrometheus | undefined;
   const reports: Record<string, TrafficReport> = {};
+  /** Answered requests per version over both rounds (each one labelled). */
+  const answered: Record<string, number> = {};
 
   beforeAll(async () => {
     const modelsDir = inject('modelsDir');
@@ -52,11 +54,17 @@ describe.skipIf(!hasPrometheus)('live accuracy: predictions → feedback → met
     await Promise.all(['2', '4'].map((v, i) => waitForOk(`http://127.0.0.1:${ports[v]}/v2/health/ready`, services[i]!, 120_000)));
     writeFileSync(join(dir, 'rules.yaml'), renderRuleFile(buildRuleGroups()));
     prometheus = await startPrometheus(dir, [{ job: 'keelson', targets: Object.entries(ports).map(([v, port]) => ({ target: `127.0.0.1:${port}`, labels: { variant: v === '2' ? 'stable' : 'canary' } })) }], 'rules.yaml');
-    await Promise.all(['2', '4'].map(async (version) => {
-      const run = await keelson(['traffic', '--url', `http://127.0.0.1:${ports[version]}`, '--rps', '40', '--duration', '5s', '--feedback', '1', '--json'], 60_000);
-      expect(run.code, run.stderr).toBe(0);
-      reports[version] = JSON.parse(run.stdout) as TrafficReport;
-    }));
+    // Two rounds: a counter whose series first appears at its final value has a rate of 0/0 in every window, so the
+    // second round makes sure Prometheus sees the labelled counts grow for both versions.
+    for (let round = 0; round < 2; round++) {
+      await Promise.all(['2', '4'].map(async (version) => {
+        const run = await keelson(['traffic', '--url', `http://127.0.0.1:${ports[version]}`, '--rps', '40', '--duration', '3s', '--feedback', '1', '--json'], 60_000);
+        expect(run.code, run.stderr).toBe(0);
+        reports[version] = JSON.parse(run.stdout) as TrafficReport;
+        answered[version] = (answered[version] ?? 0) + reports[version].ok;
+      }));
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
   }, 240_000);
 
   afterAll(async () => {
@@ -80,7 +88,12 @@ describe.skipIf(!hasPrometheus)('live accuracy: predictions → feedback → met
   it('the dashboard\'s live accuracy in Prometheus is lower for the shifted version 4, beside the held-out accuracy', async () => {
     const live = liveAccuracy([], ['model', 'version'], '5m');
     expect(await waitForData(prometheus!, [live, `${ACCURACY_RECORDS.accuracy}1h`], 60_000)).toEqual([]);
-    const result = await prometheus!.query(live);
+    // Both versions' series, not only the first one scraped with a rate to compute.
+    let result = await prometheus!.query(live);
+    for (const deadline = Date.now() + 30_000; [valueOf(result, '2'), valueOf(result, '4')].some(Number.isNaN) && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      result = await prometheus!.query(live);
+    }
     expect(valueOf(result, '2')).toBeGreaterThan(0.95);
     expect(valueOf(result, '4')).toBeLessThan(0.85);
     const reference = await prometheus!.query(referenceAccuracy([], ['model', 'version']));
@@ -90,7 +103,7 @@ describe.skipIf(!hasPrometheus)('live accuracy: predictions → feedback → met
 
   it('every labelled row is in the service\'s --feedback-log', () => {
     const lines = readFileSync(join(dir, 'log-4', 'feedback.ndjson'), 'utf8').trim().split('\n');
-    expect(lines).toHaveLength(reports['4']!.ok);
+    expect(lines).toHaveLength(answered['4']!);
     expect(JSON.parse(lines[0]!)).toMatchObject({ model: 'penguins', version: '4', row: 0 });
   });
 });

@@ -29,6 +29,18 @@ describe('PredictionStore: request id → prediction, bounded in entries and tim
     expect(evicted).toEqual(['capacity:1']);
   });
 
+  it('a reused id counts as new: the eviction order follows the latest insert, through many evictions', () => {
+    const { s } = store(3);
+    for (const id of ['a', 'b', 'c']) s.remember(id, 'm', '1', [0]);
+    s.remember('a', 'm', '1', [1]); // a is now the newest: b goes first
+    s.remember('d', 'm', '1', [0]);
+    expect(['a', 'b', 'c', 'd'].map((id) => s.lookup(id).kind)).toEqual(['held', 'unknown', 'held', 'held']);
+    // Far more inserts than capacity (the age queue compacts): exactly the last three stay.
+    for (let i = 0; i < 5_000; i++) s.remember(`id-${i}`, 'm', '1', [0]);
+    expect(s.size).toBe(3);
+    expect(['id-4996', 'id-4997', 'id-4998', 'id-4999'].map((id) => s.lookup(id).kind)).toEqual(['unknown', 'held', 'held', 'held']);
+  });
+
   it('answers "expired" after the TTL and forgets after twice the TTL', () => {
     const { s, evicted, advance } = store(10, 1_000);
     s.remember('old', 'm', '1', [1]);
