@@ -34,7 +34,9 @@ describe('keelson render', () => {
     const files = readdirSync(out).sort();
     expect(files).toContain('rollout-keelson.yaml');
     expect(files).toContain('analysistemplate-keelson-judge.yaml');
-    expect(files).toHaveLength(9);
+    expect(files).toContain('deployment-keelson-judge.yaml');
+    expect(files).toContain('service-keelson-judge.yaml');
+    expect(files).toHaveLength(15);
     const template = parse(readFileSync(join(out, 'analysistemplate-keelson-judge.yaml'), 'utf8')) as { spec: { metrics: { provider: { web: { url: string } } }[] } };
     expect(template.spec.metrics[0]!.provider.web.url).toBe('http://keelson-judge.ml.svc:8080/v1/judge');
   });
