@@ -84,7 +84,8 @@ async function runDeploy(flags: DeployFlags, namespaceGiven: boolean): Promise<v
   const pollMs = duration('--poll-interval', flags.pollInterval);
   const retryForMs = duration('--retry-for', flags.retryFor);
   const specFile = flags.spec ?? `deploy/${flags.env}.yaml`;
-  const render = await stackRender(flags);
+  const { stackRender } = await import('../stack-render.js');
+  const render = await stackRender(flags.stack, flags.env);
   // The stack's namespace unless --namespace names one.
   const namespace = namespaceGiven || !render ? flags.namespace : render.namespace;
   const cluster = await open(flags);
@@ -106,23 +107,3 @@ async function runDeploy(flags: DeployFlags, namespaceGiven: boolean): Promise<v
   }
 }
 
-/** The render settings of `--stack FILE`, or of `Pulumi.<env>.yaml` when it exists; undefined: the stack defaults. */
-async function stackRender(flags: DeployFlags) {
-  const [{ existsSync }, { CliError }, { EXIT }, { loadStackFile }, { stackRenderOptions }, { InfraConfigError }] = await Promise.all([
-    import('node:fs'),
-    import('../cli-error.js'),
-    import('../errors.js'),
-    import('../../infra/stack/stack-file.js'),
-    import('../../infra/stack/render-options.js'),
-    import('../../infra/config/settings.js'),
-  ]);
-  const file = flags.stack ?? (flags.env && existsSync(`Pulumi.${flags.env}.yaml`) ? `Pulumi.${flags.env}.yaml` : undefined);
-  if (file === undefined) return undefined;
-  if (!existsSync(file)) throw new CliError(`--stack ${file}: no such file; expected a Pulumi stack file such as Pulumi.production.yaml`, EXIT.failed);
-  try {
-    return stackRenderOptions(loadStackFile(file));
-  } catch (error) {
-    if (error instanceof InfraConfigError) throw new CliError(`${file}: ${error.message}`, EXIT.failed);
-    throw error;
-  }
-}
