@@ -9,7 +9,7 @@ import { parseRolloutPolicy } from '../../rollout/policy.js';
 import { runRollout } from '../../rollout/run-rollout.js';
 import { requireTool } from '../helpers/tools.js';
 import { backgroundTraffic, keelson, startDetachedPlatform, type DetachedPlatform } from '../platform/harness.js';
-import { FAST_POLICY, FAST_POLICY_INPUT, reportsDir } from '../rollout/e2e-helpers.js';
+import { FAST_POLICY_INPUT, reportsDir, ROLLBACK_POLICY } from '../rollout/e2e-helpers.js';
 
 // Screenshots go to a temporary folder; KEELSON_CONSOLE_SCREENSHOTS=docs/images regenerates the ones in the docs.
 const SHOTS = process.env.KEELSON_CONSOLE_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'keelson-console-shots-'));
@@ -67,7 +67,7 @@ describe.skipIf(!haveChromium)('the console in a real browser against a real pla
     await shot('now');
 
     const id = `penguins-4-console-${Date.now()}`;
-    const rollout = runRollout({ model: 'penguins', version: '4', policy: FAST_POLICY, paths: platform.paths, reportsDir: reportsDir(), id });
+    const rollout = runRollout({ model: 'penguins', version: '4', policy: ROLLBACK_POLICY, paths: platform.paths, reportsDir: reportsDir(), id });
     await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
     // The Now page learns of the rollout by itself (event stream), then its link opens the rollout page.
     await page.getByRole('link', { name: 'penguins:2 → penguins:4' }).click({ timeout: 30_000 });

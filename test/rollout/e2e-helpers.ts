@@ -22,6 +22,13 @@ export const FAST_POLICY_INPUT = {
 };
 export const FAST_POLICY = parseRolloutPolicy(FAST_POLICY_INPUT);
 
+/**
+ * For rollouts a test expects to be rolled back: the same, with a 90 s analysis window. A regression ends the rollout
+ * as soon as the evidence is conclusive, so the window only bounds how long a miss takes; with the fast policy's 20 s,
+ * a loaded machine (fewer requests per second) could reach the window's end first and promote the shifted version.
+ */
+export const ROLLBACK_POLICY = parseRolloutPolicy({ ...FAST_POLICY_INPUT, analysisTimeout: '90s' });
+
 /** Writes the fast policy to a YAML/JSON file for CLI runs. */
 export function fastPolicyFile(overrides: Record<string, unknown> = {}): string {
   const file = join(mkdtempSync(join(tmpdir(), 'keelson-policy-')), 'policy.json');

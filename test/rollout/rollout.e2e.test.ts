@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRollout } from '../../rollout/run-rollout.js';
 import { backgroundTraffic, startDetachedPlatform, type DetachedPlatform } from '../platform/harness.js';
-import { expectSettledOn, FAST_POLICY, reportsDir } from './e2e-helpers.js';
+import { expectSettledOn, FAST_POLICY, reportsDir, ROLLBACK_POLICY } from './e2e-helpers.js';
 
 // One platform for the file: 1 → 2 promotes, then each faulty version is tried against 2 and must leave 2 live.
 let platform: DetachedPlatform;
@@ -13,11 +13,11 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-async function rolloutUnderLoad(version: string, rps: number) {
+async function rolloutUnderLoad(version: string, rps: number, policy = ROLLBACK_POLICY) {
   const from = platform.state().stable.version;
   const answeredBefore = (await platform.answered()).canary;
   const traffic = backgroundTraffic(platform.routerUrl, rps);
-  const result = await runRollout({ model: 'penguins', version, policy: FAST_POLICY, paths: platform.paths, reportsDir: reportsDir() });
+  const result = await runRollout({ model: 'penguins', version, policy, paths: platform.paths, reportsDir: reportsDir() });
   const client = await traffic.stop();
   console.info(`${from} → ${version}: ${result.outcome} in ${(result.durationMs / 1_000).toFixed(1)}s, traffic switched ${result.switchMs} ms after the decision (${result.reason}); client: sent ${client.sent}, failed ${client.failed}, p50 ${client.latencyMs.p50.toFixed(1)} ms, p99 ${client.latencyMs.p99.toFixed(1)} ms, max ${client.latencyMs.max.toFixed(0)} ms; report ${result.reports.markdown}`);
   return { from, result, client, canaryAnswered: (await platform.answered()).canary - answeredBefore };
@@ -25,7 +25,7 @@ async function rolloutUnderLoad(version: string, rps: number) {
 
 describe('canary rollouts on the local platform (real processes, real HTTP, under load)', { timeout: 180_000 }, () => {
   it('promotes 1 → 2 under ~100 rps with zero failed client requests', async () => {
-    const { result, client } = await rolloutUnderLoad('2', 80);
+    const { result, client } = await rolloutUnderLoad('2', 80, FAST_POLICY);
     expect(result.reason).toBeTruthy();
     expect(result.outcome, result.reason).toBe('promoted');
     expect(client.failed, JSON.stringify(client.failures.slice(0, 3))).toBe(0);
