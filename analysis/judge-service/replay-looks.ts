@@ -52,8 +52,11 @@ export async function replayLooks(request: JudgeRequest, options: ReplayOptions)
   let canaryRequests = 0;
   let look = 0;
   for (const snapshot of snapshots) {
+    // The window's last look (the next would fall outside it) is final, as on the local platform: no regression
+    // found by then promotes, missing data takes the policy's noDataDecision.
+    const final = request.timeoutS !== undefined && (look + 1) * step > request.timeoutS;
     look += 1;
-    verdict = judge.evaluate(snapshot);
+    verdict = judge.evaluate(snapshot, { final });
     canaryRequests = snapshot.canary?.requests ?? canaryRequests;
     if (verdict.decision !== 'continue') break;
   }

@@ -8,6 +8,8 @@ export interface JudgeRequest {
   start: 'arms-created' | number;
   canaryWeight: number;
   minStepRequests: number;
+  /** The analysis window (`rollout.analysisTimeout`) in seconds: its last look decides as the local platform's does. */
+  timeoutS?: number;
   policy: JudgePolicy;
 }
 
@@ -61,6 +63,7 @@ export function parseJudgeRequest(body: unknown): JudgeRequest {
     start: startOf(analysis.start ?? 'arms-created'),
     canaryWeight: number(analysis.canaryWeight ?? 0, 'analysis.canaryWeight', (n) => n >= 0 && n <= 50, 'a percentage 0..50 (the baseline gets the same share, stable keeps 100 − 2 × weight)'),
     minStepRequests: number(analysis.minStepRequests ?? 0, 'analysis.minStepRequests', (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0'),
+    ...(analysis.timeoutSeconds === undefined ? {} : { timeoutS: number(analysis.timeoutSeconds, 'analysis.timeoutSeconds', (n) => n > 0, 'the analysis window in seconds, above 0') }),
     policy: parseJudgePolicy({}),
   };
   if (request.arms.baseline === request.arms.canary) throw new JudgeRequestError('arms.canary', request.arms.canary, "different from 'arms.baseline'");

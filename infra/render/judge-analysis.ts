@@ -37,11 +37,11 @@ export function judgeAnalysisTemplate(spec: DeploySpec, namespace: string, inter
           // to stable); `promote` → Successful, and `consecutiveSuccessLimit: 1` ends the metric there (the step
           // completes); `continue` → Inconclusive. Inconclusive must not end the run (Argo would pause on the
           // first one, long before the arms have enough requests), so `inconclusiveLimit` lets every measurement
-          // up to `count` be inconclusive: the judge keeps measuring each interval until the analysis timeout.
-          // Reaching `count` without a promote ends Inconclusive → Argo pauses the Rollout
-          // (`InconclusiveExperiment`); the local platform rolls back there, so the deploy pipeline must abort a
-          // Rollout paused for that reason (failureLimit -1 would turn the timeout into Failed, but would also
-          // stop `rollback` from failing anything).
+          // up to `count` be inconclusive: the judge keeps measuring each interval until the analysis timeout,
+          // whose last look is final (promote without a regression, or the policy's noDataDecision). Should `count`
+          // still run out without a verdict (the judge unreachable at the end), the run ends Inconclusive → Argo
+          // pauses the Rollout (`InconclusiveExperiment`) and `keelson deploy` aborts it: never a silent promote
+          // (failureLimit -1 would turn the timeout into Failed, but would also stop `rollback` failing anything).
           count,
           consecutiveSuccessLimit: 1,
           failureLimit: 0,
@@ -62,7 +62,9 @@ export function judgeAnalysisTemplate(spec: DeploySpec, namespace: string, inter
                 // with these hashes belongs to this step's arms, and the analysis starts when their pods do
                 // (Argo has no variable for a run's start time).
                 arms: { baseline: '{{args.baseline-hash}}', canary: '{{args.canary-hash}}' },
-                analysis: { start: 'arms-created', canaryWeight: '{{args.canary-weight}}', minStepRequests: spec.rollout.minStepRequests },
+                // The window's last look decides as the local platform's does (promote without a regression); the
+                // judge's clock starts when the arms do, before Argo's run, so it decides before `count` runs out.
+                analysis: { start: 'arms-created', canaryWeight: '{{args.canary-weight}}', minStepRequests: spec.rollout.minStepRequests, timeoutSeconds: timeoutMs / 1000 },
                 policy: spec.rollout.judge ?? {},
               },
             },

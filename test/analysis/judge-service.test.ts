@@ -122,6 +122,20 @@ describe('keelson judge serve: POST /v1/judge', () => {
     expect(queried).toEqual(Array.from({ length: 4 }, () => ({ path: '/api/v1/query_range', start: START, end: START + 300, step: 10 })));
   });
 
+  it("decides at the analysis window's last look as the local platform does: no regression by then promotes", async () => {
+    rates = { [ARMS.baseline]: { rps: 2, errorShare: 0.01 }, [ARMS.canary]: { rps: 2, errorShare: 0.01 } };
+    const policy = { minRequestsPerArm: 50 };
+    const open = await judge(appAt(START + 125), body({ policy, analysis: { start: 'arms-created', canaryWeight: '20', minStepRequests: 100 } }));
+    expect(open.body.decision).toBe('continue');
+    const windowed = await judge(appAt(START + 125), body({ policy, analysis: { start: 'arms-created', canaryWeight: '20', minStepRequests: 100, timeoutSeconds: 120 } }));
+    expect(windowed.status).toBe(200);
+    expect(windowed.body.decision).toBe('promote');
+    expect(windowed.body.reasons![0]).toMatch(/^no regression found by the end of the analysis/);
+    const bad = await judge(appAt(START + 125), body({ analysis: { start: 'arms-created', canaryWeight: '20', timeoutSeconds: '0' } }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain("'analysis.timeoutSeconds'");
+  });
+
   it('reads labelled feedback per arm: rolls back a less accurate canary when the policy names accuracy, "no labels" without feedback', async () => {
     const accurate = { perSecond: 2, accuracy: 0.98 };
     rates = { [ARMS.baseline]: { rps: 20, errorShare: 0, labels: accurate }, [ARMS.canary]: { rps: 20, errorShare: 0, labels: { perSecond: 2, accuracy: 0.75 } } };

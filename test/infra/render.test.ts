@@ -74,6 +74,8 @@ describe('renderService on deploy/production.yaml', () => {
     expect(web.url).toBe('http://keelson-judge.keelson.svc:8080/v1/judge');
     expect(web.jsonBody.arms).toEqual({ baseline: '{{args.baseline-hash}}', canary: '{{args.canary-hash}}' });
     expect(web.jsonBody.analysis.minStepRequests).toBe(500);
+    // rollout.analysisTimeout (default 10m): the judge's last look in that window is final, as on the local platform.
+    expect(web.jsonBody.analysis.timeoutSeconds).toBe(600);
   });
 
   test('the HPA scales the Rollout; the route starts all on stable', () => {
